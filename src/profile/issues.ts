@@ -1,0 +1,37 @@
+// Problems found while reading a profile: every one is reported, each with where and what to do.
+
+import { ClawfenceError, formatLocation } from '../errors.js';
+
+export interface Issue {
+  severity: 'error' | 'warning';
+  code: string; // stable identifier, e.g. unknown-syscall
+  message: string;
+  path: string; // JSON path
+  line?: number;
+  column?: number;
+  hint?: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T; issues: Issue[] } | { ok: false; issues: Issue[] };
+
+export function formatIssue(file: string | undefined, i: Issue): string {
+  const loc = formatLocation({
+    ...(file === undefined ? {} : { file }),
+    path: i.path,
+    ...(i.line === undefined ? {} : { line: i.line }),
+    ...(i.column === undefined ? {} : { column: i.column }),
+  });
+  return `${loc}: ${i.severity}: ${i.message}${i.hint === undefined ? '' : ` (${i.hint})`}`;
+}
+
+/** Turns a failed parse into one ClawfenceError whose message lists every error. */
+export function issuesToError(file: string | undefined, issues: Issue[]): ClawfenceError {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  const err = new ClawfenceError('bad-input', first === undefined ? 'invalid input' : `${formatIssue(file, first)}${more}`, {
+    ...(first === undefined ? {} : { location: { ...(file === undefined ? {} : { file }), path: first.path, ...(first.line === undefined ? {} : { line: first.line }), ...(first.column === undefined ? {} : { column: first.column }) } }),
+  });
+  (err as ClawfenceError & { issues: Issue[] }).issues = issues;
+  return err;
+}

@@ -1,0 +1,89 @@
+// Reads JSON text into a tree that remembers where every value came from (JSON path, line:col),
+// and keeps integer literals exact (bigint) — JSON.parse would round 64-bit masks.
+// jsonc-parser does the tokenising; this file only adds paths and exact integers.
+
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Issue } from './issues.js';
+
+export type JsonValue =
+  | { kind: 'object'; entries: [string, LocatedJson][] }
+  | { kind: 'array'; items: LocatedJson[] }
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number; raw: string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'null' };
+
+export type LocatedJson = JsonValue & { path: string; line: number; column: number };
+
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  at(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+  }
+}
+
+export function childPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** Parses strict JSON (no comments, no trailing commas). Returns the tree or syntax issues. */
+export function parseLocatedJson(text: string): { tree?: LocatedJson; issues: Issue[] } {
+  const errors: ParseError[] = [];
+  const lines = new LineIndex(text);
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const issues: Issue[] = errors.map((e) => ({
+    severity: 'error',
+    code: 'json-syntax',
+    message: `invalid JSON: ${printParseErrorCode(e.error)}`,
+    path: '$',
+    ...lines.at(e.offset),
+    hint: 'fix the JSON syntax at this position',
+  }));
+  if (root === undefined || issues.length > 0) return { issues };
+  const dupes: Issue[] = [];
+  const tree = convert(root, '$', text, lines, dupes);
+  return { tree, issues: dupes };
+}
+
+function convert(node: Node, path: string, text: string, lines: LineIndex, issues: Issue[]): LocatedJson {
+  const pos = { path, ...lines.at(node.offset) };
+  switch (node.type) {
+    case 'object': {
+      const entries: [string, LocatedJson][] = [];
+      const seen = new Set<string>();
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k === undefined || v === undefined) continue;
+        const key = String(k.value);
+        const p = childPath(path, key);
+        if (seen.has(key)) {
+          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key '${key}'`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
+        }
+        seen.add(key);
+        entries.push([key, convert(v, p, text, lines, issues)]);
+      }
+      return { kind: 'object', entries, ...pos };
+    }
+    case 'array':
+      return { kind: 'array', items: (node.children ?? []).map((c, i) => convert(c, childPath(path, i), text, lines, issues)), ...pos };
+    case 'string':
+      return { kind: 'string', value: String(node.value), ...pos };
+    case 'number':
+      return { kind: 'number', value: Number(node.value), raw: text.slice(node.offset, node.offset + node.length), ...pos };
+    case 'boolean':
+      return { kind: 'boolean', value: Boolean(node.value), ...pos };
+    default:
+      return { kind: 'null', ...pos };
+  }
+}
