@@ -3,6 +3,7 @@
 # unit tests beside the code and live tests against the real kernel and engine in test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
 echo "== syscall tables drift check"
 node --import tsx scripts/gen-syscall-tables.ts --check
 echo "== type-check"

@@ -1,0 +1,123 @@
+// The clawfence command line: parses argv with commander, calls the library, maps errors to exit
+// codes. Command implementations are imported lazily so `clawfence --version` stays fast.
+
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { describeFailure, EXIT } from './exit-codes.js';
+import { toJson } from './output.js';
+
+const require = createRequire(import.meta.url);
+const VERSION = (require('../../package.json') as { version: string }).version;
+
+/** Options shared by the commands that resolve a profile for a host. */
+function hostOptions(cmd: Command): Command {
+  return cmd
+    .option('--arch <abi>', 'ABI to evaluate (x86_64, x86, x32, aarch64, …); default: this host')
+    .option('--caps <list>', "container capabilities: comma-separated CAP_* names, 'none' or 'docker' (Docker's 14 defaults)", 'none')
+    .option('--kernel <version>', "kernel version for minKernel rules (default: this host's)");
+}
+
+function build(state: { json: boolean; verbose: boolean; exit: number }): Command {
+  const program = new Command('clawfence')
+    .description('Minimal, verified, tool-specific seccomp profiles for containerized agent tools')
+    .version(VERSION, '-V, --version')
+    .option('--verbose', 'show the full error chain')
+    .option('--no-color', 'never colour output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.hook('preAction', (_this, action) => {
+    state.json = action.opts()['json'] === true;
+    state.verbose = program.opts()['verbose'] === true;
+  });
+  const color = (): boolean | undefined => program.opts()['color'] as boolean | undefined;
+
+  hostOptions(
+    program
+      .command('explain')
+      .description('decide one syscall under a profile and say why (args accept names: CLONE_NEWUSER|SIGCHLD, AF_NETLINK)')
+      .argument('<profile>', 'profile file (Docker/OCI JSON, OCI config.json or Kubernetes SeccompProfile YAML)')
+      .argument('<syscall>', 'syscall name or number')
+      .argument('[args...]', 'up to six argument values')
+      .option('--json', 'machine-readable output'),
+  ).action(async (profile: string, syscall: string, args: string[], opts: Record<string, unknown>) => {
+    const m = await import('./commands/explain.js');
+    state.exit = await m.runExplain(profile, syscall, args, { ...opts, color: color() });
+  });
+
+  hostOptions(
+    program
+      .command('diff')
+      .description('semantic difference between two profiles, per ABI (exit 1 when they differ)')
+      .argument('<a>', 'first profile')
+      .argument('<b>', 'second profile')
+      .option('--json', 'machine-readable output'),
+  ).action(async (a: string, b: string, opts: Record<string, unknown>) => {
+    const m = await import('./commands/diff.js');
+    state.exit = await m.runDiff(a, b, { ...opts, color: color() });
+  });
+
+  hostOptions(
+    program
+      .command('audit')
+      .description('findings about a profile: dangerous allows, open ABIs, dead rules, size next to Docker\'s default')
+      .argument('<profile>', 'profile file')
+      .option('--against <footprint>', 'a recorded footprint: report permissions it never used')
+      .option('--json', 'JSON report')
+      .option('--sarif', 'SARIF 2.1.0 report')
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['critical', 'high', 'medium', 'low', 'info']).default('high')),
+  ).action(async (profile: string, opts: Record<string, unknown>) => {
+    const m = await import('./commands/audit.js');
+    state.exit = await m.runAudit(profile, { ...opts, color: color() });
+  });
+
+  hostOptions(
+    program
+      .command('export')
+      .description('write a profile in another format')
+      .argument('<profile>', 'profile file')
+      .addOption(new Option('--format <format>', 'output format').choices(['docker', 'oci', 'k8s', 'systemd']).makeOptionMandatory())
+      .option('-o, --output <file>', 'write here instead of stdout (atomic; refuses to overwrite without --force)')
+      .option('--force', 'overwrite an existing output file')
+      .option('--lossy', 'export even when the format cannot express everything (what is lost is printed)')
+      .option('--name <name>', 'metadata.name for the Kubernetes SeccompProfile')
+      .option('--json', 'print {text, lost} as JSON'),
+  ).action(async (profile: string, opts: Record<string, unknown>) => {
+    const m = await import('./commands/export.js');
+    state.exit = await m.runExport(profile, { ...opts, color: color() });
+  });
+
+  program
+    .command('syscalls')
+    .description('look up syscalls by name or number per ABI, with their groups')
+    .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')
+    .option('--arch <abi>', 'ABI (default: this host); use --arch all to compare every ABI')
+    .option('--group <group>', 'list the members of a group such as @network-io')
+    .option('--json', 'machine-readable output')
+    .action(async (query: string | undefined, opts: Record<string, unknown>) => {
+      const m = await import('./commands/syscalls.js');
+      state.exit = await m.runSyscalls(query, { ...opts, color: color() });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (never throws, never prints a stack trace unless --verbose). */
+export async function main(argv: string[]): Promise<number> {
+  const state = { json: argv.includes('--json'), verbose: argv.includes('--verbose'), exit: EXIT.ok as number };
+  const program = build(state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exit;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // commander already printed its one-line message.
+      return EXIT.badInput;
+    }
+    const f = describeFailure(err, state.verbose);
+    if (state.json) process.stdout.write(toJson(f.json));
+    for (const l of f.lines) process.stderr.write(`${l}\n`);
+    return f.code;
+  }
+}

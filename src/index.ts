@@ -1,0 +1,13 @@
+// clawfence's public library API: re-exports only.
+
+export { ClawfenceError, EXIT, type ErrorCode, type SourceLocation } from './errors.js';
+export { ARCHES, ARCH_INFO, familyAbis, hostArch, lookupArch, parseArch, type Arch, type ArchInfo } from './syscalls/arch.js';
+export { abisOf, isKnownSyscall, resolveSyscall, syscallName, syscallNumber, syscallsOf, SYSCALL_TABLE_SOURCE } from './syscalls/table.js';
+export { ERRNO, errnoName } from './syscalls/errno.js';
+export * from './profile/model.js';
+export { decodeProfile } from './profile/decode.js';
+export { formatIssue, issuesToError, type Issue, type ParseResult } from './profile/issues.js';
+export { parseDockerProfile, printDockerProfile } from './profile/formats/docker.js';
+export { resolveProfile, ruleExclusion, filterArches, type HostContext } from './profile/resolve.js';
+export { decide, type Decision, type DecisionSource } from './profile/evaluate.js';
+export { writeFileAtomic } from './util/atomic-write.js';
