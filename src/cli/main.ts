@@ -2,12 +2,9 @@
 // codes. Command implementations are imported lazily so `clawfence --version` stays fast.
 
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { describeFailure, EXIT } from './exit-codes.js';
 import { toJson } from './output.js';
-
-const require = createRequire(import.meta.url);
-const VERSION = (require('../../package.json') as { version: string }).version;
+import { VERSION } from './version.js';
 
 /** Options shared by the commands that resolve a profile for a host. */
 function hostOptions(cmd: Command): Command {
@@ -42,7 +39,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
       .option('--json', 'machine-readable output'),
   ).action(async (profile: string, syscall: string, args: string[], opts: Record<string, unknown>) => {
     const m = await import('./commands/explain.js');
-    state.exit = await m.runExplain(profile, syscall, args, { ...opts, color: color() });
+    state.exit = await m.runExplain(profile, syscall, args, { ...opts, color: color() } as Parameters<typeof m.runExplain>[3]);
   });
 
   hostOptions(
@@ -54,7 +51,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
       .option('--json', 'machine-readable output'),
   ).action(async (a: string, b: string, opts: Record<string, unknown>) => {
     const m = await import('./commands/diff.js');
-    state.exit = await m.runDiff(a, b, { ...opts, color: color() });
+    state.exit = await m.runDiff(a, b, { ...opts, color: color() } as Parameters<typeof m.runDiff>[2]);
   });
 
   hostOptions(
@@ -68,7 +65,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['critical', 'high', 'medium', 'low', 'info']).default('high')),
   ).action(async (profile: string, opts: Record<string, unknown>) => {
     const m = await import('./commands/audit.js');
-    state.exit = await m.runAudit(profile, { ...opts, color: color() });
+    state.exit = await m.runAudit(profile, { ...opts, color: color() } as Parameters<typeof m.runAudit>[1]);
   });
 
   hostOptions(
@@ -84,7 +81,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
       .option('--json', 'print {text, lost} as JSON'),
   ).action(async (profile: string, opts: Record<string, unknown>) => {
     const m = await import('./commands/export.js');
-    state.exit = await m.runExport(profile, { ...opts, color: color() });
+    state.exit = await m.runExport(profile, { ...opts, color: color() } as Parameters<typeof m.runExport>[1]);
   });
 
   program
@@ -96,7 +93,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--json', 'machine-readable output')
     .action(async (query: string | undefined, opts: Record<string, unknown>) => {
       const m = await import('./commands/syscalls.js');
-      state.exit = await m.runSyscalls(query, { ...opts, color: color() });
+      state.exit = await m.runSyscalls(query, { ...opts, color: color() } as Parameters<typeof m.runSyscalls>[1]);
     });
 
   return program;

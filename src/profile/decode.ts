@@ -168,14 +168,19 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
     r.report(node, 'name-and-names', `${what} has both 'name' and 'names'`, "use either 'name' or 'names'");
   }
   const nameItems = namesNode !== undefined && namesNode.kind !== 'null' ? r.array(namesNode, 'names') : nameNode !== undefined ? [nameNode] : [];
+  const includes = filter(r, m.get('includes'), `${what}.includes`);
+  const excludes = filter(r, m.get('excludes'), `${what}.excludes`);
+  // A rule limited to some hosts is loaded there even when archMap lacks them (runc always loads
+  // the host's native ABI), so those ABIs count as listed for this rule.
+  const ruleAbis = [...listed, ...ARCHES.filter((a) => includes.arches.includes(ARCH_INFO[a].mobyArch ?? ''))];
   const seen = new Set<string>();
   for (const n of nameItems) {
     const s = r.string(n, 'syscall name');
     if (s === undefined) continue;
     if (!isKnownSyscall(s)) {
       r.report(n, 'unknown-syscall', `unknown syscall '${s}'`, `did you mean '${suggestSyscall(s)}'?`);
-    } else if (!abisOf(s).some((a) => listed.includes(a))) {
-      r.report(n, 'syscall-not-on-abi', `syscall '${s}' exists on none of the listed ABIs (${listed.join(', ')}); libseccomp ignores it silently`, `it exists on: ${abisOf(s).join(', ')}`, 'warning');
+    } else if (!abisOf(s).some((a) => ruleAbis.includes(a))) {
+      r.report(n, 'syscall-not-on-abi', `syscall '${s}' exists on none of the ABIs this rule can be loaded for (${[...new Set(ruleAbis)].join(', ')}); libseccomp ignores it silently`, `it exists on: ${abisOf(s).join(', ')}`, 'warning');
     }
     if (seen.has(s)) r.report(n, 'duplicate-name', `syscall '${s}' is named twice in this rule`, 'remove the duplicate', 'warning');
     seen.add(s);
@@ -198,8 +203,7 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
     const c = argCondition(r, a, `${what}.args[${j}]`);
     if (c !== undefined) args.push(c);
   });
-  const includes = filter(r, m.get('includes'), `${what}.includes`);
-  const excludes = filter(r, m.get('excludes'), `${what}.excludes`);
+
   const comment = r.string(m.get('comment'), 'comment');
   if (action === undefined) return undefined;
   return {

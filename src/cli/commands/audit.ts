@@ -1,0 +1,34 @@
+// `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
+
+import { auditProfile, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
+import { loadFootprint } from '../../footprint/parse.js';
+import { loadProfile } from '../../profile/load.js';
+import { hostFromOptions, type HostOptions } from '../host.js';
+import { wantColor, write } from '../output.js';
+import { VERSION } from '../version.js';
+
+export interface AuditCliOptions extends HostOptions {
+  against?: string;
+  json?: boolean;
+  sarif?: boolean;
+  failOn?: string;
+  color?: boolean | undefined;
+}
+
+export async function runAudit(file: string, o: AuditCliOptions): Promise<number> {
+  const host = hostFromOptions(o);
+  const severity = parseSeverity(o.failOn ?? 'high');
+  const lp = loadProfile(file);
+  const against = o.against === undefined ? undefined : loadFootprint(o.against).footprint;
+  const report = auditProfile(lp.profile, {
+    native: host.native,
+    caps: host.caps,
+    ...(host.kernel === undefined ? {} : { kernel: host.kernel }),
+    ...(against === undefined ? {} : { against }),
+    reference: loadDockerDefault(),
+  });
+  if (o.sarif === true) write(renderAuditSarif(report, { artifactUri: file, locate: lp.locate, toolVersion: VERSION }));
+  else if (o.json === true) write(renderAuditJson(report, { file }));
+  else write(renderAuditTable(report, { color: wantColor(o.color), file, width: process.stdout.columns ?? 100 }));
+  return failOn(report, severity) ? 1 : 0;
+}

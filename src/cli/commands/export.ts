@@ -1,0 +1,41 @@
+// `clawfence export PROFILE --format docker|oci|k8s|systemd [-o FILE] [--lossy]`.
+
+import { ClawfenceError } from '../../errors.js';
+import { EXPORT_FORMATS, exportProfile, type ExportFormat } from '../../profile/formats/export.js';
+import { loadProfile } from '../../profile/load.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { hostFromOptions, type HostOptions } from '../host.js';
+import { toJson, write } from '../output.js';
+
+export interface ExportCliOptions extends HostOptions {
+  format: string;
+  output?: string;
+  force?: boolean;
+  lossy?: boolean;
+  name?: string;
+  json?: boolean;
+  color?: boolean | undefined;
+}
+
+export async function runExport(file: string, o: ExportCliOptions): Promise<number> {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+    throw new ClawfenceError('bad-input', `unknown format '${o.format}'`, { hint: `use one of ${EXPORT_FORMATS.join(', ')}` });
+  }
+  const host = hostFromOptions(o);
+  const lp = loadProfile(file);
+  const res = exportProfile(lp.profile, o.format as ExportFormat, {
+    native: host.native,
+    caps: host.caps,
+    ...(host.kernel === undefined ? {} : { kernel: host.kernel }),
+    ...(o.lossy === true ? { lossy: true } : {}),
+    ...(o.name === undefined ? {} : { name: o.name }),
+  });
+  for (const l of res.lost) process.stderr.write(`clawfence: lost in ${o.format}: ${l}\n`);
+  if (o.output !== undefined) {
+    writeFileAtomic(o.output, res.text, { force: o.force === true });
+    process.stderr.write(`clawfence: wrote ${o.output}\n`);
+  }
+  if (o.json === true) write(toJson({ format: o.format, text: res.text, lost: res.lost }));
+  else if (o.output === undefined) process.stdout.write(res.text);
+  return 0;
+}

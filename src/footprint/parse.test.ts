@@ -1,0 +1,112 @@
+// Reading footprint files: valid ones, every problem located with a hint, and fuzzed garbage
+// that must only ever produce located issues.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { ClawfenceError } from '../errors.js';
+import type { Issue } from '../profile/issues.js';
+import { footprintAbis, usedSyscalls } from './model.js';
+import { loadFootprint, parseFootprint } from './parse.js';
+
+const VALID = `{
+  "schemaVersion": 1,
+  "arch": "x86_64",
+  "syscalls": {
+    "x86_64": { "read": { "count": 12 }, "write": { "count": 3 }, "getpid": { "count": 0 } },
+    "x86": { "socketcall": { "count": 1 } }
+  }
+}`;
+
+function issues(text: string): Issue[] {
+  const r = parseFootprint(text);
+  assert.equal(r.ok, false, 'the input is rejected');
+  return r.issues;
+}
+
+describe('parseFootprint', () => {
+  it('reads a valid footprint', () => {
+    const r = parseFootprint(VALID);
+    assert.ok(r.ok);
+    assert.deepEqual(r.issues, []);
+    assert.equal(r.value.arch, 'x86_64');
+    assert.deepEqual(footprintAbis(r.value), ['x86_64', 'x86']);
+    assert.deepEqual([...usedSyscalls(r.value, 'x86_64')].sort(), ['read', 'write'], 'count 0 is not a use');
+    assert.deepEqual([...usedSyscalls(r.value, 'x32')], []);
+  });
+
+  it('reports every problem at once, each with path, line and column', () => {
+    const text = `{
+  "schemaVersion": 2,
+  "syscalls": {
+    "amd64": {},
+    "x86_64": { "raed": { "count": 1 }, "socketcall": { "count": 1 }, "write": { "count": -1 }, "read": {} }
+  }
+}`;
+    const is = issues(text);
+    const by = (code: string) => is.filter((i) => i.code === code);
+    assert.deepEqual(by('unsupported-version').map((i) => [i.path, i.line, i.column]), [['$.schemaVersion', 2, 20]]);
+    assert.deepEqual(by('unknown-arch').map((i) => i.path), ['$.syscalls.amd64']);
+    assert.match(by('unknown-arch')[0]?.message ?? '', /'x86_64'/);
+    assert.deepEqual(by('unknown-syscall').map((i) => [i.path, i.hint]), [['$.syscalls.x86_64.raed', "did you mean 'read'?"]]);
+    assert.deepEqual(by('syscall-not-on-abi').map((i) => i.path), ['$.syscalls.x86_64.socketcall']);
+    assert.deepEqual(by('type').map((i) => i.path), ['$.syscalls.x86_64.write.count']);
+    assert.deepEqual(by('missing').map((i) => i.path), ['$.syscalls.x86_64.read']);
+    for (const i of is) assert.ok(i.line !== undefined && i.line >= 1 && i.column !== undefined && i.column >= 1);
+  });
+
+  it('treats unknown keys as warnings (later versions add fields)', () => {
+    const r = parseFootprint('{"schemaVersion":1,"provenance":{},"syscalls":{"x86_64":{"read":{"count":1,"args":[]}}}}');
+    assert.ok(r.ok);
+    assert.deepEqual(r.issues.map((i) => [i.severity, i.code, i.path]), [['warning', 'unknown-key', '$.provenance'], ['warning', 'unknown-key', '$.syscalls.x86_64.read.args']]);
+  });
+
+  it('reports JSON syntax errors and missing fields with positions', () => {
+    assert.equal(issues('{"schemaVersion": 1,')[0]?.code, 'json-syntax');
+    assert.deepEqual(issues('{}').map((i) => i.code), ['missing', 'missing']);
+    assert.equal(issues('[]')[0]?.code, 'type');
+    assert.equal(issues('{"schemaVersion":1,"syscalls":{"x86_64":{"read":{"count":1}}},"syscalls":{}}')[0]?.code, 'duplicate-key');
+  });
+
+  it('loadFootprint throws located bad-input and not-found errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-fp-'));
+    try {
+      const good = join(dir, 'good.json');
+      writeFileSync(good, VALID);
+      assert.equal(loadFootprint(good).footprint.arch, 'x86_64');
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, '{"schemaVersion": 1, "syscalls": {"x86_64": {"raed": {"count": 1}}}}');
+      assert.throws(() => loadFootprint(bad), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && e.location?.path === '$.syscalls.x86_64.raed' && e.location.line === 1);
+      assert.throws(() => loadFootprint(join(dir, 'missing.json')), (e: unknown) => e instanceof ClawfenceError && e.code === 'not-found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never crashes on 10,000 malformed inputs and locates every error', () => {
+    const chars = fc.constantFrom(...'{}[]":,0123456789-.eE truefalsnl\\x86_64readcount'.split(''));
+    const mutated = fc.tuple(fc.nat({ max: VALID.length }), fc.nat({ max: 8 }), fc.array(chars, { maxLength: 6 }))
+      .map(([at, del, ins]) => VALID.slice(0, at) + ins.join('') + VALID.slice(at + del));
+    const shaped = fc.record({
+      schemaVersion: fc.oneof(fc.constant(1), fc.jsonValue()),
+      syscalls: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('x86_64', 'x86', 'amd64', '__proto__', ''), fc.dictionary(fc.constantFrom('read', 'raed', 'socketcall', 'constructor'), fc.oneof(fc.record({ count: fc.jsonValue() }), fc.jsonValue())))),
+    }, { requiredKeys: [] }).map((o) => JSON.stringify(o));
+    let rejected = 0;
+    fc.assert(fc.property(fc.oneof(mutated, shaped, fc.string()), (text) => {
+      const r = parseFootprint(text);
+      for (const i of r.issues) {
+        assert.ok(i.path.startsWith('$'), i.path);
+        assert.ok(typeof i.line === 'number' && i.line >= 1 && typeof i.column === 'number' && i.column >= 1, JSON.stringify(i));
+        assert.ok(i.message.length > 0);
+      }
+      if (!r.ok) {
+        rejected++;
+        assert.ok(r.issues.some((i) => i.severity === 'error'));
+      }
+    }), { numRuns: 10_000 });
+    assert.ok(rejected > 5_000, `only ${rejected} inputs were malformed`);
+  });
+});

@@ -1,0 +1,200 @@
+// The CLI as a user runs it (built bin, real files): decisions, exit codes, one-line errors.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isOneLineError, runCli } from '../support/cli.js';
+
+const DOCKER = 'data/reference/docker-default.json';
+const PODMAN = 'data/reference/podman-default.json';
+const HARMLESS = 'examples/profiles/harmless-40.json';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'cf-cli-'));
+}
+
+describe('clawfence explain', () => {
+  it('denies clone(CLONE_NEWUSER|SIGCHLD) under Docker\'s default, naming the masked rule', () => {
+    const r = runCli(['explain', DOCKER, 'clone', 'CLONE_NEWUSER|SIGCHLD', '--arch', 'x86_64']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /→ ERRNO EPERM/);
+    assert.match(r.stdout, /rule #18/);
+    assert.match(r.stdout, /0x7e020000/);
+  });
+
+  it('allows clone(SIGCHLD) by the same rule', () => {
+    const r = runCli(['explain', DOCKER, 'clone', 'SIGCHLD', '--arch', 'x86_64', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { decision: { action: string; rule: number }; args: string[] };
+    assert.equal(j.decision.action, 'allow');
+    assert.equal(j.decision.rule, 18);
+    assert.deepEqual(j.args, ['17']);
+  });
+
+  it('gives CAP_SYS_ADMIN holders the unrestricted clone rule', () => {
+    const r = runCli(['explain', DOCKER, 'clone', 'CLONE_NEWUSER', '--caps', 'CAP_SYS_ADMIN', '--json', '--arch', 'x86_64']);
+    assert.equal((JSON.parse(r.stdout) as { decision: { action: string } }).decision.action, 'allow');
+  });
+
+  it('answers AF_VSOCK sockets with EPERM and AF_INET with allow', () => {
+    const vsock = JSON.parse(runCli(['explain', DOCKER, 'socket', 'AF_VSOCK', '--json', '--arch', 'x86_64']).stdout) as { decision: { action: string } };
+    const inet = JSON.parse(runCli(['explain', DOCKER, 'socket', 'AF_INET', '--json', '--arch', 'x86_64']).stdout) as { decision: { action: string } };
+    assert.equal(vsock.decision.action, 'errno');
+    assert.equal(inet.decision.action, 'allow');
+  });
+
+  it('kills calls from an ABI the filter does not load', () => {
+    const r = runCli(['explain', HARMLESS, 'read', '--arch', 'x86', '--json']);
+    assert.equal((JSON.parse(r.stdout) as { decision: { action: string; source: string } }).decision.source, 'bad-arch');
+  });
+
+  it('rejects an unknown syscall with a suggestion and exit 2', () => {
+    const r = runCli(['explain', DOCKER, 'clonee', '--arch', 'x86_64']);
+    assert.equal(r.code, 2);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /did you mean 'clone'/);
+  });
+
+  it('rejects an unknown flag constant with a suggestion', () => {
+    const r = runCli(['explain', DOCKER, 'clone', 'CLONE_NEWUSR', '--arch', 'x86_64']);
+    assert.equal(r.code, 2);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /CLONE_NEWUSER/);
+  });
+
+  it('rejects an unknown ABI and capability', () => {
+    for (const args of [['--arch', 'x86-65'], ['--caps', 'CAP_SYS_ADMN']]) {
+      const r = runCli(['explain', DOCKER, 'read', ...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.ok(isOneLineError(r.stderr), r.stderr);
+      assert.match(r.stderr, /did you mean/);
+    }
+  });
+});
+
+describe('profile errors are one line with file:line:col and JSON path', () => {
+  it('reports a misspelled action at its position', () => {
+    const d = tmp();
+    const f = join(d, 'bad.json');
+    writeFileSync(f, '{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [\n    { "names": ["read"], "action": "SCMP_ACT_ALOW" }\n  ]\n}\n');
+    const r = runCli(['audit', f]);
+    assert.equal(r.code, 2);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /bad\.json:4:\d+ at \$\.syscalls\[0\]\.action/);
+    assert.match(r.stderr, /SCMP_ACT_ALLOW/);
+  });
+
+  it('reports malformed JSON with a position and every issue in --json', () => {
+    const d = tmp();
+    const f = join(d, 'broken.json');
+    writeFileSync(f, '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [ {"names": ["read"] "action": 1} ]}');
+    const r = runCli(['audit', f, '--json']);
+    assert.equal(r.code, 2);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /broken\.json:1:\d+/);
+    const j = JSON.parse(r.stdout) as { error: { code: string; issues: unknown[] } };
+    assert.equal(j.error.code, 'bad-input');
+    assert.ok(j.error.issues.length >= 1);
+  });
+
+  it('says what to do about a missing file', () => {
+    const r = runCli(['audit', '/nonexistent/profile.json']);
+    assert.equal(r.code, 2);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /no such file/);
+  });
+
+  it('rejects bad argv with exit 2', () => {
+    assert.equal(runCli(['explain']).code, 2);
+    assert.equal(runCli(['frobnicate']).code, 2);
+    assert.equal(runCli(['audit', DOCKER, '--fail-on', 'severe']).code, 2);
+    assert.equal(runCli(['explain', DOCKER, 'read', '1', '2', '3', '4', '5', '6', '7']).code, 2);
+  });
+});
+
+describe('clawfence audit', () => {
+  it('fails Docker\'s default on high findings and passes the harmless profile', () => {
+    const d = runCli(['audit', DOCKER, '--arch', 'x86_64']);
+    assert.equal(d.code, 1, d.stderr);
+    assert.match(d.stdout, /ptrace/);
+    const h = runCli(['audit', HARMLESS, '--arch', 'x86_64']);
+    assert.equal(h.code, 0, h.stdout + h.stderr);
+  });
+
+  it('writes SARIF 2.1.0 with a region for located findings', () => {
+    const r = runCli(['audit', DOCKER, '--sarif', '--arch', 'x86_64', '--fail-on', 'critical']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { version: string; runs: { results: { ruleId: string; locations?: { physicalLocation: { region?: { startLine: number } } }[] }[] }[] };
+    assert.equal(s.version, '2.1.0');
+    const results = s.runs[0]?.results ?? [];
+    assert.ok(results.length > 5);
+    assert.ok(results.some((x) => (x.locations?.[0]?.physicalLocation.region?.startLine ?? 0) > 1));
+  });
+
+  it('honours NO_COLOR and --fail-on', () => {
+    const r = runCli(['audit', DOCKER, '--fail-on', 'critical', '--arch', 'x86_64'], { env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 0);
+    assert.doesNotMatch(r.stdout, /\u001b\[/);
+  });
+});
+
+describe('clawfence diff', () => {
+  it('exits 0 for a profile against itself and 1 against another', () => {
+    assert.equal(runCli(['diff', DOCKER, DOCKER, '--arch', 'x86_64']).code, 0);
+    const r = runCli(['diff', DOCKER, PODMAN, '--arch', 'x86_64', '--json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout) as { isEmpty: boolean; abis: { abi: string; syscalls: { name: string }[] }[] };
+    assert.equal(j.isEmpty, false);
+    const x64 = j.abis.find((a) => a.abi === 'x86_64');
+    assert.ok(x64?.syscalls.some((s) => s.name === 'mount'));
+  });
+});
+
+describe('clawfence export', () => {
+  it('refuses a lossy systemd export and names what would be lost', () => {
+    const r = runCli(['export', DOCKER, '--format', 'systemd', '--arch', 'x86_64']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--lossy/);
+    assert.match(r.stderr, /socket|personality|clone/);
+  });
+
+  it('writes atomically, refuses to overwrite, overwrites with --force', () => {
+    const d = tmp();
+    const out = join(d, 'p.yaml');
+    assert.equal(runCli(['export', HARMLESS, '--format', 'k8s', '-o', out, '--arch', 'x86_64']).code, 0);
+    assert.match(readFileSync(out, 'utf8'), /kind: SeccompProfile/);
+    writeFileSync(out, 'mine');
+    const again = runCli(['export', HARMLESS, '--format', 'k8s', '-o', out, '--arch', 'x86_64']);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /--force/);
+    assert.equal(readFileSync(out, 'utf8'), 'mine');
+    assert.equal(runCli(['export', HARMLESS, '--format', 'k8s', '-o', out, '--force', '--arch', 'x86_64']).code, 0);
+    assert.ok(existsSync(out));
+    assert.notEqual(readFileSync(out, 'utf8'), 'mine');
+  });
+
+  it('round-trips through the Kubernetes format', () => {
+    const d = tmp();
+    const out = join(d, 'p.yaml');
+    assert.equal(runCli(['export', HARMLESS, '--format', 'k8s', '-o', out, '--arch', 'x86_64']).code, 0);
+    assert.equal(runCli(['diff', HARMLESS, out, '--arch', 'x86_64']).code, 0);
+  });
+});
+
+describe('clawfence syscalls', () => {
+  it('looks up names and numbers per ABI', () => {
+    const r = runCli(['syscalls', 'socket', '--arch', 'all', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { syscalls: { name: string; numbers: Record<string, number>; groups: string[] }[] };
+    assert.equal(j.syscalls[0]?.numbers['x86_64'], 41);
+    assert.equal(j.syscalls[0]?.numbers['x86'], 359);
+    assert.ok(j.syscalls[0]?.groups.includes('@network-io'));
+    const n = runCli(['syscalls', '59', '--arch', 'x86_64']);
+    assert.match(n.stdout, /execve/);
+    const bad = runCli(['syscalls', 'sockte']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /did you mean 'socket'/);
+  });
+});
