@@ -11,3 +11,10 @@ export { parseDockerProfile, printDockerProfile } from './profile/formats/docker
 export { resolveProfile, ruleExclusion, filterArches, type HostContext } from './profile/resolve.js';
 export { decide, type Decision, type DecisionSource } from './profile/evaluate.js';
 export { writeFileAtomic } from './util/atomic-write.js';
+export * from './audit/index.js';
+export * from './footprint/model.js';
+export { decodeFootprint, loadFootprint, parseFootprint } from './footprint/parse.js';
+export { loadProfile, parseProfileText, type LoadedProfile, type ProfileFormat } from './profile/load.js';
+export { EXPORT_FORMATS, exportProfile, type ExportFormat, type ExportOptions, type ExportResult } from './profile/formats/export.js';
+export { argFamily, describeArgValue, namedArguments, parseArgExpression } from './syscalls/constants.js';
+export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroups } from './syscalls/groups.js';

@@ -78,6 +78,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
       .option('--force', 'overwrite an existing output file')
       .option('--lossy', 'export even when the format cannot express everything (what is lost is printed)')
       .option('--name <name>', 'metadata.name for the Kubernetes SeccompProfile')
+      .option('--select <name>', 'which SeccompProfile to read from a file that holds several')
       .option('--json', 'print {text, lost} as JSON'),
   ).action(async (profile: string, opts: Record<string, unknown>) => {
     const m = await import('./commands/export.js');

@@ -35,7 +35,7 @@ class Reader {
     const m = new Map<string, LocatedJson>();
     for (const [k, v] of (node as Obj).entries) {
       if (!allowed.includes(k)) {
-        this.report(v, 'unknown-key', `unknown key '${k}' in ${what}`, `did you mean '${closest(k, allowed as string[])}'? Allowed: ${allowed.join(', ')}`);
+        this.report(v, 'unknown-key', `unknown key ${JSON.stringify(k)} in ${what}`, `did you mean '${closest(k, allowed as string[])}'? Allowed: ${allowed.join(', ')}`);
         continue;
       }
       m.set(k, v);
@@ -220,7 +220,7 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   if (m === undefined) return { ok: false, issues: r.issues };
   const daNode = m.get('defaultAction');
   const defaultAction = enumValue(r, daNode, SCMP_ACTIONS, 'action');
-  if (daNode === undefined) r.report(root, 'missing', "profile has no 'defaultAction'", 'add e.g. "defaultAction": "SCMP_ACT_ERRNO"');
+  if (daNode === undefined || daNode.kind === 'null') r.report(daNode ?? root, 'missing', "profile has no 'defaultAction'", 'add e.g. "defaultAction": "SCMP_ACT_ERRNO"');
   const derNode = m.get('defaultErrnoRet');
   const defaultErrnoRet = errnoByName(r, m.get('defaultErrno'), r.uint(derNode, 'defaultErrnoRet', 0xffffffffn), 'defaultErrno');
   if (defaultErrnoRet !== undefined && derNode !== undefined && defaultAction !== undefined && defaultAction !== 'errno' && defaultAction !== 'trace') {

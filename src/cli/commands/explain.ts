@@ -5,7 +5,7 @@ import { decide, type Decision } from '../../profile/evaluate.js';
 import { loadProfile } from '../../profile/load.js';
 import type { ArgCondition } from '../../profile/model.js';
 import { resolveProfile } from '../../profile/resolve.js';
-import { OP_TO_SCMP } from '../../profile/vocabulary.js';
+import type { Arch } from '../../syscalls/arch.js';
 import { errnoName } from '../../syscalls/errno.js';
 import { describeArgValue, parseArgExpression } from '../../syscalls/constants.js';
 import { resolveSyscall } from '../../syscalls/table.js';
@@ -17,14 +17,17 @@ export interface ExplainOptions extends HostOptions {
   color?: boolean | undefined;
 }
 
-export function formatCondition(syscall: string, c: ArgCondition): string {
-  const named = (v: bigint): string => {
-    const d = describeArgValue(syscall, c.index, v);
-    return d === undefined ? hex(v) : `${hex(v)} (${d})`;
-  };
-  const sym: Record<string, string> = { ne: '!=', lt: '<', le: '<=', eq: '==', ge: '>=', gt: '>' };
-  if (c.op === 'masked_eq') return `arg${c.index} & ${named(c.value)} == ${hex(c.valueTwo)}`;
-  return `arg${c.index} ${sym[c.op] ?? OP_TO_SCMP[c.op]} ${named(c.value)}`;
+/** Names the constants of a failed condition: "0x7e020000 = CLONE_NEWNS|…; arg0 & 0x7e020000 = CLONE_NEWUSER". */
+export function nameConstants(syscall: string, c: ArgCondition, args: readonly bigint[], abi: Arch): string | undefined {
+  const name = (v: bigint): string | undefined => describeArgValue(syscall, c.index, v, { arch: abi, args });
+  const arg = args[c.index] ?? 0n;
+  const parts: string[] = [];
+  const constant = name(c.value);
+  if (constant !== undefined) parts.push(`${hex(c.value)} = ${constant}`);
+  const seen = c.op === 'masked_eq' ? arg & c.value : arg;
+  const seenName = name(seen);
+  if (seenName !== undefined && seen !== 0n) parts.push(`${c.op === 'masked_eq' ? `arg${c.index} & ${hex(c.value)}` : `arg${c.index}`} = ${seenName}`);
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 export function formatAction(d: Pick<Decision, 'action' | 'errno'>): string {
@@ -42,7 +45,7 @@ export async function runExplain(file: string, syscallArg: string, argTexts: str
   const loaded = loadProfile(file);
   const concrete = resolveProfile(loaded.profile, host);
   const d = decide(concrete, host.abi, name, args);
-  const call = `${name}(${args.map((v, i) => describeArgValue(name, i, v) ?? hex(v)).join(', ')})`;
+  const call = `${name}(${args.map((v, i) => describeArgValue(name, i, v, { arch: host.abi, args }) ?? hex(v)).join(', ')})`;
   if (o.json === true) {
     write(toJson({ profile: file, abi: host.abi, native: host.native, caps: host.caps, kernel: host.kernel, syscall: { name, nr }, args, decision: d }));
     return 0;
@@ -50,7 +53,11 @@ export async function runExplain(file: string, syscallArg: string, argTexts: str
   const c = colors(wantColor(o.color));
   const verdict = d.action === 'allow' || d.action === 'log' ? c.green(formatAction(d)) : c.red(formatAction(d));
   const lines = [`${call} on ${host.abi} → ${verdict}`, `  ${d.why}`];
-  for (const r of d.considered ?? []) lines.push(`  ${c.dim(r.why)}`);
+  for (const r of d.considered) {
+    lines.push(`  ${c.dim(r.why)}`);
+    const named = r.failed === undefined ? undefined : nameConstants(name, r.failed, args, host.abi);
+    if (named !== undefined) lines.push(`    ${c.dim(named)}`);
+  }
   write(lines.join('\n'));
   return 0;
 }

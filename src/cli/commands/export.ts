@@ -13,6 +13,7 @@ export interface ExportCliOptions extends HostOptions {
   force?: boolean;
   lossy?: boolean;
   name?: string;
+  select?: string;
   json?: boolean;
   color?: boolean | undefined;
 }
@@ -22,7 +23,7 @@ export async function runExport(file: string, o: ExportCliOptions): Promise<numb
     throw new ClawfenceError('bad-input', `unknown format '${o.format}'`, { hint: `use one of ${EXPORT_FORMATS.join(', ')}` });
   }
   const host = hostFromOptions(o);
-  const lp = loadProfile(file);
+  const lp = loadProfile(file, o.select === undefined ? {} : { name: o.select });
   const res = exportProfile(lp.profile, o.format as ExportFormat, {
     native: host.native,
     caps: host.caps,
@@ -31,11 +32,12 @@ export async function runExport(file: string, o: ExportCliOptions): Promise<numb
     ...(o.name === undefined ? {} : { name: o.name }),
   });
   for (const l of res.lost) process.stderr.write(`clawfence: lost in ${o.format}: ${l}\n`);
+  for (const n of res.notes) process.stderr.write(`clawfence: note: ${n}\n`);
   if (o.output !== undefined) {
     writeFileAtomic(o.output, res.text, { force: o.force === true });
     process.stderr.write(`clawfence: wrote ${o.output}\n`);
   }
-  if (o.json === true) write(toJson({ format: o.format, text: res.text, lost: res.lost }));
+  if (o.json === true) write(toJson({ format: o.format, text: res.text, lost: res.lost, notes: res.notes }));
   else if (o.output === undefined) process.stdout.write(res.text);
   return 0;
 }
