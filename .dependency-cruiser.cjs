@@ -7,7 +7,7 @@ module.exports = {
       name: 'ir-free-of-adapters',
       comment: 'The IR depends only on the syscall tables; formats, CLI, audit depend on it, not the reverse.',
       severity: 'error',
-      from: { path: '^src/(profile/(model|decode|resolve|evaluate|normalize|diff|issues|json-source|vocabulary)|syscalls)' },
+      from: { path: '^src/(profile/(model|decode|resolve|evaluate|normalize|diff|issues|json-source|vocabulary|libseccomp)|syscalls)', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(cli|audit|profile/formats|recorder|runtime|vault|generator)' },
     },
     {

@@ -68,7 +68,7 @@ function convert(node: Node, path: string, text: string, lines: LineIndex, issue
         const key = String(k.value);
         const p = childPath(path, key);
         if (seen.has(key)) {
-          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key '${key}'`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
+          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key ${JSON.stringify(key)}`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
         }
         seen.add(key);
         entries.push([key, convert(v, p, text, lines, issues)]);
