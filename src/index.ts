@@ -18,3 +18,4 @@ export { loadProfile, parseProfileText, type LoadedProfile, type ProfileFormat }
 export { EXPORT_FORMATS, exportProfile, type ExportFormat, type ExportOptions, type ExportResult } from './profile/formats/export.js';
 export { argFamily, describeArgValue, namedArguments, parseArgExpression } from './syscalls/constants.js';
 export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroups } from './syscalls/groups.js';
+export { compiledFilter, conditionsHold, conflicts, type Conflict, type Considered, type EvaluateOptions } from './profile/evaluate.js';

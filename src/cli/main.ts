@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeFailure, EXIT } from './exit-codes.js';
 import { toJson } from './output.js';
+import { cleanupNow } from '../util/cleanup.js';
 import { VERSION } from './version.js';
 
 /** Options shared by the commands that resolve a profile for a host. */
@@ -22,6 +23,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--no-color', 'never colour output (NO_COLOR is honoured too)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.hook('preAction', (_this, action) => {
     state.json = action.opts()['json'] === true;
@@ -86,6 +88,19 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
   });
 
   program
+    .command('record')
+    .description('run a workload exactly as given and record every syscall its container makes')
+    .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…] (or podman run)')
+    .option('-o, --output <file>', 'footprint file to write (atomic; refuses to overwrite without --force)', 'footprint.json')
+    .option('--force', 'overwrite an existing footprint')
+    .option('--workload <name>', 'name of the workload in the footprint (default: image and command)')
+    .passThroughOptions()
+    .action(async (command: string[], opts: Record<string, unknown>) => {
+      const m = await import('./commands/record.js');
+      state.exit = await m.runRecord(command, opts as Parameters<typeof m.runRecord>[1]);
+    });
+
+  program
     .command('syscalls')
     .description('look up syscalls by name or number per ABI, with their groups')
     .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')
@@ -106,8 +121,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = build(state);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    await cleanupNow();
     return state.exit;
   } catch (err) {
+    await cleanupNow();
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       // commander already printed its one-line message.

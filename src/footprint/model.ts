@@ -1,22 +1,67 @@
-// The recorded footprint of a workload: which syscalls it made on which ABI, and how often.
-// Versioned JSON (schemaVersion 1); this is the minimal form `audit --against` reads, which the
-// recorder issue extends with arguments and provenance.
+// The recorded footprint of one or more workloads: which syscalls every process of a container
+// made on which ABI from the moment its seccomp filter was installed, how often, who made each
+// first, which argument values were seen for the arguments that decide danger, and where the
+// recording came from. Versioned JSON (schemaVersion 1, schema in docs/footprint.schema.json);
+// only schemaVersion and syscalls are required, so hand-written footprints stay small.
 
 import type { Arch } from '../syscalls/arch.js';
 
 export const FOOTPRINT_SCHEMA_VERSION = 1;
 
+/** A process as the recorder saw it (comm is the kernel's 15-character task name). */
+export interface ProcessRef {
+  comm: string;
+  exe?: string;
+  pid?: number;
+}
+
+export interface ArgValues {
+  index: number;
+  /** Distinct values seen (decimal strings: 64-bit exact), with how often. */
+  values: { value: string; count: number }[];
+}
+
 export interface SyscallUse {
   /** How many times the syscall was seen (0 means listed but never seen, i.e. not used). */
   count: number;
+  /** The syscall number on this ABI. */
+  nr?: number;
+  /** The first process that made it. */
+  firstBy?: ProcessRef;
+  /** True when only the container runtime (runc/crun init, after installing the filter) made it. */
+  runtime?: boolean;
+  /** Names of the workloads that made it. */
+  workloads?: string[];
+  /** Values of the arguments that decide danger (clone flags, socket family, …). */
+  args?: ArgValues[];
+}
+
+export interface WorkloadRecord {
+  name: string;
+  argv: string[];
+  exitCode: number;
+  image?: { ref: string; id?: string };
+  containerIds?: string[];
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface Provenance {
+  engine?: { name: string; version?: string; runtime?: string; runtimeVersion?: string; host?: string };
+  kernel?: string;
+  recorder?: { name: 'ebpf' | 'ptrace'; version: string; note?: string };
+  clawfence?: string;
+  createdAt?: string;
 }
 
 export interface Footprint {
   schemaVersion: typeof FOOTPRINT_SCHEMA_VERSION;
   /** The native ABI of the host it was recorded on, when known. */
   arch?: Arch;
-  /** Per ABI, per syscall name. ABIs in the order the file lists them. */
+  /** Per ABI, per syscall name. */
   syscalls: Partial<Record<Arch, Record<string, SyscallUse>>>;
+  workloads?: WorkloadRecord[];
+  provenance?: Provenance;
 }
 
 /** The ABIs the workload used (at least one call seen). */

@@ -58,10 +58,12 @@ describe('parseFootprint', () => {
     for (const i of is) assert.ok(i.line !== undefined && i.line >= 1 && i.column !== undefined && i.column >= 1);
   });
 
-  it('treats unknown keys as warnings (later versions add fields)', () => {
-    const r = parseFootprint('{"schemaVersion":1,"provenance":{},"syscalls":{"x86_64":{"read":{"count":1,"args":[]}}}}');
+  it('reads provenance and argument values, and rejects unknown keys (the schema is versioned)', () => {
+    const r = parseFootprint('{"schemaVersion":1,"provenance":{"kernel":"6.1"},"syscalls":{"x86_64":{"read":{"count":1,"args":[{"index":0,"values":[{"value":"17","count":2}]}]}}}}');
     assert.ok(r.ok);
-    assert.deepEqual(r.issues.map((i) => [i.severity, i.code, i.path]), [['warning', 'unknown-key', '$.provenance'], ['warning', 'unknown-key', '$.syscalls.x86_64.read.args']]);
+    assert.deepEqual(r.issues, []);
+    const bad = issues('{"schemaVersion":1,"provenanse":{},"syscalls":{"x86_64":{"read":{"count":1,"argz":[]}}}}');
+    assert.deepEqual(bad.map((i) => [i.severity, i.code, i.path]), [['error', 'unknown-key', '$.provenanse'], ['error', 'unknown-key', '$.syscalls.x86_64.read.argz']]);
   });
 
   it('reports JSON syntax errors and missing fields with positions', () => {
@@ -108,5 +110,14 @@ describe('parseFootprint', () => {
       }
     }), { numRuns: 10_000 });
     assert.ok(rejected > 5_000, `only ${rejected} inputs were malformed`);
+  });
+});
+
+describe('footprint schema', () => {
+  it('docs/footprint.schema.json is the schema the parser validates with', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FOOTPRINT_SCHEMA } = await import('./schema.js');
+    const published: unknown = JSON.parse(readFileSync(new URL('../../docs/footprint.schema.json', import.meta.url), 'utf8'));
+    assert.deepEqual(published, FOOTPRINT_SCHEMA, 'regenerate docs/footprint.schema.json from src/footprint/schema.ts');
   });
 });

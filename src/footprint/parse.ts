@@ -1,111 +1,126 @@
-// Reads a footprint file (JSON, schemaVersion 1), reporting every problem with its JSON path and
-// line:column. Unknown keys are warnings, not errors: later versions add fields.
+// Reads a footprint file (JSON, schemaVersion 1): the structure is checked with ajv against
+// src/footprint/schema.ts, names (ABIs, syscalls) against the syscall tables; every problem is
+// reported with its JSON path and line:column.
 
 import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import { ARCHES, lookupArch, type Arch } from '../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../syscalls/table.js';
 import { issuesToError, type Issue, type ParseResult } from '../profile/issues.js';
-import { parseLocatedJson, type LocatedJson } from '../profile/json-source.js';
-import { FOOTPRINT_SCHEMA_VERSION, type Footprint, type SyscallUse } from './model.js';
+import { childPath, parseLocatedJson, type LocatedJson } from '../profile/json-source.js';
+import { FOOTPRINT_SCHEMA_VERSION, type Footprint } from './model.js';
+import { FOOTPRINT_SCHEMA } from './schema.js';
 
-type Obj = Extract<LocatedJson, { kind: 'object' }>;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(FOOTPRINT_SCHEMA);
 
-const ROOT_KEYS = ['schemaVersion', 'arch', 'syscalls'];
-const USE_KEYS = ['count'];
-
-class Issues {
-  readonly list: Issue[] = [];
-  add(node: LocatedJson, code: string, message: string, hint?: string, severity: Issue['severity'] = 'error'): void {
-    this.list.push({ severity, code, message, path: node.path, line: node.line, column: node.column, ...(hint === undefined ? {} : { hint }) });
+function toPlain(n: LocatedJson): unknown {
+  switch (n.kind) {
+    case 'object': return Object.fromEntries(n.entries.map(([k, v]) => [k, toPlain(v)]));
+    case 'array': return n.items.map(toPlain);
+    case 'number': return n.value;
+    case 'string': case 'boolean': return n.value;
+    default: return null;
   }
 }
 
-function kindOf(n: LocatedJson): string {
-  return n.kind === 'number' ? `number ${n.raw}` : n.kind === 'string' ? `string "${n.value.slice(0, 40)}"` : n.kind;
+function index(root: LocatedJson): Map<string, LocatedJson> {
+  const m = new Map<string, LocatedJson>();
+  const walk = (n: LocatedJson): void => {
+    m.set(n.path, n);
+    if (n.kind === 'object') for (const [, v] of n.entries) walk(v);
+    else if (n.kind === 'array') for (const v of n.items) walk(v);
+  };
+  walk(root);
+  return m;
 }
 
-function object(is: Issues, n: LocatedJson, what: string): Obj | undefined {
-  if (n.kind === 'object') return n;
-  is.add(n, 'type', `${what} must be an object, found ${kindOf(n)}`);
-  return undefined;
-}
-
-function unknownKeys(is: Issues, o: Obj, allowed: readonly string[], what: string): void {
-  for (const [k, v] of o.entries) {
-    if (!allowed.includes(k)) is.add(v, 'unknown-key', `unknown key '${k}' in ${what} (ignored)`, `did you mean '${closest(k, [...allowed])}'? Known: ${allowed.join(', ')}`, 'warning');
+/** ajv's /a/0/b pointer → our $.a[0].b path (an index only where the value is an array). */
+function pointerToPath(pointer: string, root: LocatedJson): string {
+  let node: LocatedJson | undefined = root;
+  let p = '$';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node?.kind === 'array') {
+      p = childPath(p, Number(seg));
+      node = node.items[Number(seg)];
+    } else {
+      p = childPath(p, seg);
+      node = node?.kind === 'object' ? node.entries.find(([k]) => k === seg)?.[1] : undefined;
+    }
   }
+  return p;
 }
 
-function get(o: Obj, key: string): LocatedJson | undefined {
-  return o.entries.find(([k]) => k === key)?.[1];
-}
+const CODES: Readonly<Record<string, string>> = { const: 'unsupported-version', required: 'missing', additionalProperties: 'unknown-key' };
 
-function abiName(is: Issues, key: string, at: LocatedJson): Arch | undefined {
-  const a = lookupArch(key);
-  if (a !== undefined && a === key) return a;
-  is.add(at, 'unknown-arch', a === undefined ? `unknown ABI '${key}'` : `ABI '${key}' must be spelled '${a}'`, a === undefined ? `did you mean '${closest(key, [...ARCHES])}'?` : `write '${a}'`);
-  return undefined;
-}
-
-function syscallUse(is: Issues, n: LocatedJson, abi: Arch, name: string): SyscallUse | undefined {
-  const known = syscallNumber(abi, name) !== undefined;
-  if (!known) {
-    if (isKnownSyscall(name)) is.add(n, 'syscall-not-on-abi', `syscall '${name}' does not exist on ${abi}`, `it exists on: ${abisOf(name).join(', ')}`);
-    else is.add(n, 'unknown-syscall', `unknown syscall '${name}'`, `did you mean '${suggestSyscall(name)}'?`);
+function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, LocatedJson>): Issue {
+  let path = pointerToPath(e.instancePath, root);
+  let message = `${path === '$' ? 'footprint' : path.slice(2)} ${e.message ?? 'is invalid'}`;
+  let hint: string | undefined;
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties' && typeof params['additionalProperty'] === 'string') {
+    const key = params['additionalProperty'];
+    path = childPath(path, key);
+    message = `unknown key ${JSON.stringify(key)}`;
+    hint = 'remove it; footprint keys are listed in docs/footprint.schema.json';
+  } else if (e.keyword === 'const' && e.instancePath === '/schemaVersion') {
+    message = `unsupported footprint schemaVersion`;
+    hint = `this clawfence reads schemaVersion ${FOOTPRINT_SCHEMA_VERSION}; upgrade clawfence or re-record`;
+  } else if (e.keyword === 'required' && typeof params['missingProperty'] === 'string') {
+    message = `${path === '$' ? 'footprint' : path.slice(2)} has no '${params['missingProperty']}'`;
+    hint = `add "${params['missingProperty']}"`;
   }
-  const o = object(is, n, `syscalls.${abi}.${name}`);
-  if (o === undefined) return undefined;
-  unknownKeys(is, o, USE_KEYS, `syscalls.${abi}.${name}`);
-  const c = get(o, 'count');
-  if (c === undefined) {
-    is.add(n, 'missing', `syscalls.${abi}.${name} has no 'count'`, 'add "count": <times seen>');
+  const node = nodes.get(path) ?? nodes.get(pointerToPath(e.instancePath, root));
+  return {
+    severity: 'error', code: CODES[e.keyword] ?? 'type', message: message.replace(/[\u0000-\u001f]/g, ' '), path,
+    ...(node === undefined ? {} : { line: node.line, column: node.column }),
+    ...(hint === undefined ? {} : { hint }),
+  };
+}
+
+function nameIssues(root: LocatedJson, fp: Footprint): Issue[] {
+  const out: Issue[] = [];
+  const add = (n: LocatedJson, code: string, message: string, hint: string): void => {
+    out.push({ severity: 'error', code, message, path: n.path, line: n.line, column: n.column, hint });
+  };
+  const abiOk = (key: string, n: LocatedJson): Arch | undefined => {
+    const a = lookupArch(key);
+    if (a !== undefined && a === key) return a;
+    add(n, 'unknown-arch', a === undefined ? `unknown ABI ${JSON.stringify(key)}` : `ABI '${key}' must be spelled '${a}'`, a === undefined ? `did you mean '${closest(key, [...ARCHES])}'?` : `write '${a}'`);
     return undefined;
+  };
+  if (root.kind !== 'object') return out;
+  const archNode = root.entries.find(([k]) => k === 'arch')?.[1];
+  if (archNode?.kind === 'string') abiOk(archNode.value, archNode);
+  const sys = root.entries.find(([k]) => k === 'syscalls')?.[1];
+  if (sys?.kind !== 'object') return out;
+  for (const [key, abiNode] of sys.entries) {
+    const abi = abiOk(key, abiNode);
+    if (abi === undefined || abiNode.kind !== 'object') continue;
+    for (const [name, useNode] of abiNode.entries) {
+      if (syscallNumber(abi, name) !== undefined) continue;
+      if (isKnownSyscall(name)) add(useNode, 'syscall-not-on-abi', `syscall '${name}' does not exist on ${abi}`, `it exists on: ${abisOf(name).join(', ')}`);
+      else add(useNode, 'unknown-syscall', `unknown syscall ${JSON.stringify(name)}`, `did you mean '${suggestSyscall(name)}'?`);
+    }
   }
-  if (c.kind !== 'number' || !/^\d+$/.test(c.raw) || !Number.isSafeInteger(c.value)) {
-    is.add(c, 'type', `count must be a non-negative integer, found ${kindOf(c)}`);
-    return undefined;
-  }
-  return known ? { count: c.value } : undefined;
+  void fp;
+  return out;
 }
 
 /** Decodes a located JSON tree into a footprint. */
 export function decodeFootprint(root: LocatedJson): ParseResult<Footprint> {
-  const is = new Issues();
-  const o = object(is, root, 'footprint');
-  if (o === undefined) return { ok: false, issues: is.list };
-  unknownKeys(is, o, ROOT_KEYS, 'footprint');
-  const v = get(o, 'schemaVersion');
-  if (v === undefined) is.add(root, 'missing', "footprint has no 'schemaVersion'", `add "schemaVersion": ${FOOTPRINT_SCHEMA_VERSION}`);
-  else if (v.kind !== 'number' || v.raw !== String(FOOTPRINT_SCHEMA_VERSION)) {
-    is.add(v, 'unsupported-version', `unsupported footprint schemaVersion ${kindOf(v)}`, `this clawfence reads schemaVersion ${FOOTPRINT_SCHEMA_VERSION}; upgrade clawfence or re-record`);
+  const plain = toPlain(root);
+  const issues: Issue[] = [];
+  if (!validate(plain)) {
+    const nodes = index(root);
+    for (const e of validate.errors ?? []) issues.push(schemaIssue(e, root, nodes));
   }
-  let arch: Arch | undefined;
-  const an = get(o, 'arch');
-  if (an !== undefined) {
-    if (an.kind !== 'string') is.add(an, 'type', `arch must be a string, found ${kindOf(an)}`);
-    else arch = abiName(is, an.value, an);
-  }
-  const syscalls: Footprint['syscalls'] = {};
-  const sn = get(o, 'syscalls');
-  if (sn === undefined) is.add(root, 'missing', "footprint has no 'syscalls'", 'add "syscalls": {"x86_64": {"read": {"count": 1}}}');
-  else {
-    const so = object(is, sn, 'syscalls');
-    for (const [key, abiNode] of so?.entries ?? []) {
-      const abi = abiName(is, key, abiNode);
-      const ao = object(is, abiNode, `syscalls.${key}`);
-      if (abi === undefined || ao === undefined) continue;
-      const uses: Record<string, SyscallUse> = {};
-      for (const [name, useNode] of ao.entries) {
-        const u = syscallUse(is, useNode, abi, name);
-        if (u !== undefined) uses[name] = u;
-      }
-      syscalls[abi] = uses;
-    }
-  }
-  if (is.list.some((i) => i.severity === 'error')) return { ok: false, issues: is.list };
-  return { ok: true, issues: is.list, value: { schemaVersion: FOOTPRINT_SCHEMA_VERSION, ...(arch === undefined ? {} : { arch }), syscalls } };
+  const fp = plain as Footprint;
+  issues.push(...nameIssues(root, fp));
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, issues, value: fp };
 }
 
 /** Parses footprint JSON text. */
@@ -125,7 +140,7 @@ export function loadFootprint(file: string): { footprint: Footprint; issues: Iss
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ClawfenceError('not-found', `cannot read footprint ${file}`, { hint: 'check the path given to --against', cause });
+    throw new ClawfenceError('not-found', `cannot read footprint ${file}`, { hint: 'check the path', cause });
   }
   const r = parseFootprint(text);
   if (!r.ok) throw issuesToError(file, r.issues);

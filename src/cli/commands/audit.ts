@@ -1,6 +1,6 @@
 // `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
 
-import { auditProfile, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
+import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
 import { loadFootprint } from '../../footprint/parse.js';
 import { loadProfile } from '../../profile/load.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
@@ -26,6 +26,7 @@ export async function runAudit(file: string, o: AuditCliOptions): Promise<number
     ...(host.kernel === undefined ? {} : { kernel: host.kernel }),
     ...(against === undefined ? {} : { against }),
     reference: loadDockerDefault(),
+    referenceName: DOCKER_DEFAULT_NAME,
   });
   if (o.sarif === true) write(renderAuditSarif(report, { artifactUri: file, locate: lp.locate, toolVersion: VERSION }));
   else if (o.json === true) write(renderAuditJson(report, { file }));

@@ -1,0 +1,99 @@
+// JSON Schema (draft-07) of the footprint format, schemaVersion 1. Validated with ajv; the same
+// object is published as docs/footprint.schema.json (a test keeps the two equal).
+
+const count = { type: 'integer', minimum: 0 } as const;
+const processRef = {
+  type: 'object',
+  required: ['comm'],
+  properties: { comm: { type: 'string' }, exe: { type: 'string' }, pid: count },
+  additionalProperties: false,
+} as const;
+
+export const FOOTPRINT_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://clawfence.dev/schemas/footprint-1.json',
+  title: 'clawfence footprint',
+  type: 'object',
+  required: ['schemaVersion', 'syscalls'],
+  properties: {
+    schemaVersion: { const: 1 },
+    arch: { type: 'string' },
+    syscalls: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          required: ['count'],
+          properties: {
+            count,
+            nr: count,
+            firstBy: processRef,
+            runtime: { type: 'boolean' },
+            workloads: { type: 'array', items: { type: 'string' } },
+            args: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'values'],
+                properties: {
+                  index: { type: 'integer', minimum: 0, maximum: 5 },
+                  values: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['value', 'count'],
+                      properties: { value: { type: 'string', pattern: '^[0-9]+$' }, count },
+                      additionalProperties: false,
+                    },
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    workloads: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'argv', 'exitCode'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          argv: { type: 'array', items: { type: 'string' } },
+          exitCode: { type: 'integer' },
+          image: { type: 'object', required: ['ref'], properties: { ref: { type: 'string' }, id: { type: 'string' } }, additionalProperties: false },
+          containerIds: { type: 'array', items: { type: 'string' } },
+          startedAt: { type: 'string' },
+          endedAt: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+    },
+    provenance: {
+      type: 'object',
+      properties: {
+        engine: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string' }, version: { type: 'string' }, runtime: { type: 'string' }, runtimeVersion: { type: 'string' }, host: { type: 'string' } },
+          additionalProperties: false,
+        },
+        kernel: { type: 'string' },
+        recorder: {
+          type: 'object',
+          required: ['name', 'version'],
+          properties: { name: { enum: ['ebpf', 'ptrace'] }, version: { type: 'string' }, note: { type: 'string' } },
+          additionalProperties: false,
+        },
+        clawfence: { type: 'string' },
+        createdAt: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,92 @@
+// The eBPF recorder: runs clawfence-rec (recorder.bpf.c + loader.c, built by
+// scripts/build-recorder.sh) for one run cgroup and turns its JSON lines into a RawRecording.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ClawfenceError } from '../../errors.js';
+import type { RunCgroup } from '../cgroup.js';
+import { ABI_SLOTS, argSpecTriples } from '../arg-spec.js';
+import type { ActiveRecording, RawArgValue, RawRecording, RawSyscall } from '../recorder.js';
+
+export const EBPF_RECORDER_VERSION = '1';
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const RECORDER_BINARY = `${ROOT}.cache/recorder/clawfence-rec`;
+
+/** Builds the recorder binary when it is missing or stale (a no-op otherwise). */
+export function ensureRecorderBuilt(): string {
+  const r = spawnSync('bash', [`${ROOT}scripts/build-recorder.sh`], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(RECORDER_BINARY)) {
+    throw new ClawfenceError('environment', `cannot build the eBPF recorder: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`, {
+      hint: 'run scripts/setup-host.sh (clang, bpftool, libbpf-dev), or use --recorder ptrace',
+    });
+  }
+  return RECORDER_BINARY;
+}
+
+type Line =
+  | { type: 'ready'; cgroupId: number }
+  | { type: 'count'; abi: number; runtime: boolean; nr: number; count: number; pid: number; tgid: number; ts: number; comm: string; exe: string }
+  | { type: 'arg'; abi: number; nr: number; index: number; value: string; count: number }
+  | { type: 'summary'; outOfRange: number; lostFirstSeen: number; lostArgs: number };
+
+export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording> {
+  const bin = ensureRecorderBuilt();
+  const argv = ['--cgroup', cg.dir, '--level', String(cg.level), ...argSpecTriples().flatMap((t) => ['--arg', t.join(':')])];
+  const child: ChildProcess = spawn(bin, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const lines: Line[] = [];
+  const rl = createInterface({ input: child.stdout! });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ClawfenceError('environment', 'the eBPF recorder did not start within 30 s', { hint: 'check `clawfence doctor`' })), 30_000);
+    rl.on('line', (l) => {
+      try {
+        const parsed = JSON.parse(l) as Line;
+        if (parsed.type === 'ready') { clearTimeout(timer); resolve(); } else lines.push(parsed);
+      } catch { /* not ours */ }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new ClawfenceError('environment', `the eBPF recorder exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`, { hint: 'run as root on a kernel with BTF; see `clawfence doctor`, or use --recorder ptrace' }));
+    });
+  });
+  const stopChild = async (): Promise<number | null> => {
+    if (child.exitCode === null) {
+      child.stdin?.end('q\n');
+      const t = setTimeout(() => child.kill('SIGTERM'), 10_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    }
+    return child.exitCode;
+  };
+  return {
+    async abort() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop(): Promise<RawRecording> {
+      const code = await stopChild();
+      if (code !== 0) throw new ClawfenceError('environment', `the eBPF recorder failed (${code}): ${stderr.trim()}`, { hint: 'see `clawfence doctor`' });
+      const syscalls: RawSyscall[] = [];
+      const args: RawArgValue[] = [];
+      let summary: Extract<Line, { type: 'summary' }> | undefined;
+      for (const l of lines) {
+        const abi = 'abi' in l ? ABI_SLOTS[l.abi] : undefined;
+        if (l.type === 'count' && abi !== undefined) {
+          syscalls.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, count: l.count, runtime: l.runtime, comm: l.comm, exe: l.exe, pid: l.tgid, ts: l.ts });
+        } else if (l.type === 'arg' && abi !== undefined) {
+          args.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, index: l.index, value: BigInt(l.value), count: l.count });
+        } else if (l.type === 'summary') summary = l;
+      }
+      if (summary === undefined) throw new ClawfenceError('environment', 'the eBPF recorder ended without its summary; the recording may be incomplete', { hint: 're-run the recording' });
+      return {
+        recorder: 'ebpf', version: EBPF_RECORDER_VERSION, syscalls, args,
+        lost: { outOfRange: summary.outOfRange, firstSeen: summary.lostFirstSeen, args: summary.lostArgs },
+      };
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// clawfence-rec: loads recorder.bpf.c for one cgroup, prints "ready", and on SIGINT/SIGTERM or
+// when its standard input closes (clawfence exited) prints what it counted as JSON lines.
+//   clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX]...
+// Exit codes: 0 ok, 2 bad usage, 3 the BPF program could not be loaded or attached.
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "recorder.skel.h"
+
+#define NR_SLOTS 1024
+#define N_ABIS 3
+#define N_GROUPS (N_ABIS * 2)
+
+struct first_seen { __u64 ts; __u32 pid; __u32 tgid; char comm[16]; char exe[32]; };
+struct arg_key { __u32 slot; __u32 index; __u64 value; };
+
+static volatile sig_atomic_t stop;
+static void on_signal(int s) { (void)s; stop = 1; }
+
+static void json_str(const char *s, size_t max) {
+  putchar('"');
+  for (size_t i = 0; i < max && s[i]; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 0x20 || c >= 0x7f) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  return vfprintf(stderr, fmt, args);
+}
+
+int main(int argc, char **argv) {
+  const char *cgroup = NULL;
+  int level = -1;
+  unsigned specs[256][3];
+  int nspecs = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
+    else if (!strcmp(argv[i], "--level") && i + 1 < argc) level = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--arg") && i + 1 < argc && nspecs < 256) {
+      if (sscanf(argv[++i], "%u:%u:%u", &specs[nspecs][0], &specs[nspecs][1], &specs[nspecs][2]) != 3) { fprintf(stderr, "clawfence-rec: bad --arg %s\n", argv[i]); return 2; }
+      nspecs++;
+    } else { fprintf(stderr, "usage: clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX]...\n"); return 2; }
+  }
+  if (!cgroup || level < 1) { fprintf(stderr, "clawfence-rec: --cgroup and --level are required\n"); return 2; }
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  struct stat st;
+  if (stat(cgroup, &st)) { fprintf(stderr, "clawfence-rec: %s: %s\n", cgroup, strerror(errno)); return 2; }
+  libbpf_set_print(libbpf_quiet);
+
+  struct recorder_bpf *skel = recorder_bpf__open();
+  if (!skel) { fprintf(stderr, "clawfence-rec: cannot open the BPF object\n"); return 3; }
+  skel->rodata->target_cgid = st.st_ino;
+  skel->rodata->target_level = (unsigned)level;
+  if (recorder_bpf__load(skel)) { fprintf(stderr, "clawfence-rec: cannot load the BPF program (need root, BTF and CAP_BPF)\n"); return 3; }
+  for (int i = 0; i < nspecs; i++) {
+    __u32 slot = specs[i][0] * NR_SLOTS + specs[i][1];
+    __u8 v = (__u8)(specs[i][2] + 1);
+    if (specs[i][0] >= N_ABIS || specs[i][1] >= NR_SLOTS || specs[i][2] > 5 || bpf_map_update_elem(bpf_map__fd(skel->maps.argspec), &slot, &v, BPF_ANY)) {
+      fprintf(stderr, "clawfence-rec: bad --arg %u:%u:%u\n", specs[i][0], specs[i][1], specs[i][2]);
+      return 2;
+    }
+  }
+  if (recorder_bpf__attach(skel)) { fprintf(stderr, "clawfence-rec: cannot attach to tp_btf/sys_enter\n"); return 3; }
+
+  struct sigaction sa = { .sa_handler = on_signal };
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  printf("{\"type\":\"ready\",\"cgroupId\":%llu}\n", (unsigned long long)st.st_ino);
+  fflush(stdout);
+
+  struct pollfd p = { .fd = 0, .events = POLLIN };
+  while (!stop) {
+    int r = poll(&p, 1, 1000);
+    if (r > 0) {
+      char buf[64];
+      ssize_t n = read(0, buf, sizeof buf);
+      if (n <= 0) break; // clawfence went away or asked to stop by closing stdin
+      if (memchr(buf, 'q', (size_t)n)) break;
+    }
+  }
+
+  int ncpu = libbpf_num_possible_cpus();
+  __u64 *vals = calloc((size_t)ncpu, sizeof(__u64));
+  int counts_fd = bpf_map__fd(skel->maps.counts), first_fd = bpf_map__fd(skel->maps.first);
+  unsigned long long out_of_range = 0;
+  for (__u32 k = 0; k <= N_GROUPS * NR_SLOTS; k++) {
+    if (bpf_map_lookup_elem(counts_fd, &k, vals)) continue;
+    unsigned long long total = 0;
+    for (int c = 0; c < ncpu; c++) total += vals[c];
+    if (!total) continue;
+    if (k == N_GROUPS * NR_SLOTS) { out_of_range = total; continue; }
+    struct first_seen f;
+    memset(&f, 0, sizeof f);
+    bpf_map_lookup_elem(first_fd, &k, &f);
+    printf("{\"type\":\"count\",\"abi\":%u,\"runtime\":%s,\"nr\":%u,\"count\":%llu,\"pid\":%u,\"tgid\":%u,\"ts\":%llu,\"comm\":", k / NR_SLOTS / 2, (k / NR_SLOTS) % 2 ? "true" : "false", k % NR_SLOTS, total, f.pid, f.tgid, (unsigned long long)f.ts);
+    json_str(f.comm, sizeof f.comm);
+    printf(",\"exe\":");
+    json_str(f.exe, sizeof f.exe);
+    printf("}\n");
+  }
+  int args_fd = bpf_map__fd(skel->maps.argvals);
+  struct arg_key key, next;
+  int has = bpf_map_get_next_key(args_fd, NULL, &next) == 0;
+  while (has) {
+    key = next;
+    __u64 n = 0;
+    if (!bpf_map_lookup_elem(args_fd, &key, &n))
+      printf("{\"type\":\"arg\",\"abi\":%u,\"nr\":%u,\"index\":%u,\"value\":\"%llu\",\"count\":%llu}\n", key.slot / NR_SLOTS, key.slot % NR_SLOTS, key.index, (unsigned long long)key.value, (unsigned long long)n);
+    has = bpf_map_get_next_key(args_fd, &key, &next) == 0;
+  }
+  __u64 lost[2] = {0, 0};
+  for (__u32 i = 0; i < 2; i++) bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &i, &lost[i]);
+  printf("{\"type\":\"summary\",\"outOfRange\":%llu,\"lostFirstSeen\":%llu,\"lostArgs\":%llu}\n", out_of_range, (unsigned long long)lost[0], (unsigned long long)lost[1]);
+  fflush(stdout);
+  recorder_bpf__destroy(skel);
+  free(vals);
+  return 0;
+}

@@ -1,0 +1,155 @@
+// clawfence's eBPF recorder: counts every syscall made by the tasks of one container from the
+// moment their seccomp filter is installed, per ABI, with the first task that made it and the
+// values of the arguments that decide danger. Attached to the BTF tracepoint for sys_enter.
+//
+// Cheap by design: two integer predicates (cgroup ancestor id, seccomp mode), then a per-CPU
+// array increment. Hash maps are touched only the first time a CPU sees a syscall, and for the
+// few (syscall, argument) pairs user space asked for.
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#define NR_SLOTS 1024            // syscall numbers per ABI (x32 numbers have bit 30 cleared)
+#define N_ABIS 3                 // 0 native (x86_64), 1 i386 compat, 2 x32
+#define N_GROUPS (N_ABIS * 2)    // each ABI twice: calls by the tool, calls by the runtime's init
+#define SECCOMP_MODE_FILTER 2
+#define TS_COMPAT 0x0002
+#define X32_SYSCALL_BIT 0x40000000
+
+const volatile __u64 target_cgid = 0;   // cgroup v2 id of the cgroup clawfence created for the run
+const volatile __u32 target_level = 1;  // its depth below the cgroup v2 root
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, N_GROUPS * NR_SLOTS + 1); // the last slot counts out-of-range numbers
+  __type(key, __u32);
+  __type(value, __u64);
+} counts SEC(".maps");
+
+struct first_seen {
+  __u64 ts;
+  __u32 pid;
+  __u32 tgid;
+  char comm[16];
+  char exe[32];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, N_GROUPS * NR_SLOTS);
+  __type(key, __u32);
+  __type(value, struct first_seen);
+} first SEC(".maps");
+
+// Which argument of a syscall to record the values of: argspec[slot] = index + 1 (0: none).
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, N_ABIS * NR_SLOTS);
+  __type(key, __u32);
+  __type(value, __u8);
+} argspec SEC(".maps");
+
+struct arg_key {
+  __u32 slot;
+  __u32 index;
+  __u64 value;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct arg_key);
+  __type(value, __u64);
+} argvals SEC(".maps");
+
+// lost[0]: first-seen inserts that failed; lost[1]: argument values that did not fit.
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 2);
+  __type(key, __u32);
+  __type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline void note_lost(__u32 i) {
+  __u64 *l = bpf_map_lookup_elem(&lost, &i);
+  if (l) __sync_fetch_and_add(l, 1);
+}
+
+static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 abi, __u32 index) {
+  if (abi == 1) { // i386: ebx, ecx, edx, esi, edi, ebp
+    switch (index) {
+      case 0: return BPF_CORE_READ(regs, bx) & 0xffffffff;
+      case 1: return BPF_CORE_READ(regs, cx) & 0xffffffff;
+      case 2: return BPF_CORE_READ(regs, dx) & 0xffffffff;
+      case 3: return BPF_CORE_READ(regs, si) & 0xffffffff;
+      case 4: return BPF_CORE_READ(regs, di) & 0xffffffff;
+      default: return BPF_CORE_READ(regs, bp) & 0xffffffff;
+    }
+  }
+  switch (index) { // x86_64 and x32: rdi, rsi, rdx, r10, r8, r9
+    case 0: return BPF_CORE_READ(regs, di);
+    case 1: return BPF_CORE_READ(regs, si);
+    case 2: return BPF_CORE_READ(regs, dx);
+    case 3: return BPF_CORE_READ(regs, r10);
+    case 4: return BPF_CORE_READ(regs, r8);
+    default: return BPF_CORE_READ(regs, r9);
+  }
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+  if (bpf_get_current_ancestor_cgroup_id(target_level) != target_cgid) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (task->seccomp.mode != SECCOMP_MODE_FILTER) return 0;
+
+  __u32 abi = 0;
+  __u64 nr = (__u64)id;
+  if (task->thread_info.status & TS_COMPAT) abi = 1;
+  else if (nr & X32_SYSCALL_BIT) { abi = 2; nr &= ~(__u64)X32_SYSCALL_BIT; }
+  // The runtime's init (runc:[2:INIT], crun) makes a few calls between installing the filter and
+  // exec'ing the tool: count them apart so the profile can say who needs what.
+  char c0 = task->comm[0], c1 = task->comm[1], c2 = task->comm[2], c3 = task->comm[3], c4 = task->comm[4];
+  __u32 runtime = (c0 == 'r' && c1 == 'u' && c2 == 'n' && c3 == 'c' && c4 == ':') ||
+                  (c0 == 'c' && c1 == 'r' && c2 == 'u' && c3 == 'n' && c4 == 0);
+  __u32 abi_slot = nr < NR_SLOTS ? abi * NR_SLOTS + (__u32)nr : 0;
+  __u32 slot = nr < NR_SLOTS ? (abi * 2 + runtime) * NR_SLOTS + (__u32)nr : N_GROUPS * NR_SLOTS;
+
+  __u64 *c = bpf_map_lookup_elem(&counts, &slot);
+  if (!c) return 0;
+  __u64 seen = *c;
+  *c = seen + 1;
+  if (slot == N_GROUPS * NR_SLOTS) return 0;
+
+  if (seen == 0) { // first time on this CPU: remember who, unless another CPU did already
+    struct first_seen f = {};
+    f.ts = bpf_ktime_get_ns();
+    __u64 pt = bpf_get_current_pid_tgid();
+    f.pid = (__u32)pt;
+    f.tgid = pt >> 32;
+    bpf_get_current_comm(&f.comm, sizeof(f.comm));
+    const unsigned char *name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
+    if (name) bpf_probe_read_kernel_str(&f.exe, sizeof(f.exe), name);
+    int err = bpf_map_update_elem(&first, &slot, &f, BPF_NOEXIST);
+    if (err && err != -17 /* EEXIST */) note_lost(0);
+  }
+
+  __u8 *spec = bpf_map_lookup_elem(&argspec, &abi_slot);
+  if (spec && *spec) {
+    struct arg_key k = { .slot = abi_slot, .index = *spec - 1, .value = syscall_arg(regs, abi, *spec - 1) };
+    __u64 *v = bpf_map_lookup_elem(&argvals, &k);
+    if (v) __sync_fetch_and_add(v, 1);
+    else {
+      __u64 one = 1;
+      if (bpf_map_update_elem(&argvals, &k, &one, BPF_NOEXIST)) {
+        v = bpf_map_lookup_elem(&argvals, &k);
+        if (v) __sync_fetch_and_add(v, 1); else note_lost(1);
+      }
+    }
+  }
+  return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,100 @@
+// `record`: runs one workload exactly as the user wrote it, with a permissive recording profile
+// (so nothing is denied — a denied call never reaches sys_enter) and clawfence's own cgroup parent,
+// while the eBPF recorder counts every syscall of that container's tasks from the moment the
+// runtime installs seccomp. Everything it creates is removed on every exit path.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
+import { buildFootprint } from '../footprint/build.js';
+import type { Footprint, Provenance } from '../footprint/model.js';
+import { checkRunCommand, parseRunCommand, type RunCommand } from '../runtime/run-argv.js';
+import { engineQuery, runContainer, type RunOutcome } from '../runtime/session.js';
+import { onCleanup } from '../util/cleanup.js';
+import { createRunCgroup, removeRunCgroup } from './cgroup.js';
+import { startEbpfRecording } from './ebpf/ebpf-recorder.js';
+
+export interface RecordOptions {
+  argv: string[];
+  /** Workload name stored in the footprint (default: the image and command). */
+  workload?: string;
+  env: NodeJS.ProcessEnv;
+  stdio?: 'inherit' | 'pipe';
+  /** Seccomp profile to run under instead of the permissive one (verify --complain uses a LOG profile). */
+  profileJson?: string;
+  clawfenceVersion: string;
+}
+
+export interface RecordResult {
+  footprint: Footprint;
+  outcome: RunOutcome & { stdout: string; stderr: string };
+}
+
+/** A profile that allows everything on every ABI of the host family, so that runc installs a
+ * filter (the recorder's boundary) but denies nothing. */
+export function recordingProfile(native: Arch): string {
+  return `${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', architectures: familyAbis(native).map((a) => ARCH_INFO[a].scmp), syscalls: [] }, null, 2)}\n`;
+}
+
+async function provenance(cmd: RunCommand, env: NodeJS.ProcessEnv, version: string): Promise<Provenance> {
+  const fmt = cmd.engine === 'docker' ? '{{.Server.Version}}|{{.DefaultRuntime}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}';
+  const info = await engineQuery(cmd, cmd.engine === 'docker' ? ['info', '--format', fmt] : ['info', '--format', fmt], env).catch(() => '');
+  const [engineVersion, runtime] = info.trim().split('|');
+  return {
+    engine: { name: cmd.engine, ...(engineVersion ? { version: engineVersion } : {}), ...(runtime ? { runtime } : {}), ...(env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
+    kernel: release(),
+    clawfence: version,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
+  const cmd = parseRunCommand(o.argv);
+  checkRunCommand(cmd, 'record');
+  const native = hostArch();
+  const runId = randomBytes(6).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), `clawfence-${runId}-`));
+  const tmp = onCleanup(`temporary directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    const profilePath = join(dir, 'recording-profile.json');
+    writeFileSync(profilePath, o.profileJson ?? recordingProfile(native));
+    const cg = createRunCgroup(runId);
+    const cgStep = onCleanup(`cgroup ${cg.dir}`, () => removeRunCgroup(cg));
+    try {
+      const recording = await startEbpfRecording(cg);
+      const recStep = onCleanup('eBPF recorder', () => recording.abort());
+      const startedAt = new Date().toISOString();
+      const outcome = await runContainer(cmd, {
+        runId,
+        extra: ['--security-opt', `seccomp=${profilePath}`, `--cgroup-parent=${cg.parent}`],
+        env: o.env,
+        ...(o.stdio === undefined ? {} : { stdio: o.stdio }),
+      });
+      const endedAt = new Date().toISOString();
+      recStep.dismiss();
+      const raw = await recording.stop();
+      const imageId = (await engineQuery(cmd, ['image', 'inspect', '--format', '{{.Id}}', cmd.image], o.env).catch(() => '')).trim();
+      const footprint = buildFootprint({
+        native,
+        recording: raw,
+        workload: {
+          name: o.workload ?? [cmd.image, ...cmd.command].join(' '),
+          argv: o.argv,
+          exitCode: outcome.containerExit ?? outcome.exitCode,
+          image: { ref: cmd.image, ...(imageId === '' ? {} : { id: imageId }) },
+          containerIds: outcome.containerIds,
+          startedAt,
+          endedAt,
+        },
+        provenance: await provenance(cmd, o.env, o.clawfenceVersion),
+      });
+      return { footprint, outcome };
+    } finally {
+      await cgStep.run();
+    }
+  } finally {
+    await tmp.run();
+  }
+}

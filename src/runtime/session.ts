@@ -1,0 +1,70 @@
+// Runs the user's exact `docker run …` / `podman run …` with clawfence's options added, passes the
+// tool's stdout, stderr and exit code through unchanged, waits for detached containers, and
+// removes every container of the run on any exit path (Ctrl-C included).
+
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { onCleanup } from '../util/cleanup.js';
+import { withRunOptions, type RunCommand } from './run-argv.js';
+
+const exec = promisify(execFile);
+
+export interface RunOutcome {
+  /** The exit code the user's command returned (for -d, the container's own exit code is in `containerExit`). */
+  exitCode: number;
+  containerIds: string[];
+  /** Exit code of the (first) container, waited for when the command detached. */
+  containerExit?: number;
+}
+
+export interface RunOptions {
+  /** Label value identifying this run's containers (clawfence.run=<id>). */
+  runId: string;
+  /** Extra run options (seccomp profile, cgroup parent, …), inserted after `run`. */
+  extra: string[];
+  env: NodeJS.ProcessEnv;
+  /** Send the tool's output somewhere other than our stdout/stderr (tests, verify). */
+  stdio?: 'inherit' | 'pipe';
+}
+
+/** Runs an engine command for clawfence's own queries (no shell; the user's global options kept). */
+export async function engineQuery(cmd: RunCommand, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await exec(cmd.binary, [...cmd.globalOpts, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+export async function containersOfRun(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const out = await engineQuery(cmd, ['ps', '-aq', '--no-trunc', '--filter', `label=clawfence.run=${runId}`], env);
+  return out.split('\n').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export async function removeContainersOfRun(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const ids = await containersOfRun(cmd, runId, env).catch(() => [] as string[]);
+  if (ids.length > 0) await exec(cmd.binary, [...cmd.globalOpts, 'rm', '-f', ...ids], { env }).catch(() => undefined);
+}
+
+export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunOutcome & { stdout: string; stderr: string }> {
+  const argv = withRunOptions(cmd, ['--label', `clawfence.run=${o.runId}`, ...o.extra]);
+  const containersStep = onCleanup(`containers of run ${o.runId}`, () => removeContainersOfRun(cmd, o.runId, o.env));
+  const pipe = o.stdio === 'pipe';
+  const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+  });
+  const containerIds = await containersOfRun(cmd, o.runId, o.env).catch(() => [] as string[]);
+  let containerExit: number | undefined;
+  if (cmd.detach && containerIds.length > 0) {
+    const out = await engineQuery(cmd, ['wait', ...containerIds], o.env).catch(() => '');
+    const first = Number.parseInt(out.trim().split('\n')[0] ?? '', 10);
+    if (!Number.isNaN(first)) containerExit = first;
+  }
+  // Containers without --rm stay as the user would have them; ours are only removed on abort.
+  if (cmd.rm || containerIds.length === 0) await containersStep.run();
+  else containersStep.dismiss();
+  return { exitCode, containerIds, ...(containerExit === undefined ? {} : { containerExit }), stdout, stderr };
+}
