@@ -19,3 +19,5 @@ export { EXPORT_FORMATS, exportProfile, type ExportFormat, type ExportOptions, t
 export { argFamily, describeArgValue, namedArguments, parseArgExpression } from './syscalls/constants.js';
 export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroups } from './syscalls/groups.js';
 export { compiledFilter, conditionsHold, conflicts, type Conflict, type Considered, type EvaluateOptions } from './profile/evaluate.js';
+export { normalizeProfile } from './profile/normalize.js';
+export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SyscallDiff, type Verdict } from './profile/diff.js';

@@ -101,6 +101,21 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     });
 
   program
+    .command('verify')
+    .description('run a workload enforcing a profile; on failure name the denied syscalls (exit 1 when it fails)')
+    .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…]')
+    .requiredOption('--profile <file>', 'the profile to enforce')
+    .option('--expect-exit <code>', 'exit code that counts as success', '0')
+    .option('--expect-stdout <regex>', 'the tool\'s stdout must match this regular expression')
+    .option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)')
+    .option('--json', 'JSON verdict on stdout (the tool\'s output is captured, not shown)')
+    .passThroughOptions()
+    .action(async (command: string[], opts: Record<string, unknown>) => {
+      const m = await import('./commands/verify.js');
+      state.exit = await m.runVerify(command, { ...opts, color: color() } as Parameters<typeof m.runVerify>[1]);
+    });
+
+  program
     .command('syscalls')
     .description('look up syscalls by name or number per ABI, with their groups')
     .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')

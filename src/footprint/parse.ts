@@ -8,7 +8,7 @@ import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import { ARCHES, lookupArch, type Arch } from '../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../syscalls/table.js';
-import { issuesToError, type Issue, type ParseResult } from '../profile/issues.js';
+import { issuesToError, oneLine, type Issue, type ParseResult } from '../profile/issues.js';
 import { childPath, parseLocatedJson, type LocatedJson } from '../profile/json-source.js';
 import { FOOTPRINT_SCHEMA_VERSION, type Footprint } from './model.js';
 import { FOOTPRINT_SCHEMA } from './schema.js';
@@ -47,7 +47,7 @@ function pointerToPath(pointer: string, root: LocatedJson): string {
       node = node.items[Number(seg)];
     } else {
       p = childPath(p, seg);
-      node = node?.kind === 'object' ? node.entries.find(([k]) => k === seg)?.[1] : undefined;
+      node = node?.kind === 'object' ? node.entries.findLast(([k]) => k === seg)?.[1] : undefined;
     }
   }
   return p;
@@ -72,10 +72,16 @@ function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, Locat
     message = `${path === '$' ? 'footprint' : path.slice(2)} has no '${params['missingProperty']}'`;
     hint = `add "${params['missingProperty']}"`;
   }
-  const node = nodes.get(path) ?? nodes.get(pointerToPath(e.instancePath, root));
+  // The value's own position, else its parent's (a missing key), else the nearest located ancestor.
+  let node = nodes.get(path) ?? nodes.get(pointerToPath(e.instancePath, root));
+  for (let p = path; node === undefined && p.length > 1; ) {
+    p = p.replace(/(\.[^.[]+|\[[^\]]*\])$/, '');
+    node = nodes.get(p);
+  }
+  node ??= root;
   return {
-    severity: 'error', code: CODES[e.keyword] ?? 'type', message: message.replace(/[\u0000-\u001f]/g, ' '), path,
-    ...(node === undefined ? {} : { line: node.line, column: node.column }),
+    severity: 'error', code: CODES[e.keyword] ?? 'type', message: oneLine(message), path: oneLine(path),
+    line: node.line, column: node.column,
     ...(hint === undefined ? {} : { hint }),
   };
 }
@@ -83,7 +89,7 @@ function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, Locat
 function nameIssues(root: LocatedJson, fp: Footprint): Issue[] {
   const out: Issue[] = [];
   const add = (n: LocatedJson, code: string, message: string, hint: string): void => {
-    out.push({ severity: 'error', code, message, path: n.path, line: n.line, column: n.column, hint });
+    out.push({ severity: 'error', code, message: oneLine(message), path: oneLine(n.path), line: n.line, column: n.column, hint: oneLine(hint) });
   };
   const abiOk = (key: string, n: LocatedJson): Arch | undefined => {
     const a = lookupArch(key);

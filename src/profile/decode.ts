@@ -4,7 +4,7 @@
 import { closest } from 'fastest-levenshtein';
 import { ARCHES, ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall } from '../syscalls/table.js';
-import type { Issue, ParseResult } from './issues.js';
+import { oneLine, type Issue, type ParseResult } from './issues.js';
 import type { LocatedJson } from './json-source.js';
 import { FILTER_FLAGS, emptyFilter, type ArchMapEntry, type ArgCondition, type Profile, type Rule, type RuleFilter } from './model.js';
 import { ERRNO } from '../syscalls/errno.js';
@@ -20,10 +20,10 @@ class Reader {
 
   report(node: LocatedJson | { path: string; line?: number; column?: number }, code: string, message: string, hint?: string, severity: Issue['severity'] = 'error'): void {
     this.issues.push({
-      severity, code, message, path: node.path,
+      severity, code, message: oneLine(message), path: oneLine(node.path),
       ...(node.line === undefined ? {} : { line: node.line }),
       ...(node.column === undefined ? {} : { column: node.column }),
-      ...(hint === undefined ? {} : { hint }),
+      ...(hint === undefined ? {} : { hint: oneLine(hint) }),
     });
   }
 
@@ -84,7 +84,7 @@ function describe(n: LocatedJson): string {
 function enumValue<T>(r: Reader, node: LocatedJson | undefined, table: Readonly<Record<string, T>>, what: string): T | undefined {
   const s = r.string(node, what);
   if (s === undefined || node === undefined) return undefined;
-  const v = table[s];
+  const v = Object.hasOwn(table, s) ? table[s] : undefined;
   if (v === undefined) {
     r.report(node, 'unknown-value', `unknown ${what} '${s}'`, `did you mean '${closest(s, Object.keys(table))}'?`);
   }
@@ -95,7 +95,7 @@ function enumValue<T>(r: Reader, node: LocatedJson | undefined, table: Readonly<
 function errnoByName(r: Reader, nameNode: LocatedJson | undefined, numeric: bigint | undefined, what: string): bigint | undefined {
   const name = r.string(nameNode, what);
   if (name === undefined || nameNode === undefined) return numeric;
-  const n = ERRNO[name];
+  const n = Object.hasOwn(ERRNO, name) ? ERRNO[name] : undefined;
   if (n === undefined) {
     r.report(nameNode, 'unknown-errno', `unknown errno name '${name}'`, `did you mean '${closest(name, Object.keys(ERRNO))}'?`);
     return numeric;
@@ -175,6 +175,7 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
   const ruleAbis = [...listed, ...ARCHES.filter((a) => includes.arches.includes(ARCH_INFO[a].mobyArch ?? ''))];
   const seen = new Set<string>();
   for (const n of nameItems) {
+    if (n.kind === 'null') r.report(n, 'type', 'syscall name must be a string, found null', 'remove the empty entry');
     const s = r.string(n, 'syscall name');
     if (s === undefined) continue;
     if (!isKnownSyscall(s)) {
@@ -220,7 +221,8 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   if (m === undefined) return { ok: false, issues: r.issues };
   const daNode = m.get('defaultAction');
   const defaultAction = enumValue(r, daNode, SCMP_ACTIONS, 'action');
-  if (daNode === undefined || daNode.kind === 'null') r.report(daNode ?? root, 'missing', "profile has no 'defaultAction'", 'add e.g. "defaultAction": "SCMP_ACT_ERRNO"');
+  if (daNode === undefined) r.report(root, 'missing', "profile has no 'defaultAction'", 'add e.g. "defaultAction": "SCMP_ACT_ERRNO"');
+  else if (daNode.kind === 'null') r.report(daNode, 'missing', 'defaultAction is empty', 'set it to an action such as SCMP_ACT_ERRNO');
   const derNode = m.get('defaultErrnoRet');
   const defaultErrnoRet = errnoByName(r, m.get('defaultErrno'), r.uint(derNode, 'defaultErrnoRet', 0xffffffffn), 'defaultErrno');
   if (defaultErrnoRet !== undefined && derNode !== undefined && defaultAction !== undefined && defaultAction !== 'errno' && defaultAction !== 'trace') {

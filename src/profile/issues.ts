@@ -12,6 +12,12 @@ export interface Issue {
   hint?: string;
 }
 
+/** Escapes what would break a one-line message: control characters and the Unicode line and
+ * paragraph separators (a key with a newline in it must not split the error line). */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export type ParseResult<T> = { ok: true; value: T; issues: Issue[] } | { ok: false; issues: Issue[] };
 
 export function formatIssue(file: string | undefined, i: Issue): string {

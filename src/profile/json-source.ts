@@ -3,7 +3,7 @@
 // jsonc-parser does the tokenising; this file only adds paths and exact integers.
 
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Issue } from './issues.js';
+import { oneLine, type Issue } from './issues.js';
 
 export type JsonValue =
   | { kind: 'object'; entries: [string, LocatedJson][] }
@@ -34,11 +34,38 @@ export class LineIndex {
 
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${parent}.${key}` : `${parent}[${oneLine(JSON.stringify(key))}]`;
+}
+
+/** Deepest nesting accepted: real profiles nest 5 levels; this bounds the parsers' recursion. */
+export const MAX_NESTING = 64;
+
+/** Finds the first bracket nested deeper than MAX_NESTING (JSON or YAML flow style), skipping
+ * quoted strings, in one linear pass — before any recursive parser sees the text. */
+export function checkNesting(text: string): Issue | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== '') {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) {
+        return { severity: 'error', code: 'too-deep', message: `nesting deeper than ${MAX_NESTING} levels`, path: '$', ...new LineIndex(text).at(i), hint: 'a seccomp profile nests a few levels; check the file' };
+      }
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 /** Parses strict JSON (no comments, no trailing commas). Returns the tree or syntax issues. */
 export function parseLocatedJson(text: string): { tree?: LocatedJson; issues: Issue[] } {
+  const deep = checkNesting(text);
+  if (deep !== undefined) return { issues: [deep] };
   const errors: ParseError[] = [];
   const lines = new LineIndex(text);
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -68,7 +95,7 @@ function convert(node: Node, path: string, text: string, lines: LineIndex, issue
         const key = String(k.value);
         const p = childPath(path, key);
         if (seen.has(key)) {
-          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key ${JSON.stringify(key)}`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
+          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key ${oneLine(JSON.stringify(key))}`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
         }
         seen.add(key);
         entries.push([key, convert(v, p, text, lines, issues)]);

@@ -68,7 +68,7 @@ test('a full OCI runtime config is read through its linux.seccomp, with absolute
 test('a file with several SeccompProfiles needs a name, and the error lists them', () => {
   failsWith(spoText, 'spo.yaml', (e) => {
     assert.match(e.message, /4 SeccompProfiles: profile-block-all, profile-complain-unsafe, profile-allow-unsafe, profile-complain-block-high-risk/);
-    assert.match(e.message, /--name/);
+    assert.match(e.message, /--select/);
   });
   failsWith(spoText, 'spo.yaml', (e) => assert.match(e.message, /no SeccompProfile named 'nope'.*it holds: profile-block-all/), { name: 'nope' });
   const p = parseProfileText(spoText, 'spo.yaml', { name: 'profile-complain-block-high-risk' });

@@ -7,7 +7,7 @@ import { ClawfenceError } from '../errors.js';
 import { decodeProfile } from './decode.js';
 import { isKubernetesObject, isSeccompProfile, kubernetesObjects, readYamlDocuments, seccompProfileName, seccompProfileSpec } from './formats/k8s.js';
 import { isOciConfig, ociSeccompNode } from './formats/oci.js';
-import { issuesToError, type Issue } from './issues.js';
+import { issuesToError, oneLine, type Issue } from './issues.js';
 import { parseLocatedJson, type LocatedJson } from './json-source.js';
 import type { Profile } from './model.js';
 
@@ -60,13 +60,13 @@ function locator(tree: LocatedJson, root: string): LoadedProfile['locate'] {
   return (path) => at.get(path) ?? (path.startsWith('$') ? at.get(root + path.slice(1)) : undefined);
 }
 
-/** Control characters (a key with a newline in it) would break the one-line message. */
-function oneLine(s: string): string {
-  return [...s].map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? JSON.stringify(c).slice(1, -1) : c)).join('');
+/** Every message, hint and path of an issue on one line, whatever the input contained. */
+function sanitize(i: Issue): Issue {
+  return { ...i, message: oneLine(i.message), path: oneLine(i.path), ...(i.hint === undefined ? {} : { hint: oneLine(i.hint) }) };
 }
 
 function fail(file: string, issues: Issue[]): never {
-  throw issuesToError(file, issues.map((i) => ({ ...i, message: oneLine(i.message), ...(i.hint === undefined ? {} : { hint: oneLine(i.hint) }) })));
+  throw issuesToError(file, issues.map(sanitize));
 }
 
 /** decodeProfile can fail without an error when defaultAction is null; say so, located. */
@@ -102,7 +102,7 @@ function pickKubernetes(file: string, docs: LocatedJson[], comments: ReadonlyMap
     chosen = profiles.find((p) => seccompProfileName(p.node) === opts.name);
     if (chosen === undefined) fail(file, [problem(first, 'no-such-profile', `no SeccompProfile named '${opts.name}' in this file`, `it holds: ${names.join(', ')}`)]);
   } else if (profiles.length > 1) {
-    fail(file, [problem(first, 'several-profiles', `this file holds ${profiles.length} SeccompProfiles: ${names.join(', ')}`, 'pass --name to pick one')]);
+    fail(file, [problem(first, 'several-profiles', `this file holds ${profiles.length} SeccompProfiles: ${names.join(', ')}`, 'choose one with --select NAME')]);
   }
   const c = chosen as { node: LocatedJson; doc: number };
   const { spec, issues } = seccompProfileSpec(c.node, comments, c.doc);
@@ -150,7 +150,7 @@ function pick(file: string, text: string, opts: LoadOptions): Picked {
 export function parseProfileText(text: string, fileName: string, opts: LoadOptions = {}): LoadedProfile {
   const p = pick(fileName, text, opts);
   const res = decodeProfile(p.node);
-  const issues = [...p.issues, ...res.issues];
+  const issues = [...p.issues, ...res.issues].map(sanitize);
   if (!res.ok) fail(fileName, issues.some((i) => i.severity === 'error') ? issues : [...issues, ...nullDefaultAction(p.node)]);
   return {
     profile: res.value,

@@ -6,6 +6,7 @@ import type { ParseResult } from '../issues.js';
 import { parseLocatedJson } from '../json-source.js';
 import type { ArgCondition, Profile, Rule, RuleFilter } from '../model.js';
 import { ACTION_TO_SCMP, OP_TO_SCMP } from '../vocabulary.js';
+import { stringifyJson } from '../../util/json.js';
 
 export function parseDockerProfile(text: string): ParseResult<Profile> {
   const { tree, issues } = parseLocatedJson(text);
@@ -13,8 +14,6 @@ export function parseDockerProfile(text: string): ParseResult<Profile> {
   const res = decodeProfile(tree);
   return res.ok ? { ...res, issues: [...issues, ...res.issues] } : { ok: false, issues: [...issues, ...res.issues] };
 }
-
-const BIG = '\u0000big:';
 
 function filterJson(f: RuleFilter): Record<string, unknown> | undefined {
   const o: Record<string, unknown> = {};
@@ -25,7 +24,7 @@ function filterJson(f: RuleFilter): Record<string, unknown> | undefined {
 }
 
 function argJson(a: ArgCondition): Record<string, unknown> {
-  return { index: a.index, value: `${BIG}${a.value}`, valueTwo: `${BIG}${a.valueTwo}`, op: OP_TO_SCMP[a.op] };
+  return { index: a.index, value: a.value, valueTwo: a.valueTwo, op: OP_TO_SCMP[a.op] };
 }
 
 function ruleJson(r: Rule): Record<string, unknown> {
@@ -40,7 +39,7 @@ function ruleJson(r: Rule): Record<string, unknown> {
   return o;
 }
 
-/** The plain-object form (bigints as marker strings) shared by the JSON and YAML writers. */
+/** The plain-object form (argument values as bigint) shared by the JSON and YAML writers. */
 export function profileToObject(p: Profile): Record<string, unknown> {
   const o: Record<string, unknown> = { defaultAction: ACTION_TO_SCMP[p.defaultAction] };
   if (p.defaultErrnoRet !== undefined) o['defaultErrnoRet'] = p.defaultErrnoRet;
@@ -58,13 +57,7 @@ export function profileToObject(p: Profile): Record<string, unknown> {
   return o;
 }
 
-/** Replaces bigint markers in serialised text with the exact integer literal. */
-export function restoreBigints(text: string, quote: '"' | "'" | '' = '"'): string {
-  const re = new RegExp(`${quote}(?:\\\\u0000|\\u0000)big:(\\d+)${quote}`, 'g');
-  return text.replace(re, '$1');
-}
-
 /** Deterministic, indented Docker/OCI JSON with a trailing newline. */
 export function printDockerProfile(p: Profile): string {
-  return `${restoreBigints(JSON.stringify(profileToObject(p), null, 2))}\n`;
+  return `${stringifyJson(profileToObject(p))}\n`;
 }

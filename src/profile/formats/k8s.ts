@@ -10,7 +10,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Document, type Node
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { errnoName } from '../../syscalls/errno.js';
 import type { Issue } from '../issues.js';
-import { childPath, LineIndex, type LocatedJson } from '../json-source.js';
+import { checkNesting, childPath, LineIndex, type LocatedJson } from '../json-source.js';
 import type { ArgCondition, Profile, Rule } from '../model.js';
 import type { HostContext } from '../resolve.js';
 import { ACTION_TO_SCMP, OP_TO_SCMP } from '../vocabulary.js';
@@ -127,6 +127,11 @@ class YamlConverter {
 export function readYamlDocuments(text: string): YamlDocuments {
   const lines = new LineIndex(text);
   const out: YamlDocuments = { docs: [], issues: [], comments: new Map() };
+  const deep = checkNesting(text);
+  if (deep !== undefined) {
+    out.issues.push(deep);
+    return out;
+  }
   const docs = parseAllDocuments(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: false, strict: true });
   for (const d of docs) {
     const report = (severity: Issue['severity']) => (e: { message: string; code: string; pos: [number, number] }): void => {

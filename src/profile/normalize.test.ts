@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseDockerProfile } from './formats/docker.js';
+import { emptyFilter, type ArgCondition, type Profile, type Rule } from './model.js';
+import { normalizeProfile } from './normalize.js';
+import { diffProfiles } from './diff.js';
+
+function rule(names: string[], over: Partial<Rule> = {}): Rule {
+  return { names, action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), ...over };
+}
+
+function prof(syscalls: Rule[], over: Partial<Profile> = {}): Profile {
+  return { defaultAction: 'errno', architectures: ['x86_64'], archMap: [], flags: [], syscalls, ...over };
+}
+
+const c = (index: number, op: ArgCondition['op'], value: bigint, valueTwo = 0n): ArgCondition => ({ index, op, value, valueTwo });
+
+function docker(): Profile {
+  const r = parseDockerProfile(readFileSync(new URL('../../data/reference/docker-default.json', import.meta.url), 'utf8'));
+  assert.ok(r.ok);
+  return r.value;
+}
+
+test('sorts and dedupes names, caps, arches, flags and ABIs; keeps every condition, sorted', () => {
+  const p = prof(
+    [
+      rule(['write', 'read', 'write'], {
+        args: [c(2, 'eq', 5n), c(0, 'masked_eq', 0xffn, 3n), c(0, 'eq', 1n), c(0, 'eq', 1n)],
+        includes: { caps: ['CAP_SYS_ADMIN', 'CAP_BPF', 'CAP_SYS_ADMIN'], arches: ['x86', 'amd64'] },
+        excludes: { caps: [], arches: ['x32', 'x32'], minKernel: '5.8' },
+      }),
+    ],
+    { architectures: ['x32', 'x86_64', 'x86', 'x32'], flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG'] },
+  );
+  const n = normalizeProfile(p);
+  assert.deepEqual(n.architectures, ['x86_64', 'x86', 'x32']);
+  assert.deepEqual(n.flags, ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_TSYNC']);
+  const r = n.syscalls[0] as Rule;
+  assert.deepEqual(r.names, ['read', 'write']);
+  // Two conditions on one index make runc split the rule: both copies of eq 1 stay.
+  assert.deepEqual(r.args, [c(0, 'eq', 1n), c(0, 'eq', 1n), c(0, 'masked_eq', 0xffn, 3n), c(2, 'eq', 5n)]);
+  assert.deepEqual(r.includes, { caps: ['CAP_BPF', 'CAP_SYS_ADMIN'], arches: ['amd64', 'x86'] });
+  assert.deepEqual(r.excludes, { caps: [], arches: ['x32'], minKernel: '5.8' });
+});
+
+test('merges neighbouring unconditional rules that differ only in names', () => {
+  const n = normalizeProfile(prof([rule(['write']), rule(['read', 'write']), rule(['close']), rule(['exit'], { action: 'errno', errnoRet: 38 })]));
+  assert.deepEqual(n.syscalls.map((r) => r.names), [['close', 'read', 'write'], ['exit']]);
+});
+
+test('does not merge rules that differ in action, errno, comment, filters or conditions, nor distant ones', () => {
+  const cases: [Rule, Rule][] = [
+    [rule(['read'], { action: 'errno', errnoRet: 1 }), rule(['write'], { action: 'errno' })],
+    [rule(['read']), rule(['write'], { comment: 'why' })],
+    [rule(['read']), rule(['write'], { includes: { caps: ['CAP_SYS_ADMIN'], arches: [] } })],
+    [rule(['read']), rule(['write'], { excludes: { caps: [], arches: [], minKernel: '5.8' } })],
+    [rule(['read'], { args: [c(0, 'eq', 1n)] }), rule(['write'], { args: [c(0, 'eq', 2n)] })],
+    [rule(['read'], { args: [c(0, 'eq', 1n)] }), rule(['write'])],
+  ];
+  for (const [x, y] of cases) assert.equal(normalizeProfile(prof([x, y])).syscalls.length, 2, JSON.stringify([x, y], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)));
+  assert.equal(normalizeProfile(prof([rule(['read']), rule(['close'], { action: 'trap' }), rule(['write'])])).syscalls.length, 3);
+});
+
+test('merges conditional rules only when their names are disjoint', () => {
+  const args = [c(1, 'masked_eq', 0x7e020000n, 0n)];
+  const merged = normalizeProfile(prof([rule(['clone'], { args }), rule(['unshare'], { args })]));
+  assert.deepEqual(merged.syscalls.map((r) => r.names), [['clone', 'unshare']]);
+  const kept = normalizeProfile(prof([rule(['clone'], { args }), rule(['clone', 'unshare'], { args })]));
+  assert.equal(kept.syscalls.length, 2);
+});
+
+test('keeps rule order, which decides between rules for one syscall', () => {
+  const p = prof([rule(['read'], { action: 'errno', errnoRet: 13 }), rule(['read'])]);
+  assert.deepEqual(normalizeProfile(p).syscalls.map((r) => r.action), ['errno', 'allow']);
+});
+
+test("keeps archMap entries for one ABI in their order (moby uses the first) and sorts sub-ABIs", () => {
+  const p = prof([], {
+    architectures: [],
+    archMap: [
+      { architecture: 'x86_64', subArchitectures: ['x32', 'x86'] },
+      { architecture: 'aarch64', subArchitectures: ['arm'] },
+      { architecture: 'x86_64', subArchitectures: [] },
+    ],
+  });
+  assert.deepEqual(normalizeProfile(p).archMap, [
+    { architecture: 'x86_64', subArchitectures: ['x86', 'x32'] },
+    { architecture: 'x86_64', subArchitectures: [] },
+    { architecture: 'aarch64', subArchitectures: ['arm'] },
+  ]);
+});
+
+test("Docker's default profile: normalizing keeps every rule's names and is idempotent", () => {
+  const p = docker();
+  const n = normalizeProfile(p);
+  assert.deepEqual(normalizeProfile(n), n);
+  const names = (q: Profile): string[] => [...new Set(q.syscalls.flatMap((r) => r.names))].sort();
+  assert.deepEqual(names(n), names(p));
+  assert.ok(n.syscalls.length <= p.syscalls.length);
+});
+
+test("Docker's and Podman's defaults mean the same after normalizing, with and without CAP_SYS_ADMIN", () => {
+  for (const name of ['docker-default.json', 'podman-default.json']) {
+    const r = parseDockerProfile(readFileSync(new URL(`../../data/reference/${name}`, import.meta.url), 'utf8'));
+    assert.ok(r.ok);
+    for (const caps of [[], ['CAP_SYS_ADMIN']]) {
+      const d = diffProfiles(r.value, normalizeProfile(r.value), { native: 'x86_64', caps });
+      assert.ok(d.isEmpty, `${name} ${caps.join()}`);
+    }
+  }
+});
