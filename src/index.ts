@@ -21,3 +21,4 @@ export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroup
 export { compiledFilter, conditionsHold, conflicts, type Conflict, type Considered, type EvaluateOptions } from './profile/evaluate.js';
 export { normalizeProfile } from './profile/normalize.js';
 export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SyscallDiff, type Verdict } from './profile/diff.js';
+export * from './generator/index.js';

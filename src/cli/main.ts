@@ -101,6 +101,36 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     });
 
   program
+    .command('profile')
+    .description('record → generate → verify: a verified minimal profile for one or more workloads')
+    .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …')
+    .option('-o, --output <file>', 'profile file to write (atomic; refuses to overwrite without --force)', 'seccomp-profile.json')
+    .option('--force', 'overwrite existing output files')
+    .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
+    .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+    .option('--expect-exit <code>', 'exit code that counts as success for commands given after --', '0')
+    .option('--expect-stdout <regex>', 'stdout must match this for commands given after --')
+    .passThroughOptions()
+    .action(async (command: string[], opts: Record<string, unknown>) => {
+      const m = await import('./commands/profile.js');
+      state.exit = await m.runProfile(command, { ...opts, color: color() } as Parameters<typeof m.runProfile>[1]);
+    });
+
+  program
+    .command('generate')
+    .description('a deny-by-default profile allowing exactly what the footprints recorded (merged)')
+    .argument('<footprints...>', 'footprint files from clawfence record')
+    .option('-o, --output <file>', 'profile file to write (atomic; refuses to overwrite without --force); default stdout')
+    .option('--force', 'overwrite an existing profile')
+    .option('--default-errno <n>', 'errno for everything not allowed (default 1, EPERM)')
+    .option('--kill', 'kill the process instead of returning an errno')
+    .option('--arch <abi>', 'native ABI of the target host (default: the footprints\')')
+    .action(async (files: string[], opts: Record<string, unknown>) => {
+      const m = await import('./commands/generate.js');
+      state.exit = await m.runGenerate(files, opts as Parameters<typeof m.runGenerate>[1]);
+    });
+
+  program
     .command('verify')
     .description('run a workload enforcing a profile; on failure name the denied syscalls (exit 1 when it fails)')
     .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…]')

@@ -21,7 +21,7 @@ export interface RecordOptions {
   /** Workload name stored in the footprint (default: the image and command). */
   workload?: string;
   env: NodeJS.ProcessEnv;
-  stdio?: 'inherit' | 'pipe';
+  stdio?: 'inherit' | 'pipe' | 'tee';
   /** Seccomp profile to run under instead of the permissive one (verify --complain uses a LOG profile). */
   profileJson?: string;
   clawfenceVersion: string;

@@ -23,8 +23,9 @@ export interface RunOptions {
   /** Extra run options (seccomp profile, cgroup parent, …), inserted after `run`. */
   extra: string[];
   env: NodeJS.ProcessEnv;
-  /** Send the tool's output somewhere other than our stdout/stderr (tests, verify). */
-  stdio?: 'inherit' | 'pipe';
+  /** inherit: the tool's output goes straight to ours; pipe: captured only; tee: captured and
+   * copied to ours as it comes. */
+  stdio?: 'inherit' | 'pipe' | 'tee';
 }
 
 /** Runs an engine command for clawfence's own queries (no shell; the user's global options kept). */
@@ -46,12 +47,18 @@ export async function removeContainersOfRun(cmd: RunCommand, runId: string, env:
 export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunOutcome & { stdout: string; stderr: string }> {
   const argv = withRunOptions(cmd, ['--label', `clawfence.run=${o.runId}`, ...o.extra]);
   const containersStep = onCleanup(`containers of run ${o.runId}`, () => removeContainersOfRun(cmd, o.runId, o.env));
-  const pipe = o.stdio === 'pipe';
-  const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  const mode = o.stdio ?? 'inherit';
+  const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (mode === 'tee') process.stdout.write(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (mode === 'tee') process.stderr.write(d);
+  });
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));

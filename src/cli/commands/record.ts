@@ -25,6 +25,8 @@ export async function runRecord(argv: string[], o: RecordCliOptions): Promise<nu
   writeFileAtomic(out, toJson(r.footprint), { force: o.force === true });
   const abis = footprintAbis(r.footprint);
   const summary = abis.map((a) => `${a} ${usedSyscalls(r.footprint, a).size}`).join(', ');
-  process.stderr.write(`clawfence: recorded ${summary} syscalls (eBPF) → ${out}\n`);
+  process.stderr.write(abis.length === 0
+    ? `clawfence: recorded no syscalls: the container did not start or made none (exit ${r.outcome.exitCode}) → ${out}\n`
+    : `clawfence: recorded ${summary} syscalls (eBPF) → ${out}\n`);
   return r.outcome.exitCode;
 }

@@ -1,0 +1,62 @@
+// `clawfence profile [-o PROFILE] [--workloads FILE] [-- docker run … [--- docker run …]]`:
+// record → generate → verify, with progress, and the verdict.
+
+import { ClawfenceError } from '../../errors.js';
+import { describeStats } from '../../generator/index.js';
+import { profileWorkloads } from '../../pipeline/profile.js';
+import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
+import { engineEnv } from '../engine-env.js';
+import { colors, wantColor, write } from '../output.js';
+import { VERSION } from '../version.js';
+import { parseExpectations } from './verify.js';
+
+export interface ProfileCliOptions {
+  output: string;
+  force?: boolean;
+  workloads?: string;
+  footprint?: string;
+  expectExit?: string;
+  expectStdout?: string;
+  color?: boolean | undefined;
+}
+
+/** Splits `docker run a --- docker run b` into workloads. */
+export function splitCommands(argv: string[]): string[][] {
+  const out: string[][] = [[]];
+  for (const a of argv) {
+    if (a === '---') out.push([]);
+    else out[out.length - 1]?.push(a);
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<number> {
+  const expect = parseExpectations(o);
+  const workloads: Workload[] = [
+    ...(o.workloads === undefined ? [] : loadWorkloads(o.workloads).workloads),
+    ...splitCommands(argv).map((cmd, i) => ({
+      name: `workload-${i + 1}`,
+      argv: cmd,
+      ...(expect.expectExit === undefined ? {} : { expectExit: expect.expectExit }),
+      ...(o.expectStdout === undefined ? {} : { expectStdout: o.expectStdout }),
+    })),
+  ];
+  if (workloads.length === 0) {
+    throw new ClawfenceError('bad-input', 'no workload to profile', { hint: 'give --workloads FILE or a command after --: clawfence profile -o p.json -- docker run --rm IMAGE CMD' });
+  }
+  const c = colors(wantColor(o.color));
+  const started = Date.now();
+  const r = await profileWorkloads({
+    workloads, output: o.output, force: o.force === true, env: await engineEnv(), clawfenceVersion: VERSION,
+    progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
+    ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
+  });
+  const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
+  for (const v of r.verdicts) {
+    lines.push(`verify ${v.name}: ${v.pass ? c.green('PASS') : c.red('FAIL')}${v.pass ? '' : ` — ${v.reasons.join('; ')}`}`);
+    for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall} on ${d.abi} by ${d.by?.comm ?? '?'}`);
+  }
+  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
+  write(lines.join('\n'));
+  return r.pass ? 0 : 1;
+}

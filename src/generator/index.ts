@@ -1,0 +1,10 @@
+// The generator's public API: re-exports only.
+
+export { mergeFootprints, commonProvenance, type MergeOptions } from './merge.js';
+export { generateProfile, GENERATE_DEFAULT_ACTIONS, type GenerateDefaultAction, type GenerateOptions, type GenerateResult } from './generate.js';
+export { chooseAbis, type AbiChoice } from './abis.js';
+export { chooseClone3, type Clone3Policy } from './clone3.js';
+export { collectEvidence, type AbiUse, type SyscallEvidence } from './evidence.js';
+export { checkSurface, describeWidening, type Gap, type SurfaceCheck, type Widening } from './widening.js';
+export { dockerDefaultCounts, type AbiStats, type GenerateStats, type SourceSummary } from './stats.js';
+export { describeStats } from './summary.js';

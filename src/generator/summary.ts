@@ -1,0 +1,43 @@
+// Human-readable lines about a generated profile for the CLI: counts next to Docker's default,
+// the ABIs left out, runtime-only syscalls, clone3, what is allowed beyond the recording, warnings.
+
+import { describeWidening, type Widening } from './widening.js';
+import type { GenerateStats } from './stats.js';
+
+const CLONE3: Readonly<Record<GenerateStats['clone3'], string>> = {
+  recorded: 'clone3: allowed (recorded)',
+  enosys: 'clone3: answered with ENOSYS so libc falls back to the recorded clone',
+  none: 'clone3: neither clone nor clone3 was recorded; both get the default action',
+};
+
+/** "x86: also allows clone, execve because x86_64 needs them (…)": other-ABI widenings grouped. */
+function groupWidenings(widened: readonly Widening[]): string[] {
+  const groups = new Map<string, string[]>();
+  const lines: string[] = [];
+  for (const w of widened) {
+    if (w.kind !== 'other-abi') {
+      lines.push(describeWidening(w));
+      continue;
+    }
+    const key = `${w.abi}\u0000${w.because.join(' and ')}\u0000${w.because.length > 1 ? 'need' : 'needs'}`;
+    groups.set(key, [...(groups.get(key) ?? []), w.syscall]);
+  }
+  const grouped = [...groups].map(([key, names]) => {
+    const [abi, because, verb] = key.split('\u0000') as [string, string, string];
+    return `${abi}: also allows ${names.join(', ')} because ${because} ${verb} ${names.length > 1 ? 'them' : 'it'} (a rule applies to every ABI the filter loads)`;
+  });
+  return [...grouped, ...lines];
+}
+
+export function describeStats(s: GenerateStats): string[] {
+  const from = s.sources.map((src) => src.workloads.length === 0 ? src.label : `${src.label} (${src.workloads.join(', ')})`);
+  const lines = [`from ${s.sources.length === 1 ? '1 footprint' : `${s.sources.length} footprints`}: ${from.join(', ')}`];
+  lines.push(...s.perAbi.map((a) =>
+    `${a.abi}: ${a.allowed} of ${a.total} syscalls allowed (${a.recorded} recorded${a.widened.length > 0 ? `, ${a.widened.length} more through shared rules` : ''}); ${s.reference} allows ${a.dockerDefault}`));
+  for (const o of s.omitted) lines.push(`${o.abi}: not used, left out of the filter: the kernel kills any call through it (Docker's default allows ${o.dockerDefault})`);
+  if (s.runtimeOnly.length > 0) lines.push(`needed only by the container runtime after installing the filter: ${s.runtimeOnly.join(', ')}`);
+  lines.push(CLONE3[s.clone3]);
+  lines.push(...groupWidenings(s.widened));
+  for (const w of s.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}

@@ -1,0 +1,82 @@
+// `profile`: record every workload, generate one profile from all footprints, verify every
+// workload under it. The tool author's one command.
+
+import { existsSync } from 'node:fs';
+import { ClawfenceError } from '../errors.js';
+import type { Footprint } from '../footprint/model.js';
+import { generateProfile, mergeFootprints, type GenerateStats } from '../generator/index.js';
+import { printDockerProfile } from '../profile/formats/docker.js';
+import type { Profile } from '../profile/model.js';
+import { recordWorkload } from '../recorder/record.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
+import { ensureServer, type RunningServer } from './server.js';
+import { toJsonText } from './json-text.js';
+import type { Workload } from './workloads.js';
+
+export interface ProfileOptions {
+  workloads: Workload[];
+  output: string;
+  force: boolean;
+  env: NodeJS.ProcessEnv;
+  clawfenceVersion: string;
+  progress: (line: string) => void;
+  /** Write the merged footprint here too (for audit --against). */
+  footprintOutput?: string;
+}
+
+export interface ProfileResult {
+  profile: Profile;
+  stats: GenerateStats;
+  footprints: Footprint[];
+  verdicts: (VerifyResult & { name: string })[];
+  pass: boolean;
+  seconds: { record: number; verify: number };
+}
+
+async function withServer<T>(w: Workload, servers: Map<number, RunningServer>, run: () => Promise<T>): Promise<T> {
+  if (w.server !== undefined && !servers.has(w.server.port)) servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port));
+  return run();
+}
+
+export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult> {
+  for (const f of [o.output, o.footprintOutput]) {
+    if (f !== undefined && existsSync(f) && !o.force) throw new ClawfenceError('exists', `${f} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
+  }
+  const servers = new Map<number, RunningServer>();
+  try {
+    const n = o.workloads.length;
+    const footprints: Footprint[] = [];
+    const t0 = Date.now();
+    for (const [i, w] of o.workloads.entries()) {
+      o.progress(`[${i + 1}/${n}] recording ${w.name}`);
+      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion }));
+      const exit = r.outcome.containerExit ?? r.outcome.exitCode;
+      if (exit !== (w.expectExit ?? 0)) {
+        throw new ClawfenceError('bad-input', `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, { hint: 'make the workload pass under Docker\'s default profile first' });
+      }
+      footprints.push(r.footprint);
+    }
+    const t1 = Date.now();
+    o.progress(`generating the profile from ${n} footprint${n === 1 ? '' : 's'}`);
+    const { profile, stats } = generateProfile(footprints, { labels: o.workloads.map((w) => w.name) });
+    writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
+    if (o.footprintOutput !== undefined) {
+      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels: o.workloads.map((w) => w.name) })), { force: o.force });
+    }
+    const verdicts: ProfileResult['verdicts'] = [];
+    for (const [i, w] of o.workloads.entries()) {
+      o.progress(`[${i + 1}/${n}] verifying ${w.name} under the profile`);
+      const v = await withServer(w, servers, () => verifyWorkload({
+        argv: w.argv, profileFile: o.output, env: o.env, clawfenceVersion: o.clawfenceVersion, stdio: 'pipe',
+        ...(w.expectExit === undefined ? {} : { expectExit: w.expectExit }),
+        ...(w.expectStdout === undefined ? {} : { expectStdout: new RegExp(w.expectStdout, 'm') }),
+      }));
+      verdicts.push({ name: w.name, ...v });
+    }
+    const t2 = Date.now();
+    return { profile, stats, footprints, verdicts, pass: verdicts.every((v) => v.pass), seconds: { record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 } };
+  } finally {
+    for (const s of servers.values()) await s.stop();
+  }
+}

@@ -1,0 +1,116 @@
+// `verify`: runs a workload enforcing a profile and judges it by its exit code (and output, when
+// asked). When it fails — or with --complain — the workload runs again under the same profile with
+// its default action turned into SCMP_ACT_LOG while the recorder watches: every call the profile
+// would have denied then shows up, with the process that made it.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decide } from '../profile/evaluate.js';
+import { printDockerProfile } from '../profile/formats/docker.js';
+import { loadProfile } from '../profile/load.js';
+import type { Profile } from '../profile/model.js';
+import { resolveProfile } from '../profile/resolve.js';
+import { recordWorkload } from '../recorder/record.js';
+import type { Footprint, ProcessRef } from '../footprint/model.js';
+import { checkRunCommand, parseRunCommand } from '../runtime/run-argv.js';
+import { runContainer } from '../runtime/session.js';
+import { familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
+import { onCleanup } from '../util/cleanup.js';
+
+export interface VerifyOptions {
+  argv: string[];
+  profileFile: string;
+  expectExit?: number;
+  expectStdout?: RegExp;
+  /** Always run the complain pass (also when the workload passed). */
+  complain?: boolean;
+  env: NodeJS.ProcessEnv;
+  clawfenceVersion: string;
+  stdio?: 'inherit' | 'pipe' | 'tee';
+  caps?: string[];
+}
+
+export interface DeniedCall {
+  abi: Arch;
+  syscall: string;
+  count: number;
+  by?: ProcessRef;
+  runtime: boolean;
+  action: string;
+}
+
+export interface VerifyResult {
+  pass: boolean;
+  exitCode: number;
+  expectedExit: number;
+  stdoutMatched?: boolean;
+  /** Calls the profile denies that the workload made (from the complain pass). */
+  denied?: DeniedCall[];
+  reasons: string[];
+}
+
+/** The same profile with the default action turned into LOG: denies nothing, so the recorder sees
+ * every call; rules that deny are kept as they are (they are deliberate). */
+export function complainProfile(p: Profile, native: Arch): Profile {
+  const { defaultErrnoRet: _drop, archMap: _map, ...rest } = p;
+  // Every ABI of the host family is loaded, so calls from an ABI the profile leaves out are seen
+  // (and reported as killed) instead of killing the workload before the recorder sees them.
+  return { ...rest, archMap: [], architectures: familyAbis(native), defaultAction: 'log' };
+}
+
+/** Calls in the footprint that the profile would not allow. */
+export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]): DeniedCall[] {
+  const native = fp.arch ?? hostArch();
+  const cp = resolveProfile(p, { native, caps });
+  const out: DeniedCall[] = [];
+  for (const [abi, uses] of Object.entries(fp.syscalls) as [Arch, Record<string, NonNullable<Footprint['syscalls'][Arch]>[string]>][]) {
+    for (const [name, use] of Object.entries(uses)) {
+      if (use.count === 0) continue;
+      // With recorded argument values, judge each; otherwise the call with zero arguments.
+      const variants: bigint[][] = use.args?.length ? use.args.flatMap((a) => a.values.map((v) => { const args = [0n, 0n, 0n, 0n, 0n, 0n]; args[a.index] = BigInt(v.value); return args; })) : [[]];
+      const verdicts = variants.map((args) => decide(cp, abi, name, args));
+      const bad = verdicts.find((d) => d.action !== 'allow' && d.action !== 'log');
+      if (bad !== undefined) out.push({ abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true, action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}` });
+    }
+  }
+  return out.sort((a, b) => a.abi.localeCompare(b.abi) || a.syscall.localeCompare(b.syscall));
+}
+
+export async function verifyWorkload(o: VerifyOptions): Promise<VerifyResult> {
+  const cmd = parseRunCommand(o.argv);
+  checkRunCommand(cmd, 'verify');
+  const loaded = loadProfile(o.profileFile);
+  const expectedExit = o.expectExit ?? 0;
+  const runId = randomBytes(6).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), `clawfence-verify-${runId}-`));
+  const tmp = onCleanup(`temporary directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    // Docker reads the profile on the client side; a normalised copy keeps the engine from
+    // choking on formats it does not read (a Kubernetes YAML profile).
+    const enforced = join(dir, 'profile.json');
+    writeFileSync(enforced, printDockerProfile(loaded.profile));
+    const run = await runContainer(cmd, { runId, extra: ['--security-opt', `seccomp=${enforced}`], env: o.env, stdio: o.stdio ?? 'tee' });
+    const exitCode = run.containerExit ?? run.exitCode;
+    const reasons: string[] = [];
+    if (exitCode !== expectedExit) reasons.push(`exit code ${exitCode}, expected ${expectedExit}`);
+    let stdoutMatched: boolean | undefined;
+    if (o.expectStdout !== undefined) {
+      stdoutMatched = o.expectStdout.test(run.stdout);
+      if (!stdoutMatched) reasons.push(`stdout does not match /${o.expectStdout.source}/`);
+    }
+    const pass = reasons.length === 0;
+    let denied: DeniedCall[] | undefined;
+    if (!pass || o.complain === true) {
+      const rec = await recordWorkload({
+        argv: o.argv, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, workload: 'complain',
+        profileJson: printDockerProfile(complainProfile(loaded.profile, hostArch())),
+      });
+      denied = deniedCalls(loaded.profile, rec.footprint, o.caps ?? []);
+    }
+    return { pass, exitCode, expectedExit, ...(stdoutMatched === undefined ? {} : { stdoutMatched }), ...(denied === undefined ? {} : { denied }), reasons };
+  } finally {
+    await tmp.run();
+  }
+}
