@@ -22,3 +22,13 @@ export { compiledFilter, conditionsHold, conflicts, type Conflict, type Consider
 export { normalizeProfile } from './profile/normalize.js';
 export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SyscallDiff, type Verdict } from './profile/diff.js';
 export * from './generator/index.js';
+export { discoverEngine, engineEnv, probeEngines, CLAWFENCE_DOCKER_HOST, type DiscoverOptions, type EngineProbe } from './engine/discover.js';
+export type { Engine, EngineInfo, EngineSource } from './engine/engine-info.js';
+export { runDoctor, type DoctorOptions } from './doctor/run.js';
+export { formatDoctorReport } from './doctor/render.js';
+export type { DoctorCheck, DoctorReport } from './doctor/model.js';
+export { recordWorkload, recordingProfile, type RecordOptions, type RecordResult } from './recorder/record.js';
+export { verifyWorkload, deniedCalls, complainProfile, type VerifyOptions, type VerifyResult, type DeniedCall } from './verifier/verify.js';
+export { profileWorkloads, type ProfileOptions, type ProfileResult } from './pipeline/profile.js';
+export { loadWorkloads, parseWorkloads, type Workload, type WorkloadFile } from './pipeline/workloads.js';
+export { parseRunCommand, withRunOptions, checkRunCommand, type RunCommand } from './runtime/run-argv.js';

@@ -1,12 +1,8 @@
-// The environment for engine commands: the user's DOCKER_HOST, else the default socket, else the
-// engine clawfence's setup started (/run/clawfence/docker.sock).
+// The environment for engine commands: the engine discovery found (the user's DOCKER_HOST, the
+// default socket, or the engine clawfence's setup started), or a one-line error saying what to do.
 
-import { existsSync } from 'node:fs';
+import { discoverEngine, engineEnv as envFor } from '../engine/discover.js';
 
 export async function engineEnv(): Promise<NodeJS.ProcessEnv> {
-  const env = { ...process.env };
-  if (env['DOCKER_HOST'] === undefined && !existsSync('/var/run/docker.sock') && existsSync('/run/clawfence/docker.sock')) {
-    env['DOCKER_HOST'] = 'unix:///run/clawfence/docker.sock';
-  }
-  return env;
+  return envFor(await discoverEngine());
 }

@@ -146,6 +146,15 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     });
 
   program
+    .command('doctor')
+    .description('check this host: engine, seccomp, BTF, tracepoints, recorder, privileges — with a fix for each problem')
+    .option('--json', 'machine-readable report')
+    .action(async (opts: Record<string, unknown>) => {
+      const m = await import('./commands/doctor.js');
+      state.exit = await m.runDoctorCommand({ ...opts, color: color() } as Parameters<typeof m.runDoctorCommand>[0]);
+    });
+
+  program
     .command('syscalls')
     .description('look up syscalls by name or number per ABI, with their groups')
     .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')

@@ -1,0 +1,132 @@
+// Finds the Docker engine clawfence talks to: the user's DOCKER_HOST when set, else the CLI's
+// default (current context or /var/run/docker.sock), else clawfence's own dockerd (scripts/engine.sh).
+
+import { ClawfenceError } from '../errors.js';
+import { parseEngineInfo, type Engine, type EngineSource } from './engine-info.js';
+import { firstLine, runCommand, type CommandResult } from './run-command.js';
+
+/** The socket of clawfence's own dockerd, started by scripts/setup-host.sh (scripts/engine.sh start). */
+export const CLAWFENCE_DOCKER_HOST = 'unix:///run/clawfence/docker.sock';
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+export const SETUP_HINT = 'run `sudo bash scripts/setup-host.sh`: it installs Docker when missing and starts clawfence\'s own dockerd';
+
+export interface EngineCandidate {
+  source: EngineSource;
+  /** The DOCKER_HOST to set; undefined for the CLI's default (its context or the default socket). */
+  dockerHost: string | undefined;
+}
+
+export type ProbeProblem = 'no-cli' | 'unreachable' | 'permission' | 'timeout' | 'bad-output';
+
+/** One attempt to reach an engine: the engine, or why it did not answer. */
+export type EngineProbe =
+  | { ok: true; source: EngineSource; dockerHost: string; engine: Engine }
+  | { ok: false; source: EngineSource; dockerHost: string; problem: ProbeProblem; message: string };
+
+export interface DiscoverOptions {
+  /** The environment to read DOCKER_HOST from and run docker with (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The docker client to run (default: `docker` from PATH). */
+  docker?: string;
+  /** Per-probe time limit (default 15 s). */
+  timeoutMs?: number;
+}
+
+/** The engines to try, in order. An explicit DOCKER_HOST is the user's choice: it is the only one. */
+export function engineCandidates(env: NodeJS.ProcessEnv): EngineCandidate[] {
+  const explicit = env['DOCKER_HOST'];
+  if (explicit !== undefined && explicit !== '') return [{ source: 'env', dockerHost: explicit }];
+  return [
+    { source: 'default', dockerHost: undefined },
+    { source: 'clawfence', dockerHost: CLAWFENCE_DOCKER_HOST },
+  ];
+}
+
+function envFor(candidate: EngineCandidate, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...base };
+  if (candidate.dockerHost === undefined) delete env['DOCKER_HOST'];
+  else env['DOCKER_HOST'] = candidate.dockerHost;
+  return env;
+}
+
+function classify(r: CommandResult): { problem: ProbeProblem; message: string } {
+  if (r.failure === 'not-found') return { problem: 'no-cli', message: 'the docker command is not installed' };
+  if (r.failure === 'timeout') return { problem: 'timeout', message: 'docker did not answer in time' };
+  const line = firstLine(r.stderr) || firstLine(r.stdout) || `docker exited with ${r.code ?? r.signal ?? 'a failure'}`;
+  if (/permission denied/i.test(r.stderr)) return { problem: 'permission', message: line };
+  return { problem: 'unreachable', message: line };
+}
+
+/** Asks one candidate engine for its version and info. */
+export async function probeEngine(candidate: EngineCandidate, opts: DiscoverOptions = {}): Promise<EngineProbe> {
+  const env = envFor(candidate, opts.env ?? process.env);
+  const docker = opts.docker ?? 'docker';
+  const run = (args: string[]): Promise<CommandResult> => runCommand(docker, args, { env, timeoutMs: opts.timeoutMs ?? 15_000 });
+  const [version, info, context] = await Promise.all([
+    run(['version', '--format', '{{json .}}']),
+    run(['info', '--format', '{{json .}}']),
+    candidate.dockerHost === undefined ? run(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}']) : undefined,
+  ]);
+  const dockerHost = candidate.dockerHost ?? (context?.code === 0 && context.stdout.trim() !== '' ? context.stdout.trim() : DEFAULT_DOCKER_HOST);
+  const failed = [version, info].find((r) => r.code !== 0);
+  if (failed !== undefined) return { ok: false, source: candidate.source, dockerHost, ...classify(failed) };
+  try {
+    const engine: Engine = { ...parseEngineInfo(version.stdout, info.stdout), dockerHost, source: candidate.source };
+    if (engine.serverVersion === '') throw new Error('no server version');
+    return { ok: true, source: candidate.source, dockerHost, engine };
+  } catch (e) {
+    return { ok: false, source: candidate.source, dockerHost, problem: 'bad-output', message: `unexpected output from docker version/info: ${(e as Error).message}` };
+  }
+}
+
+/** Tries the candidates in order and stops at the first engine that answers. */
+export async function probeEngines(opts: DiscoverOptions = {}): Promise<EngineProbe[]> {
+  const probes: EngineProbe[] = [];
+  for (const candidate of engineCandidates(opts.env ?? process.env)) {
+    const probe = await probeEngine(candidate, opts);
+    probes.push(probe);
+    if (probe.ok || probe.problem === 'no-cli') break;
+  }
+  return probes;
+}
+
+/** What to do about engines that did not answer, as one hint. */
+export function engineHint(probes: readonly EngineProbe[]): string {
+  const failed = probes.filter((p): p is Extract<EngineProbe, { ok: false }> => !p.ok);
+  if (failed.some((p) => p.problem === 'no-cli')) return `the docker client is missing: ${SETUP_HINT}`;
+  if (failed.some((p) => p.problem === 'permission')) {
+    return 'the Docker socket refuses this user: run clawfence as root, or add the user to the socket\'s group (usually `docker`)';
+  }
+  const env = failed.find((p) => p.source === 'env');
+  if (env !== undefined) {
+    const own = env.dockerHost === CLAWFENCE_DOCKER_HOST ? ' (clawfence\'s own engine: `sudo bash scripts/engine.sh start`)' : '';
+    return `DOCKER_HOST=${env.dockerHost} does not answer: start that engine${own}, or unset DOCKER_HOST so that clawfence finds the default engine or its own (started by \`sudo bash scripts/setup-host.sh\`)`;
+  }
+  return SETUP_HINT;
+}
+
+/** Describes the probes that failed, e.g. "DOCKER_HOST=unix:///x: Cannot connect to the Docker daemon…". */
+export function describeProbes(probes: readonly EngineProbe[]): string {
+  return probes
+    .filter((p): p is Extract<EngineProbe, { ok: false }> => !p.ok)
+    .map((p) => `${p.source === 'env' ? 'DOCKER_HOST=' : p.source === 'clawfence' ? "clawfence's " : 'default '}${p.dockerHost}: ${p.message}`)
+    .join('; ');
+}
+
+/** The engine clawfence should use, or a ClawfenceError('environment') saying how to get one. */
+export async function discoverEngine(opts: DiscoverOptions = {}): Promise<Engine> {
+  const probes = await probeEngines(opts);
+  const found = probes.find((p) => p.ok);
+  if (found !== undefined && found.ok) return found.engine;
+  throw new ClawfenceError('environment', `no Docker engine answers (${describeProbes(probes)})`, { hint: engineHint(probes) });
+}
+
+/** The environment to run `docker …` with so that it talks to `engine` (DOCKER_HOST set when needed). */
+export function engineEnv(engine: Pick<Engine, 'source' | 'dockerHost'>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (engine.source === 'default') {
+    const env = { ...base };
+    delete env['DOCKER_HOST'];
+    return env;
+  }
+  return { ...base, DOCKER_HOST: engine.dockerHost };
+}

@@ -1,0 +1,57 @@
+// Engine discovery's pure parts: candidate order, the child environment, SecurityOptions parsing.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CLAWFENCE_DOCKER_HOST, engineCandidates, engineEnv, engineHint, type EngineProbe } from './discover.js';
+import { parseEngineInfo, parseSecurityOption } from './engine-info.js';
+
+describe('engineCandidates', () => {
+  it('tries only the user\'s DOCKER_HOST when it is set', () => {
+    assert.deepEqual(engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.1:2375' }), [{ source: 'env', dockerHost: 'tcp://10.0.0.1:2375' }]);
+  });
+  it('tries the CLI default, then clawfence\'s own engine, when DOCKER_HOST is unset or empty', () => {
+    for (const env of [{}, { DOCKER_HOST: '' }]) {
+      assert.deepEqual(engineCandidates(env), [
+        { source: 'default', dockerHost: undefined },
+        { source: 'clawfence', dockerHost: CLAWFENCE_DOCKER_HOST },
+      ]);
+    }
+  });
+});
+
+describe('engineEnv', () => {
+  it('sets DOCKER_HOST for clawfence\'s engine and keeps the rest of the environment', () => {
+    const env = engineEnv({ source: 'clawfence', dockerHost: CLAWFENCE_DOCKER_HOST }, { PATH: '/bin', DOCKER_HOST: 'unix:///other.sock' });
+    assert.deepEqual(env, { PATH: '/bin', DOCKER_HOST: CLAWFENCE_DOCKER_HOST });
+  });
+  it('removes an empty DOCKER_HOST for the CLI default, so that the CLI picks its context', () => {
+    assert.deepEqual(engineEnv({ source: 'default', dockerHost: 'unix:///var/run/docker.sock' }, { PATH: '/bin', DOCKER_HOST: '' }), { PATH: '/bin' });
+  });
+});
+
+describe('engineHint', () => {
+  const down = (source: 'env' | 'default' | 'clawfence', dockerHost: string, problem: 'unreachable' | 'permission' | 'no-cli'): EngineProbe =>
+    ({ ok: false, source, dockerHost, problem, message: 'x' });
+  it('names the user\'s DOCKER_HOST when that is what failed', () => {
+    assert.match(engineHint([down('env', 'unix:///nope.sock', 'unreachable')]), /DOCKER_HOST=unix:\/\/\/nope\.sock does not answer.*unset DOCKER_HOST/);
+  });
+  it('points at the setup script when nothing answers', () => {
+    assert.match(engineHint([down('default', 'unix:///var/run/docker.sock', 'unreachable'), down('clawfence', CLAWFENCE_DOCKER_HOST, 'unreachable')]), /scripts\/setup-host\.sh/);
+  });
+  it('says what to do about a socket that refuses the user', () => {
+    assert.match(engineHint([down('default', 'unix:///var/run/docker.sock', 'permission')]), /root|group/);
+  });
+});
+
+describe('parseSecurityOption / parseEngineInfo', () => {
+  it('splits a SecurityOptions entry into its fields', () => {
+    assert.deepEqual(parseSecurityOption('name=seccomp,profile=/etc/docker/seccomp.json'), { name: 'seccomp', profile: '/etc/docker/seccomp.json' });
+    assert.deepEqual(parseSecurityOption('name=rootless'), { name: 'rootless' });
+  });
+  it('reports an engine without seccomp as such, and a rootless one', () => {
+    const info = parseEngineInfo('{"Server":{"Version":"24.0.7","ApiVersion":"1.43"}}', '{"ServerVersion":"24.0.7","SecurityOptions":["name=apparmor","name=rootless"]}');
+    assert.equal(info.seccomp.enabled, false);
+    assert.equal(info.rootless, true);
+    assert.equal(info.apiVersion, '1.43');
+  });
+});
