@@ -35,7 +35,7 @@ export interface ProfileResult {
 }
 
 async function withServer<T>(w: Workload, servers: Map<number, RunningServer>, run: () => Promise<T>): Promise<T> {
-  if (w.server !== undefined && !servers.has(w.server.port)) servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port));
+  if (w.server !== undefined && !servers.has(w.server.port)) servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port, 20_000, w.server.readyStdout));
   return run();
 }
 

@@ -18,12 +18,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `argv` unless something already listens on the port; waits until it accepts. */
-export async function ensureServer(argv: string[], port: number, timeoutMs = 20_000): Promise<RunningServer> {
-  if (await portOpen(port)) return { port, stop: async () => undefined };
+/** Starts `argv` and waits until it is ready: until a stdout line matches `readyStdout` when given
+ * (such a server joins one already on the port and stays up while anyone uses it), else until the
+ * port accepts — and when something already listens there without `readyStdout`, uses that. */
+export async function ensureServer(argv: string[], port: number, timeoutMs = 20_000, readyStdout?: string): Promise<RunningServer> {
+  if (readyStdout === undefined && (await portOpen(port))) return { port, stop: async () => undefined };
   const [cmd, ...args] = argv;
   if (cmd === undefined) throw new ClawfenceError('bad-input', 'a server argv is empty', { hint: 'give the command that starts the test server' });
-  const child: ChildProcess = spawn(cmd === 'node' ? process.execPath : cmd, args, { stdio: 'ignore' });
+  const child: ChildProcess = spawn(cmd === 'node' ? process.execPath : cmd, args, { stdio: ['ignore', readyStdout === undefined ? 'ignore' : 'pipe', 'ignore'] });
+  let ready = readyStdout === undefined;
+  if (readyStdout !== undefined) {
+    const re = new RegExp(readyStdout, 'm');
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (re.test(out)) ready = true;
+    });
+  }
   let exited = false;
   child.on('exit', () => { exited = true; });
   const step: CleanupHandle = onCleanup(`test server on port ${port}`, async () => {
@@ -33,7 +44,7 @@ export async function ensureServer(argv: string[], port: number, timeoutMs = 20_
     }
   });
   const until = Date.now() + timeoutMs;
-  while (!(await portOpen(port))) {
+  while (!ready || !(await portOpen(port))) {
     if (exited || Date.now() > until) {
       await step.run();
       throw new ClawfenceError('environment', `the test server (${argv.join(' ')}) did not listen on 127.0.0.1:${port}`, { hint: 'run it by hand to see why; is the port free?' });
