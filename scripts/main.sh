@@ -10,7 +10,7 @@ mkdir -p out
 echo "== clawfence profile: the Flask example tool (examples/flask-tool), 3 workloads"
 # out/ holds this demo's own results, so re-running replaces them (--force).
 node bin/clawfence.js profile --workloads examples/flask-tool/workloads.json \
-  -o out/flask-tool.seccomp.json --footprint out/flask-tool.footprint.json --force
+  -o out/flask-tool.seccomp.json --footprint out/flask-tool.footprint.json --repeat 2 --force
 echo
 echo "== clawfence audit of the generated profile against what was recorded"
 node bin/clawfence.js audit out/flask-tool.seccomp.json --against out/flask-tool.footprint.json --fail-on high

@@ -94,6 +94,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('-o, --output <file>', 'footprint file to write (atomic; refuses to overwrite without --force)', 'footprint.json')
     .option('--force', 'overwrite an existing footprint')
     .option('--workload <name>', 'name of the workload in the footprint (default: image and command)')
+    .option('--recorder <kind>', 'ebpf, ptrace (strace -f: the fallback, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {
       const m = await import('./commands/record.js');
@@ -108,6 +109,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--force', 'overwrite existing output files')
     .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
     .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+    .option('--repeat <n>', 'record each workload n times and merge (for tools whose syscalls vary between runs)')
     .option('--expect-exit <code>', 'exit code that counts as success for commands given after --', '0')
     .option('--expect-stdout <regex>', 'stdout must match this for commands given after --')
     .passThroughOptions()

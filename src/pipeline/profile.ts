@@ -23,6 +23,8 @@ export interface ProfileOptions {
   progress: (line: string) => void;
   /** Write the merged footprint here too (for audit --against). */
   footprintOutput?: string;
+  /** Record each workload this many times (a tool whose syscalls vary from run to run). */
+  repeat?: number;
 }
 
 export interface ProfileResult {
@@ -48,8 +50,9 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const n = o.workloads.length;
     const footprints: Footprint[] = [];
     const t0 = Date.now();
-    for (const [i, w] of o.workloads.entries()) {
-      o.progress(`[${i + 1}/${n}] recording ${w.name}`);
+    const repeat = Math.max(1, o.repeat ?? 1);
+    for (const [i, w] of o.workloads.entries()) for (let k = 1; k <= repeat; k++) {
+      o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
       const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion }));
       const exit = r.outcome.containerExit ?? r.outcome.exitCode;
       if (exit !== (w.expectExit ?? 0)) {
@@ -58,11 +61,12 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       footprints.push(r.footprint);
     }
     const t1 = Date.now();
-    o.progress(`generating the profile from ${n} footprint${n === 1 ? '' : 's'}`);
-    const { profile, stats } = generateProfile(footprints, { labels: o.workloads.map((w) => w.name) });
+    o.progress(`generating the profile from ${footprints.length} footprint${footprints.length === 1 ? '' : 's'}`);
+    const labels = o.workloads.flatMap((w) => Array.from({ length: repeat }, (_, k) => (repeat > 1 ? `${w.name}#${k + 1}` : w.name)));
+    const { profile, stats } = generateProfile(footprints, { labels });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
-      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels: o.workloads.map((w) => w.name) })), { force: o.force });
+      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels })), { force: o.force });
     }
     const verdicts: ProfileResult['verdicts'] = [];
     for (const [i, w] of o.workloads.entries()) {

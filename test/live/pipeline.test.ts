@@ -32,7 +32,7 @@ describe('profile: record → generate → verify on the examples', () => {
       const d = tmp();
       const out = join(d, 'profile.json');
       const fpOut = join(d, 'footprint.json');
-      const r = runCli(['profile', '--workloads', `examples/${ex}/workloads.json`, '-o', out, '--footprint', fpOut], { env: env() });
+      const r = runCli(['profile', '--workloads', `examples/${ex}/workloads.json`, '-o', out, '--footprint', fpOut, '--repeat', '2'], { env: env() });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /verified: (\d+)\/\1 workloads pass/);
       const fp = loadFootprint(fpOut).footprint;
@@ -51,7 +51,8 @@ describe('profile: record → generate → verify on the examples', () => {
   it('verify fails and names the syscall when a needed one is removed', () => {
     const d = tmp();
     const out = join(d, 'profile.json');
-    assert.equal(runCli(['profile', '--workloads', 'examples/flask-tool/workloads.json', '-o', out], { env: env() }).code, 0);
+    const made = runCli(['profile', '--workloads', 'examples/flask-tool/workloads.json', '-o', out, '--repeat', '2'], { env: env() });
+    assert.equal(made.code, 0, made.stdout + made.stderr);
     const p = JSON.parse(readFileSync(out, 'utf8')) as { syscalls: { names: string[] }[] };
     p.syscalls = p.syscalls.filter((r) => !r.names.includes('connect'));
     const broken = join(d, 'broken.json');

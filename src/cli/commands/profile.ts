@@ -15,9 +15,15 @@ export interface ProfileCliOptions {
   force?: boolean;
   workloads?: string;
   footprint?: string;
+  repeat?: string;
   expectExit?: string;
   expectStdout?: string;
   color?: boolean | undefined;
+}
+
+function parseRepeat(s: string): number {
+  if (!/^\d{1,2}$/.test(s) || Number(s) < 1) throw new ClawfenceError('bad-input', `--repeat: '${s}' is not a count from 1 to 99`, { hint: 'e.g. --repeat 3' });
+  return Number(s);
 }
 
 /** Splits `docker run a --- docker run b` into workloads. */
@@ -50,6 +56,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     workloads, output: o.output, force: o.force === true, env: await engineEnv(), clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
+    ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),
   });
   const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
   for (const v of r.verdicts) {
