@@ -1,13 +1,14 @@
 // The filter runc + libseccomp load for a resolved profile, compiled once per (profile, options):
 // per ABI, every syscall's libseccomp db entry (built by replaying runc's rule adds, with
 // libseccomp's per-rule transaction: an add that fails on one ABI is rolled back on all), the
-// rule adds libseccomp refused (-EEXIST: runc refuses the profile), and runc's -ENOSYS stub.
+// rule adds libseccomp refused (-EEXIST: runc refuses the profile) or never finishes (libseccomp
+// loops forever: the runtime hangs), and runc's -ENOSYS stub.
 
 import type { Arch } from '../syscalls/arch.js';
 import { syscallName } from '../syscalls/table.js';
 import { BAD_ARCH_ACTION, ERRNO_ENOSYS_ACTION } from './libseccomp-actions.js';
 import { abiWordBits, resolveNameArch, ruleTargets, type RuleTarget } from './libseccomp-abi.js';
-import { toDbArg } from './libseccomp-chain.js';
+import { LibseccompHang, toDbArg } from './libseccomp-chain.js';
 import { generateProgram, type FlatInsn } from './libseccomp-bpf.js';
 import { addRule, type SysEntry } from './libseccomp-db.js';
 import type { MergeOptions } from './libseccomp-tree.js';
@@ -34,9 +35,12 @@ export interface Application {
   conds: readonly ArgCondition[];
 }
 
-/** A rule add libseccomp or runc refuses; runc then refuses to start the container. */
+/**
+ * A rule add libseccomp or runc refuses (runc then refuses to start the container), or one that
+ * libseccomp never finishes (the runtime hangs while loading the profile).
+ */
 export interface Conflict {
-  kind: 'eexist' | 'runc';
+  kind: 'eexist' | 'hang' | 'runc';
   /** Index of the rule in the source profile's syscalls[] (absent for profile-wide refusals). */
   rule?: number;
   name?: string;
@@ -108,6 +112,22 @@ function rebuildEntry(abi: CompiledAbi, nr: number, failed: Set<number>, bits: 3
   else abi.entries.set(nr, e);
 }
 
+function hangMessage(add: RuleAdd, app: Application, others: number[], where: string): string {
+  const withText = others.length === 0 ? '' : ` (earlier rule${others.length > 1 ? 's' : ''} #${others.join(', #')})`;
+  return `adding rule #${add.source} (${add.name}) on ${app.abi} after the rules for the same syscall${withText} makes libseccomp loop forever in ${where}: `
+    + `_db_tree_add links one of the rule's nodes into a level twice (a node two branches share) and the level list becomes circular, so the runtime hangs while loading the profile`;
+}
+
+/** Adds one landing to its ABI's db; a libseccomp hang comes back as 'hang'. */
+function addLanding(c: CompiledAbi, app: Application, bits: 32 | 64, merge: MergeOptions): number | LibseccompHang {
+  try {
+    return addRule(c.entries, { nr: app.target.nr, args: app.conds.map(toDbArg), action: app.add.action, src: app.id }, bits, merge);
+  } catch (e) {
+    if (e instanceof LibseccompHang) return e;
+    throw e;
+  }
+}
+
 function conflictMessage(add: RuleAdd, app: Application, others: number[]): string {
   const where = app.target.via === undefined ? `${add.name}` : `${app.target.via.multiplexer}(${add.name}) on ${app.abi}`;
   const withText = others.length === 0 ? '' : ` (earlier rule${others.length > 1 ? 's' : ''} #${others.join(', #')})`;
@@ -134,7 +154,7 @@ export function compileFilter(cp: ConcreteProfile, opts: EvaluateOptions = {}): 
   for (const add of plan.adds) {
     const mine: Application[] = [];
     let refused: Application | undefined;
-    for (const c of abis.values()) {
+    abiLoop: for (const c of abis.values()) {
       const bits = abiWordBits(c.abi);
       for (const target of ruleTargets(c.abi, add.name)) {
         const app: Application = { id: applications.length, add, abi: c.abi, target, conds: effectiveConds(add, target) };
@@ -143,7 +163,17 @@ export function compileFilter(cp: ConcreteProfile, opts: EvaluateOptions = {}): 
         const list = c.landings.get(target.nr) ?? [];
         list.push(app);
         c.landings.set(target.nr, list);
-        const rc = addRule(c.entries, { nr: target.nr, args: app.conds.map(toDbArg), action: add.action, src: app.id }, bits, merge);
+        const rc = addLanding(c, app, bits, merge);
+        if (rc instanceof LibseccompHang) {
+          // libseccomp never returns; clawfence rolls the add back like a refusal and reports it
+          refused ??= app;
+          const others = [...new Set(list.filter((o) => o.id !== app.id && !failed.has(o.id)).map((o) => o.add.source))];
+          conflicts.push({
+            kind: 'hang', rule: add.source, name: add.name, abi: c.abi, nr: target.nr,
+            syscall: syscallName(c.abi, target.nr) ?? `#${target.nr}`, with: others, message: hangMessage(add, app, others, rc.where),
+          });
+          break abiLoop; // libseccomp never gets to the next ABI
+        }
         if (rc < 0) {
           refused ??= app;
           const others = [...new Set(list.filter((o) => o.id !== app.id && !failed.has(o.id) && o.add.action !== add.action).map((o) => o.add.source))];

@@ -9,7 +9,7 @@ import { ruleTargets } from './libseccomp-abi.js';
 import { runProgram } from './libseccomp-bpf-run.js';
 import { BPF } from './libseccomp-bpf-blocks.js';
 import { generateProgram } from './libseccomp-bpf.js';
-import { chainLt, generateChain32, generateChain64, toDbArg, type ChainNode } from './libseccomp-chain.js';
+import { chainLt, generateChain32, generateChain64, LibseccompHang, toDbArg, type ChainNode } from './libseccomp-chain.js';
 import { addRule, evaluateEntry, splitArgs, type SysEntry } from './libseccomp-db.js';
 import { EEXIST } from './libseccomp-tree.js';
 import { planRuncAdds } from './evaluate-runc.js';
@@ -93,6 +93,33 @@ describe('db_rule_add', () => {
     const { entries, rcs } = entryFor([{ args: [cond(0, 'eq', 1n)], action: E(92) }, { args: [cond(0, 'eq', 1n), cond(1, 'eq', 2n)], action: E(91) }]);
     assert.deepEqual(rcs, [0, 0]);
     assert.equal(verdict(entries, [1n, 2n]), E(92));
+  });
+
+  it("shares a level between rules: rule 0's later condition is reached on rule 1's path", () => {
+    // rule 0: arg0 <= 0 && arg1 != 0; rule 1: arg0 < 6 && arg1 > 0. Both arg0 chains point their
+    // "holds" branches at one level, so merging rule 1 puts rule 0's arg1 != 0 under arg0 < 6 too.
+    const { entries, rcs } = entryFor([
+      { args: [cond(0, 'le', 0n), cond(1, 'ne', 0n)], action: E(1) },
+      { args: [cond(0, 'lt', 6n), cond(1, 'gt', 0n)], action: E(95) },
+    ]);
+    assert.deepEqual(rcs, [0, 0]);
+    const s = entries.get(1) as SysEntry;
+    const words = splitArgs([5n, 1n]);
+    assert.deepEqual(evaluateEntry(s, words), { action: E(1), src: 0 }, 'arg0 = 5 fails rule 0, yet its verdict is reached');
+    assert.deepEqual(evaluateEntry(s, words, (v) => v.src !== 0), { action: E(95), src: 1 }, 'passing over it reaches rule 1');
+    assert.deepEqual(evaluateEntry(s, splitArgs([0n, 1n])), { action: E(1), src: 0 });
+    assert.equal(verdict(entries, [6n, 1n]), undefined);
+  });
+
+  it('detects the circular level libseccomp loops on forever instead of hanging', () => {
+    // rule 1's arg2 node hangs from both "arg0 <= 7" branches; _db_tree_add inserts it before
+    // rule 0's arg1 node twice, and the second insert links it to itself
+    const rules = [
+      { args: [cond(0, 'le', 7n), cond(1, 'eq', 5n)], action: E(91) },
+      { args: [cond(0, 'le', 7n), cond(2, 'eq', 7n)], action: E(92) },
+    ];
+    assert.throws(() => entryFor(rules), (e: unknown) => e instanceof LibseccompHang && e.where === '_db_level_clean');
+    assert.deepEqual(entryFor([rules[1] as (typeof rules)[0], rules[0] as (typeof rules)[0]]).rcs, [0, 0], 'the other order is fine');
   });
 });
 

@@ -105,6 +105,38 @@ describe('decide: explanations', () => {
     assert.equal(decide(p, 'x86_64', 'getpriority', [0n, 0n]).intended, undefined);
   });
 
+  it('never credits a rule whose conditions fail: a verdict reached through a level libseccomp shares between rules', () => {
+    const p = profile([
+      rule(0, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 0n, valueTwo: 0n }, { index: 1, op: 'ne', value: 0n, valueTwo: 0n }]),
+      rule(1, ['getpriority'], 'errno', [{ index: 0, op: 'lt', value: 6n, valueTwo: 0n }, { index: 1, op: 'gt', value: 0n, valueTwo: 0n }], 95),
+    ], { architectures: ['x86_64'] });
+    const d = decide(p, 'x86_64', 'getpriority', [5n, 1n]);
+    assert.deepEqual([d.action, d.errno, d.source, d.rule], ['errno', 1, 'rule', 0], 'what the filter (and the kernel) does');
+    assert.equal(d.conditions, undefined, 'arg0 <= 0 does not hold for 5');
+    assert.deepEqual(d.intended, { action: 'errno', errno: 95, rule: 1 });
+    assert.match(d.why, /does not match \(arg0 = 0x5\)/);
+    assert.match(d.why, /shares one level between rules/);
+    assert.deepEqual(d.considered.map((c) => [c.rule, c.status]), [[1, 'shadowed']]);
+    const both = decide(p, 'x86_64', 'getpriority', [0n, 1n]);
+    assert.deepEqual([both.errno, both.rule, both.intended], [1, 0, undefined], 'both rules match: tree order, no quirk');
+    assert.equal(both.conditions?.length, 2);
+    assert.equal(decide(p, 'x86_64', 'getpriority', [6n, 1n]).source, 'default');
+  });
+
+  it('reports a profile on which libseccomp loops forever as a conflict, and still answers', () => {
+    const p = profile([
+      rule(0, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(1, 5n)], 91),
+      rule(1, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(2, 7n)], 92),
+    ], { architectures: ['x86_64'] });
+    const found = conflicts(p);
+    assert.deepEqual(found.map((c) => [c.kind, c.rule, c.abi, c.with]), [['hang', 1, 'x86_64', [0]]]);
+    assert.match(found[0]?.message ?? '', /loop forever in _db_level_clean/);
+    const d = decide(p, 'x86_64', 'getpriority', [0n, 5n]);
+    assert.deepEqual([d.errno, d.rule], [91, 0], 'the filter without the rule libseccomp never finishes adding');
+    assert.equal(d.conflicts?.[0]?.kind, 'hang');
+    assert.equal(decide(p, 'x86_64', 'getpriority', [0n, 0n, 7n]).source, 'default');
+  });
+
   it('treats arguments as unsigned 64-bit values', () => {
     const p = profile([rule(0, ['getpriority'], 'errno', [eq(1, (1n << 64n) - 1n)], 91)]);
     assert.equal(decide(p, 'x86_64', 'getpriority', [0n, -1n]).errno, 91);

@@ -10,7 +10,7 @@ import { abisOf, syscallName, syscallNumber } from '../syscalls/table.js';
 import { BAD_ARCH_ACTION, ERRNO_ENOSYS_ACTION, verdictOf, type Verdict } from './libseccomp-actions.js';
 import { abiWordBits, ruleTargets } from './libseccomp-abi.js';
 import { runProgram } from './libseccomp-bpf-run.js';
-import { evaluateEntry, splitArgs } from './libseccomp-db.js';
+import { evaluateEntry, splitArgs, type EntryVerdict } from './libseccomp-db.js';
 import { compileFilter, type Application, type CompiledAbi, type CompiledFilter, type Conflict, type EvaluateOptions } from './evaluate-filter.js';
 import { conditionHolds, describeFailure, firstFailing, formatConditions, formatVerdict } from './evaluate-explain.js';
 import type { Action, ArgCondition, ConcreteProfile } from './model.js';
@@ -53,9 +53,12 @@ export interface Decision {
   /** Set when runc would refuse to load the profile at all (libseccomp -EEXIST and the like). */
   conflicts?: Conflict[];
   /**
-   * Set when the BPF libseccomp generates disagrees with libseccomp's own rule tree for this call
-   * (its code generator reuses an accumulator loaded for another argument word): what the tree
-   * says. The decision itself is what the generated BPF, and so the kernel, does.
+   * Set when the filter libseccomp builds does something for this call that the profile's rules
+   * do not say: its code generator reuses an accumulator loaded for another argument word, or its
+   * argument tree shares a level between rules so one rule's later conditions are reached on
+   * another rule's path. `intended` is what the rules say: the first verdict, in the tree's order,
+   * of a rule whose conditions all hold (the default action when none does). The decision itself
+   * is what the generated BPF, and so the kernel, does.
    */
   intended?: { action: Action; errno?: number; rule?: number };
 }
@@ -161,13 +164,16 @@ function considerRules(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: r
   return out.sort((a, b) => a.rule - b.rule);
 }
 
-/** The application that explains a tree verdict: the one libseccomp credited, if it matches. */
-function explainingApp(f: CompiledFilter, c: CompiledAbi, nr: number, src: number, args: readonly bigint[]): Application {
-  const credited = f.applications[src] as Application;
+/**
+ * The rule add whose conditions hold and that explains a tree verdict: the one libseccomp
+ * credited, else another landing on the syscall with the same action. Undefined when no matching
+ * rule gives that action (the tree reached it through a level shared with another rule).
+ */
+function explainingApp(f: CompiledFilter, c: CompiledAbi, nr: number, v: EntryVerdict, args: readonly bigint[]): Application | undefined {
+  const credited = f.applications[v.src] as Application;
   const bits = abiWordBits(c.abi);
   if (firstFailing(bits, credited.conds, args) === undefined) return credited;
-  const alt = (c.landings.get(nr) ?? []).find((a) => !f.failed.has(a.id) && a.add.action === credited.add.action && firstFailing(bits, a.conds, args) === undefined);
-  return alt ?? credited;
+  return (c.landings.get(nr) ?? []).find((a) => !f.failed.has(a.id) && a.add.action === credited.add.action && firstFailing(bits, a.conds, args) === undefined);
 }
 
 /**
@@ -202,13 +208,18 @@ export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number,
   const entry = c.entries.get(s.nr);
   const v = entry === undefined ? undefined : evaluateEntry(entry, words);
   const treeAction = v === undefined ? f.defaultAction : v.action;
-  if (treeAction !== ret) return decideQuirk(f, c, s, args, ret, v === undefined ? undefined : f.applications[v.src], treeAction, refusal);
-  if (v === undefined) {
+  const app = v === undefined ? undefined : explainingApp(f, c, s.nr, v, args);
+  if (treeAction !== ret || (v !== undefined && app === undefined)) {
+    // what the rules say: the tree's first verdict that a matching rule explains
+    const sound = entry === undefined ? undefined : evaluateEntry(entry, words, (x) => explainingApp(f, c, s.nr, x, args) !== undefined);
+    const rules = { action: sound === undefined ? f.defaultAction : sound.action, app: sound === undefined ? undefined : explainingApp(f, c, s.nr, sound, args) };
+    return decideQuirk(f, c, s, args, ret, { action: treeAction, app: v === undefined ? undefined : f.applications[v.src] }, rules, refusal);
+  }
+  if (v === undefined || app === undefined) {
     const considered = considerRules(f, c, s, args, undefined);
     const lead = considered.length === 0 ? `no rule names ${s.name} on ${abi}` : `no rule for ${s.name} matched on ${abi}`;
     return { ...withVerdict(verdict), source: 'default', considered, syscall: s, ...refusal, why: `${lead} → default action ${formatVerdict(verdict)}` };
   }
-  const app = explainingApp(f, c, s.nr, v.src, args);
   const held = app.conds.length === 0 ? 'unconditional' : `${formatConditions(app.conds)} held`;
   return {
     ...withVerdict(verdict), source: 'rule', rule: app.add.source, conditions: [...app.conds], syscall: s, ...refusal,
@@ -218,14 +229,39 @@ export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number,
 }
 
 const QUIRK = "libseccomp's generated BPF compares the wrong 32-bit word here: gen_bpf.c repairs the accumulator only for the first jump into a block, and this path arrives with another word loaded";
+const SHARED = "libseccomp's argument tree shares one level between rules here: _db_rule_gen_64 points two nodes of a 64-bit NE/LT/LE/GT/GE comparison at the next condition, and _db_tree_add merges other rules' chains into that level, so this path reaches a rule's later conditions although an earlier one failed";
 
-/** A call where the generated BPF and libseccomp's rule tree disagree: the BPF wins, the tree is reported. */
-function decideQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: readonly bigint[], ret: number, treeApp: Application | undefined, treeAction: number, refusal: Pick<Decision, 'conflicts'>): Decision {
+/** A verdict as the tree or the rules give it: the action value and the rule add behind it. */
+interface Reading {
+  action: number;
+  app: Application | undefined;
+}
+
+function readingText(r: Reading): string {
+  return `${formatVerdict(verdictOf(r.action))}${r.app === undefined ? ' (default action)' : ` (rule #${r.app.add.source})`}`;
+}
+
+/**
+ * A call where the filter does what the rules do not say: the generated BPF disagrees with
+ * libseccomp's rule tree (the accumulator quirk), or the tree itself reaches a verdict through a
+ * level shared with another rule. The BPF wins; what the rules say is reported as `intended`.
+ */
+function decideQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: readonly bigint[], ret: number, tree: Reading, rules: Reading, refusal: Pick<Decision, 'conflicts'>): Decision {
   const verdict = verdictOf(ret);
-  const tree = verdictOf(treeAction);
-  const intended = { ...withVerdict(tree), ...(treeApp === undefined ? {} : { rule: treeApp.add.source }) };
-  const treeText = `its rule tree says ${formatVerdict(tree)}${treeApp === undefined ? ' (default action)' : ` (rule #${treeApp.add.source})`}`;
+  const intended = { ...withVerdict(verdictOf(rules.action)), ...(rules.app === undefined ? {} : { rule: rules.app.add.source }) };
   const bits = abiWordBits(c.abi);
+  const rulesText = `the rules say ${readingText(rules)}`;
+  if (tree.action === ret && tree.app !== undefined) {
+    // the tree and the BPF agree, but the rule add that put this verdict in the tree does not match
+    const app = tree.app;
+    const failed = firstFailing(bits, app.conds, args) as ArgCondition;
+    return {
+      ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended,
+      considered: considerRules(f, c, s, args, app),
+      why: `the filter gives rule #${app.add.source}'s ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${ruleLabel(app)} does not match (${describeFailure(bits, failed, args[failed.index] ?? 0n)}) and ${rulesText}; ${SHARED}`,
+    };
+  }
+  const treeText = `its rule tree says ${readingText(tree)}${tree.action === rules.action && tree.app === rules.app ? '' : ` and ${rulesText}`}`;
   const landings = (c.landings.get(s.nr) ?? []).filter((a) => !f.failed.has(a.id) && a.add.action === ret);
   const app = landings.find((a) => firstFailing(bits, a.conds, args) === undefined) ?? landings[0];
   if (ret === f.defaultAction || app === undefined) {

@@ -4,7 +4,7 @@
 // behaviour: blocks are deduplicated by content and each block assumes an accumulator state,
 // which is only repaired for the first block that jumps to it (see libseccomp-bpf.ts).
 
-import type { ChainNode } from './libseccomp-chain.js';
+import { levelStart, spinGuard, type ChainNode } from './libseccomp-chain.js';
 
 export const BPF = {
   LD_W_ABS: 0x20,
@@ -218,11 +218,12 @@ export function genChain(st: GenState, sys: SysChains, chain: ChainNode | null, 
     bHead = genAction(null, sys.action);
     bTail = bHead;
   } else {
-    let c: ChainNode | null = chain;
-    while (c.lvlPrv !== null) c = c.lvlPrv;
+    let c: ChainNode | null = levelStart(chain, '_gen_bpf_chain');
     bHead = genNode(st, c, acc);
     bTail = bHead;
+    const tick = spinGuard('_gen_bpf_chain');
     for (c = c.lvlNxt; c !== null; c = c.lvlNxt) {
+      tick();
       const b = genNode(st, c, acc);
       b.lvlPrv = bTail;
       bTail.lvlNxt = b;

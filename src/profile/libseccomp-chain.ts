@@ -3,6 +3,7 @@
 // tree are ordered and matched (__db_chain_arg_priority, __db_chain_op_priority, _db_chain_lt,
 // _db_chain_eq). Written from the C sources' behaviour; see docs/evaluator.md.
 
+import { ClawfenceError } from '../errors.js';
 import type { ArgCondition, Op } from './model.js';
 
 const U64 = (1n << 64n) - 1n;
@@ -102,6 +103,44 @@ function newNode(arg: number, hi: boolean, op: NodeOp, opOrig: Op, mask: bigint,
     actTFlag: false, actFFlag: false, actT: 0, actF: 0, srcT: -1, srcF: -1,
     lvlPrv: null, lvlNxt: null, nxtT: null, nxtF: null, refcnt: 0, freed: false,
   };
+}
+
+/**
+ * libseccomp would never return: one of its loops over a level list (or its level cleanup) does
+ * not end, because _db_tree_add linked a node into a level twice and made the list circular.
+ * compileFilter turns it into a conflict (the runtime hangs while loading the profile).
+ */
+export class LibseccompHang extends ClawfenceError {
+  /** The libseccomp function that would spin. */
+  readonly where: string;
+
+  constructor(where: string) {
+    super('internal', `libseccomp loops forever in ${where}`, { hint: 'this profile makes libseccomp hang; clawfence reports it as a conflict' });
+    this.name = 'LibseccompHang';
+    this.where = where;
+  }
+}
+
+/** More steps along one level than any real level has nodes: the list is circular. */
+const SPIN_LIMIT = 1 << 20;
+
+/** A step counter for one loop over a level; throws LibseccompHang when the loop would not end. */
+export function spinGuard(where: string): () => void {
+  let steps = 0;
+  return () => {
+    if (++steps > SPIN_LIMIT) throw new LibseccompHang(where);
+  };
+}
+
+/** The first node of `n`'s level (the `while (x->lvl_prv)` rewind libseccomp starts its loops with). */
+export function levelStart(n: ChainNode, where: string): ChainNode {
+  const tick = spinGuard(where);
+  let c = n;
+  while (c.lvlPrv !== null) {
+    tick();
+    c = c.lvlPrv;
+  }
+  return c;
 }
 
 /** _db_node_get: takes a reference. */

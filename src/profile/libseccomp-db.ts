@@ -122,7 +122,10 @@ export interface EntryVerdict {
   src: number;
 }
 
-function evaluateLevel(node: ChainNode, words: ArgWords): EntryVerdict | undefined {
+/** Decides whether a verdict the walk reaches counts (all do by default). */
+export type VerdictFilter = (v: EntryVerdict) => boolean;
+
+function evaluateLevel(node: ChainNode, words: ArgWords, accept: VerdictFilter | undefined): EntryVerdict | undefined {
   let c: ChainNode | null = node;
   while (c.lvlPrv !== null) c = c.lvlPrv;
   for (; c !== null; c = c.lvlNxt) {
@@ -131,17 +134,27 @@ function evaluateLevel(node: ChainNode, words: ArgWords): EntryVerdict | undefin
     const t = c.op === 'gt' ? v > c.datum : c.op === 'ge' ? v >= c.datum : v === c.datum;
     const next = t ? c.nxtT : c.nxtF;
     if (next !== null) {
-      const r = evaluateLevel(next, words);
+      const r = evaluateLevel(next, words, accept);
       if (r !== undefined) return r;
       continue;
     }
-    if (t ? c.actTFlag : c.actFFlag) return t ? { action: c.actT, src: c.srcT } : { action: c.actF, src: c.srcF };
+    if (t ? c.actTFlag : c.actFFlag) {
+      const r = t ? { action: c.actT, src: c.srcT } : { action: c.actF, src: c.srcF };
+      if (accept === undefined || accept(r)) return r;
+    }
   }
   return undefined;
 }
 
-/** The entry's verdict for these arguments; undefined means the filter's default action. */
-export function evaluateEntry(s: SysEntry, words: ArgWords): EntryVerdict | undefined {
-  if (s.chains === null) return { action: s.action, src: s.src };
-  return evaluateLevel(s.chains, words);
+/**
+ * The entry's verdict for these arguments; undefined means the filter's default action. With
+ * `accept`, verdicts it rejects are passed over as if their branch had none: the walk goes on
+ * to the next node, the way the BPF falls through a branch without a verdict.
+ */
+export function evaluateEntry(s: SysEntry, words: ArgWords, accept?: VerdictFilter): EntryVerdict | undefined {
+  if (s.chains === null) {
+    const r = { action: s.action, src: s.src };
+    return accept === undefined || accept(r) ? r : undefined;
+  }
+  return evaluateLevel(s.chains, words, accept);
 }

@@ -3,7 +3,7 @@
 // db_rule_add): src/db.c _db_node_put, _db_tree_put, _db_level_clean, _db_tree_remove,
 // _db_tree_act_check, _db_tree_prune and _db_tree_add.
 
-import { chainEq, chainLt, isLeaf, isZombie, nodeGet, type ChainNode } from './libseccomp-chain.js';
+import { chainEq, chainLt, isLeaf, isZombie, levelStart, LibseccompHang, nodeGet, spinGuard, type ChainNode } from './libseccomp-chain.js';
 
 /** A place that holds a node pointer (a C `struct db_arg_chain_tree **`). */
 export interface Slot {
@@ -24,12 +24,6 @@ export interface TreeOwner {
   chains: ChainNode | null;
   /** Node count (unsigned 32-bit in libseccomp); it sets the syscall's priority in the BPF. */
   nodeCnt: number;
-}
-
-function levelStart(n: ChainNode): ChainNode {
-  let c = n;
-  while (c.lvlPrv !== null) c = c.lvlPrv;
-  return c;
 }
 
 /** _db_node_put: drops a reference; the last one frees the node and its sub-trees. */
@@ -60,8 +54,10 @@ export function nodePut(slot: Slot): number {
 /** _db_level_clean: frees a whole level when nothing outside the level points into it. */
 function levelClean(node: ChainNode): number {
   let cnt = 0;
-  const start = levelStart(node);
+  const start = levelStart(node, '_db_level_clean');
+  const tick = spinGuard('_db_level_clean');
   for (let n: ChainNode | null = start; n !== null; n = n.lvlNxt) {
+    tick();
     const links = (n.lvlPrv !== null ? 1 : 0) + (n.lvlNxt !== null ? 1 : 0);
     if (n.refcnt > links) return cnt;
   }
@@ -69,7 +65,8 @@ function levelClean(node: ChainNode): number {
   while (s.v !== null) {
     const before = s.v;
     cnt += nodePut(s);
-    if (s.v === before) break; // not freed: libseccomp would spin here; never reached when counts agree
+    // a node that survives its put stays in place: libseccomp's `while (n) _db_node_put(&n)` spins
+    if (s.v === before) throw new LibseccompHang('_db_level_clean');
   }
   return cnt;
 }
@@ -85,9 +82,11 @@ export function treePut(slot: Slot): number {
 function treeRemove(tree: Slot, node: ChainNode): number {
   if (tree.v === null) return 0;
   let cnt = 0;
-  let c: ChainNode | null = levelStart(tree.v);
+  let c: ChainNode | null = levelStart(tree.v, '_db_tree_remove');
   let target: ChainNode | undefined;
+  const tick = spinGuard('_db_tree_remove');
   do {
+    tick();
     if (c === node) { target = c; break; }
     cnt += treeRemove(fieldSlot(c, 'nxtT'), node);
     cnt += treeRemove(fieldSlot(c, 'nxtF'), node);
@@ -107,7 +106,9 @@ function treeRemove(tree: Slot, node: ChainNode): number {
 /** _db_tree_act_check: 0 when every action in the tree (whole levels) equals `action`. */
 export function treeActCheck(tree: ChainNode | null, action: number): number {
   if (tree === null) return 0;
-  for (let c: ChainNode | null = levelStart(tree); c !== null; c = c.lvlNxt) {
+  const tick = spinGuard('_db_tree_act_check');
+  for (let c: ChainNode | null = levelStart(tree, '_db_tree_act_check'); c !== null; c = c.lvlNxt) {
+    tick();
     if (c.actTFlag && c.actT !== action) return EEXIST;
     if (c.actFFlag && c.actF !== action) return EEXIST;
     if (treeActCheck(c.nxtT, action) < 0) return EEXIST;
@@ -166,8 +167,10 @@ export function prune(existing: Slot, nw: ChainNode | null, state: PruneState): 
     returned = true;
   } else {
     const n = nw;
-    const xr: Slot = { v: levelStart(x0) };
+    const xr: Slot = { v: levelStart(x0, '_db_tree_prune') };
+    const tick = spinGuard('_db_tree_prune');
     scan: while (xr.v !== null) {
+      tick();
       const xNext: ChainNode | null = xr.v.lvlNxt;
       step: {
         const x = xr.v;
@@ -242,7 +245,9 @@ export interface MergeOptions {
 export function treeAdd(existing: Slot, nw: ChainNode, opts: MergeOptions, owner: TreeOwner): number {
   let x = existing.v as ChainNode;
   const n = nw;
+  const tick = spinGuard('_db_tree_add');
   for (;;) {
+    tick();
     if (chainEq(x, n)) {
       if (n.actTFlag) {
         if (!x.actTFlag) {

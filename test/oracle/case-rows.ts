@@ -24,7 +24,7 @@ export interface CaseExpect {
   source?: 'rule' | 'default' | 'bad-arch' | 'enosys-stub';
   /** The runtime refuses the profile: libseccomp rejects this rule add. */
   conflict?: { rule: number; abi?: Arch };
-  /** libseccomp's rule tree says this, but its generated BPF (the kernel) does `action`. */
+  /** What the rules say (the first rule whose conditions all hold), where the generated BPF (the kernel) does `action`. */
   intended?: { action: Action; errno?: number };
 }
 

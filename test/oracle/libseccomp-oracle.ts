@@ -58,8 +58,8 @@ export function profileBlock(cp: ConcreteProfile, runtime: 'runc' | 'crun' = 'ru
 }
 
 export interface OracleFilter {
-  /** runc's first failing rule add (the runtime refuses the profile), if any. */
-  error?: { source: number; name: string; rc: number };
+  /** runc's first failing rule add (the runtime refuses the profile), if any; `hang`: libseccomp never returned. */
+  error?: { source: number; name: string; rc: number; hang?: true };
   adds: { source: number; name: string }[];
   skips: { source: number; name: string; reason: string }[];
   /** runc's stub followed by libseccomp's program. */
@@ -81,7 +81,9 @@ export function parseOutput(out: string): OracleFilter[] {
       case 'stub': if (cur !== undefined) cur.stub = Number(t[1]); break;
       case 'add': cur?.adds.push({ source: Number(t[1]), name: t[2] ?? '' }); break;
       case 'skip': cur?.skips.push({ source: Number(t[1]), name: t[2] ?? '', reason: t[3] ?? '' }); break;
-      case 'error': if (cur !== undefined) cur.error = { source: Number(t[1]), name: t[2] ?? '', rc: Number(t[3]) }; break;
+      case 'error':
+        if (cur !== undefined) cur.error = { source: Number(t[1]), name: t[2] ?? '', rc: t[3] === 'hang' ? 0 : Number(t[3]), ...(t[3] === 'hang' ? { hang: true as const } : {}) };
+        break;
       case 'bpf': {
         const n = Number(t[1]);
         for (let j = 0; j < n; j++) {

@@ -16,15 +16,21 @@
  * Output per profile block:
  *   profile / skip|add <source> <name> ... / error <source> <name> <rc> / stub <n> / bpf <n> /
  *   <code jt jf k>* / end      (the first <stub> instructions are runc's -ENOSYS stub)
+ *   A rule add (or the export) that does not return within HANG_CPU_SECONDS of CPU time is
+ *   reported as `error <source> <name> hang` (<source> -1, <name> export for the export):
+ *   libseccomp loops forever on some profiles, and so would the runtime.
  * Build: gcc -O1 -o seccomp-export seccomp-export.c -lseccomp (Debian: libseccomp-dev).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/filter.h>
 #include <seccomp.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define MAX_RULES 4096
@@ -39,6 +45,27 @@ struct rule {
 };
 
 static struct rule rules[MAX_RULES];
+
+/* libseccomp hangs on some profiles (a circular level list in its rule tree): a CPU-time timer
+ * jumps back to run_profile, which reports the hang; the corrupt context is leaked. */
+#define HANG_CPU_SECONDS 2
+static sigjmp_buf hang_jmp;
+static volatile sig_atomic_t hang_armed;
+static int hang_source;
+static const char *hang_name;
+
+static void on_hang(int sig)
+{
+	(void)sig;
+	if (hang_armed) siglongjmp(hang_jmp, 1);
+}
+
+static void arm_hang(int on)
+{
+	struct itimerval t = { { 0, 0 }, { on ? HANG_CPU_SECONDS : 0, 0 } };
+	hang_armed = on;
+	setitimer(ITIMER_VIRTUAL, &t, NULL);
+}
 
 static uint32_t get_action(const char *name, const char *errno_ret, int *ok)
 {
@@ -212,6 +239,15 @@ static int run_profile(void)
 			}
 
 	scmp_filter_ctx ctx = seccomp_init(def);
+	hang_source = -1;
+	hang_name = "init";
+	if (sigsetjmp(hang_jmp, 1) != 0) {
+		arm_hang(0);
+		printf("error %d %s hang\nend\n", hang_source, hang_name);
+		fflush(stdout);
+		return 0; /* ctx is left as it is: libseccomp's tree is corrupt */
+	}
+	arm_hang(1);
 	uint32_t native_tok = seccomp_arch_resolve_name(native);
 	for (int a = 0; a < narch; a++) {
 		int rc = seccomp_arch_add(ctx, arches[a]);
@@ -230,6 +266,8 @@ static int run_profile(void)
 			if (ru->action == def) { printf("skip %d %s default\n", ru->source, name); continue; }
 			int nr = seccomp_syscall_resolve_name(name);
 			if (nr == __NR_SCMP_ERROR) { printf("skip %d %s unknown\n", ru->source, name); continue; }
+			hang_source = ru->source;
+			hang_name = name;
 			struct scmp_arg_cmp cmp[8];
 			unsigned count[6] = { 0 };
 			int multiple = 0, rc = 0;
@@ -249,6 +287,7 @@ static int run_profile(void)
 				rc = seccomp_rule_add_array(ctx, ru->action, nr, ru->nargs, cmp);
 			}
 			if (rc != 0) {
+				arm_hang(0);
 				printf("error %d %s %d\nend\n", ru->source, name, rc);
 				fflush(stdout);
 				seccomp_release(ctx);
@@ -258,8 +297,11 @@ static int run_profile(void)
 		}
 	}
 
+	hang_source = -1;
+	hang_name = "export";
 	FILE *tmp = tmpfile();
 	if (tmp == NULL || seccomp_export_bpf(ctx, fileno(tmp)) != 0) { printf("fatal export\n"); return 1; }
+	arm_hang(0);
 	long size = lseek(fileno(tmp), 0, SEEK_END);
 	lseek(fileno(tmp), 0, SEEK_SET);
 	unsigned char *buf = malloc((size_t)size);
@@ -300,6 +342,10 @@ int main(void)
 {
 	char tok[256];
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hang;
+	sigaction(SIGVTALRM, &sa, NULL);
 	while (next_tok(tok, sizeof(tok))) {
 		if (!strcmp(tok, "profile")) {
 			if (run_profile() != 0) return 1;
