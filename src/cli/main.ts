@@ -94,7 +94,6 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('-o, --output <file>', 'footprint file to write (atomic; refuses to overwrite without --force)', 'footprint.json')
     .option('--force', 'overwrite an existing footprint')
     .option('--workload <name>', 'name of the workload in the footprint (default: image and command)')
-    .option('--recorder <kind>', 'ebpf, ptrace (strace -f: the fallback, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {
       const m = await import('./commands/record.js');
