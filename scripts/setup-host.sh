@@ -11,13 +11,16 @@
 #      strace         the ptrace fallback recorder
 #      clang, llvm, bpftool, libbpf-dev, libelf-dev, zlib1g-dev   to build the eBPF recorder
 #      gcc-multilib   (amd64) to build i386 test programs for the recorder's ABI tests
-#      podman, crun   the second container runtime clawfence supports
+#      podman, crun, runc   the second container engine clawfence supports (runc for cgroup v1 hosts)
+#      time           GNU time, for the benchmarks' peak-memory figures
 #      docker.io      only when no Docker engine answers and dockerd/docker are missing
 #   2. tracefs (/sys/kernel/tracing) and debugfs (/sys/kernel/debug) mounted
 #   3. an engine: the user's (DOCKER_HOST or the default socket) when one answers; else clawfence's
 #      own dockerd (scripts/engine.sh start, socket unix:///run/clawfence/docker.sock)
 #   4. the base image debian:bookworm-slim (scripts/build-base-image.sh)
 #   5. the example images clawfence-example/<name>:latest (scripts/build-examples.sh)
+#   6. rootful podman able to run the base image (scripts/setup-podman.sh: imports the image; writes
+#      a containers.conf drop-in only when `podman run` fails here); a failure is a warning
 # Prints at the end the DOCKER_HOST to use. `--packages-only` stops after step 1 (used to check the
 # package list in a fresh Debian container).
 set -euo pipefail
@@ -59,7 +62,7 @@ checks=(
   debootstrap:debootstrap strace:strace
   clang:clang llvm:llvm-strip bpftool:bpftool libbpf-dev:/usr/include/bpf/libbpf.h
   libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h
-  podman:podman crun:crun
+  podman:podman crun:crun runc:runc time:/usr/bin/time
 )
 if [ "$(dpkg --print-architecture 2>/dev/null || uname -m)" = amd64 ] || [ "$(uname -m)" = x86_64 ]; then
   checks+=(gcc-multilib:/usr/include/x86_64-linux-gnu/gnu/stubs-32.h)
@@ -122,6 +125,9 @@ if [ "$engine_host" = "$CLAWFENCE_HOST" ]; then export DOCKER_HOST=$CLAWFENCE_HO
 pull=0; [ "$engine_host" = "$CLAWFENCE_HOST" ] || pull=1
 CLAWFENCE_BASE_PULL=$pull bash scripts/build-base-image.sh || die "building the base image failed (see above)"
 bash scripts/build-examples.sh || die "building the example images failed (see above)"
+if is_root && have podman; then
+  bash scripts/setup-podman.sh || say "warning: podman cannot run containers here; \`podman run\` workloads (and their tests) will fail (see above and docs/setup.md)"
+fi
 
 if [ "$engine_host" = "$CLAWFENCE_HOST" ] && [ -n "$USER_DOCKER_HOST" ] && [ "$USER_DOCKER_HOST" != "$CLAWFENCE_HOST" ]; then
   say "ready; your DOCKER_HOST=$USER_DOCKER_HOST does not answer: export DOCKER_HOST=$CLAWFENCE_HOST (or unset DOCKER_HOST)"

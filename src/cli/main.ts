@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeFailure, EXIT } from './exit-codes.js';
 import { toJson } from './output.js';
-import { cleanupNow } from '../util/cleanup.js';
+import { cleanupNow, interruptedBy, signalExitCode } from '../util/cleanup.js';
 import { VERSION } from './version.js';
 
 /** Options shared by the commands that resolve a profile for a host. */
@@ -94,6 +94,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('-o, --output <file>', 'footprint file to write (atomic; refuses to overwrite without --force)', 'footprint.json')
     .option('--force', 'overwrite an existing footprint')
     .option('--workload <name>', 'name of the workload in the footprint (default: image and command)')
+    .option('--recorder <kind>', 'ebpf, ptrace (strace -f: the fallback, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {
       const m = await import('./commands/record.js');
@@ -109,6 +110,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
     .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
     .option('--repeat <n>', 'record each workload n times and merge (for tools whose syscalls vary between runs)')
+    .option('--recorder <kind>', 'ebpf, ptrace (strace -f, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
     .option('--expect-exit <code>', 'exit code that counts as success for commands given after --', '0')
     .option('--expect-stdout <regex>', 'stdout must match this for commands given after --')
     .passThroughOptions()
@@ -139,6 +141,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--expect-exit <code>', 'exit code that counts as success', '0')
     .option('--expect-stdout <regex>', 'the tool\'s stdout must match this regular expression')
     .option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)')
+    .option('--recorder <kind>', 'recorder of the complain pass: ebpf, ptrace or auto', 'auto')
     .option('--json', 'JSON verdict on stdout (the tool\'s output is captured, not shown)')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {
@@ -177,9 +180,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
     await cleanupNow();
-    return state.exit;
+    const signal = interruptedBy();
+    return signal === undefined ? state.exit : signalExitCode(signal);
   } catch (err) {
     await cleanupNow();
+    // Interrupted: the work stopped because its containers were removed; the signal is the story.
+    const signal = interruptedBy();
+    if (signal !== undefined) return signalExitCode(signal);
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       // commander already printed its one-line message.

@@ -41,7 +41,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     checkRecorderToolchain(),
     checkRecorderBinary(recorderPath),
     checkStrace(),
-    checkPodman(),
+    checkPodman(process.getuid?.()),
     checkBaseImage(engine),
     checkExampleImages(engine, root),
   ]);

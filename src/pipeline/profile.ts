@@ -7,7 +7,7 @@ import type { Footprint } from '../footprint/model.js';
 import { generateProfile, mergeFootprints, type GenerateStats } from '../generator/index.js';
 import { printDockerProfile } from '../profile/formats/docker.js';
 import type { Profile } from '../profile/model.js';
-import { recordWorkload } from '../recorder/record.js';
+import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
 import { ensureServer, type RunningServer } from './server.js';
@@ -25,6 +25,8 @@ export interface ProfileOptions {
   footprintOutput?: string;
   /** Record each workload this many times (a tool whose syscalls vary from run to run). */
   repeat?: number;
+  /** Which recorder (default auto). */
+  recorder?: RecorderChoice;
 }
 
 export interface ProfileResult {
@@ -53,7 +55,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const repeat = Math.max(1, o.repeat ?? 1);
     for (const [i, w] of o.workloads.entries()) for (let k = 1; k <= repeat; k++) {
       o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
-      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion }));
+      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, ...(o.recorder === undefined ? {} : { recorder: o.recorder }) }));
       const exit = r.outcome.containerExit ?? r.outcome.exitCode;
       if (exit !== (w.expectExit ?? 0)) {
         throw new ClawfenceError('bad-input', `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, { hint: 'make the workload pass under Docker\'s default profile first' });

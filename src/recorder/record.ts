@@ -7,14 +7,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClawfenceError } from '../errors.js';
 import { ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
 import { buildFootprint } from '../footprint/build.js';
 import type { Footprint, Provenance } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand, type RunCommand } from '../runtime/run-argv.js';
 import { engineQuery, runContainer, type RunOutcome } from '../runtime/session.js';
-import { onCleanup } from '../util/cleanup.js';
-import { createRunCgroup, removeRunCgroup } from './cgroup.js';
+import { interruptedBy, onCleanup } from '../util/cleanup.js';
+import { createRunCgroup, removeRunCgroup, type RunCgroup } from './cgroup.js';
 import { startEbpfRecording } from './ebpf/ebpf-recorder.js';
+import { startPtraceRecording } from './ptrace/ptrace-recorder.js';
+import type { ActiveRecording } from './recorder.js';
+
+/** Which recorder: eBPF, ptrace (strace -f), or auto (eBPF when it loads, else ptrace). */
+export type RecorderChoice = 'ebpf' | 'ptrace' | 'auto';
+const RECORDERS: readonly RecorderChoice[] = ['ebpf', 'ptrace', 'auto'];
+
+/** Reads a --recorder value (undefined → auto). */
+export function parseRecorderChoice(s: string | undefined): RecorderChoice {
+  const v = s ?? 'auto';
+  if (!(RECORDERS as readonly string[]).includes(v)) throw new ClawfenceError('bad-input', `--recorder: '${v}' is not ebpf, ptrace or auto`, { hint: 'auto uses eBPF when it loads and ptrace (strace -f) otherwise' });
+  return v as RecorderChoice;
+}
 
 export interface RecordOptions {
   argv: string[];
@@ -25,6 +39,8 @@ export interface RecordOptions {
   /** Seccomp profile to run under instead of the permissive one (verify --complain uses a LOG profile). */
   profileJson?: string;
   clawfenceVersion: string;
+  /** Default auto. */
+  recorder?: RecorderChoice;
 }
 
 export interface RecordResult {
@@ -43,11 +59,23 @@ async function provenance(cmd: RunCommand, env: NodeJS.ProcessEnv, version: stri
   const info = await engineQuery(cmd, cmd.engine === 'docker' ? ['info', '--format', fmt] : ['info', '--format', fmt], env).catch(() => '');
   const [engineVersion, runtime] = info.trim().split('|');
   return {
-    engine: { name: cmd.engine, ...(engineVersion ? { version: engineVersion } : {}), ...(runtime ? { runtime } : {}), ...(env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
+    engine: { name: cmd.engine, ...(engineVersion ? { version: engineVersion } : {}), ...(runtime ? { runtime } : {}), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
     kernel: release(),
     clawfence: version,
     createdAt: new Date().toISOString(),
   };
+}
+
+/** Starts the chosen recorder; with auto, the ptrace fallback when eBPF cannot load (said on stderr). */
+async function startRecorder(choice: RecorderChoice, cg: RunCgroup): Promise<ActiveRecording> {
+  if (choice === 'ptrace') return startPtraceRecording(cg);
+  try {
+    return await startEbpfRecording(cg);
+  } catch (e) {
+    if (choice === 'ebpf' || !(e instanceof ClawfenceError) || e.code !== 'environment') throw e;
+    process.stderr.write(`clawfence: the eBPF recorder is unavailable (${e.message}); recording with ptrace (strace -f) instead, which is slower\n`);
+    return startPtraceRecording(cg);
+  }
 }
 
 export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
@@ -63,8 +91,8 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
     const cg = createRunCgroup(runId);
     const cgStep = onCleanup(`cgroup ${cg.dir}`, () => removeRunCgroup(cg));
     try {
-      const recording = await startEbpfRecording(cg);
-      const recStep = onCleanup('eBPF recorder', () => recording.abort());
+      const recording = await startRecorder(o.recorder ?? 'auto', cg);
+      const recStep = onCleanup('recorder', () => recording.abort());
       const startedAt = new Date().toISOString();
       const outcome = await runContainer(cmd, {
         runId,
@@ -92,9 +120,10 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
       });
       return { footprint, outcome };
     } finally {
-      await cgStep.run();
+      // Once interrupted, the signal handler's cleanup owns these steps (and exits when done).
+      if (interruptedBy() === undefined) await cgStep.run();
     }
   } finally {
-    await tmp.run();
+    if (interruptedBy() === undefined) await tmp.run();
   }
 }

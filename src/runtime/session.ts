@@ -4,7 +4,8 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { onCleanup } from '../util/cleanup.js';
+import { ClawfenceError } from '../errors.js';
+import { interruptedBy, onCleanup } from '../util/cleanup.js';
 import { withRunOptions, type RunCommand } from './run-argv.js';
 
 const exec = promisify(execFile);
@@ -44,9 +45,30 @@ export async function removeContainersOfRun(cmd: RunCommand, runId: string, env:
   if (ids.length > 0) await exec(cmd.binary, [...cmd.globalOpts, 'rm', '-f', ...ids], { env }).catch(() => undefined);
 }
 
+/** The exit events of a run's containers, streamed by the engine from a moment before the run:
+ * a detached `--rm` container that exits at once is gone before `wait` could ask about it. */
+function watchExits(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): { first: Promise<{ id: string; code: number } | undefined>; stop(): void } {
+  const since = new Date(Date.now() - 1000).toISOString();
+  const [event, format] = cmd.engine === 'docker' ? ['die', '{{.Actor.ID}} {{index .Actor.Attributes "exitCode"}}'] : ['died', '{{.ID}} {{.ContainerExitCode}}'];
+  const child = spawn(cmd.binary, [...cmd.globalOpts, 'events', '--since', since, '--filter', `label=clawfence.run=${runId}`, '--filter', `event=${event}`, '--format', format], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const first = new Promise<{ id: string; code: number } | undefined>((resolve) => {
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^(\S+) (-?\d+)$/m.exec(buf);
+      if (m !== null) resolve({ id: m[1] ?? '', code: Number(m[2]) });
+    });
+    child.on('close', () => resolve(undefined));
+    child.on('error', () => resolve(undefined));
+  });
+  return { first, stop: () => child.kill() };
+}
+
 export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunOutcome & { stdout: string; stderr: string }> {
   const argv = withRunOptions(cmd, ['--label', `clawfence.run=${o.runId}`, ...o.extra]);
   const containersStep = onCleanup(`containers of run ${o.runId}`, () => removeContainersOfRun(cmd, o.runId, o.env));
+  const exits = cmd.detach ? watchExits(cmd, o.runId, o.env) : undefined;
+  const exitsStep = exits === undefined ? undefined : onCleanup(`events of run ${o.runId}`, () => exits.stop());
   const mode = o.stdio ?? 'inherit';
   const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -63,12 +85,24 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
   });
+  // Ctrl-C's cleanup removed the containers, which ended the run: it proves nothing, and the
+  // signal handler owns the cleanup from here (it exits when done).
+  const signal = interruptedBy();
+  if (signal !== undefined) throw new ClawfenceError('environment', `interrupted (${signal})`, { hint: 'run it again' });
   const containerIds = await containersOfRun(cmd, o.runId, o.env).catch(() => [] as string[]);
   let containerExit: number | undefined;
-  if (cmd.detach && containerIds.length > 0) {
-    const out = await engineQuery(cmd, ['wait', ...containerIds], o.env).catch(() => '');
-    const first = Number.parseInt(out.trim().split('\n')[0] ?? '', 10);
-    if (!Number.isNaN(first)) containerExit = first;
+  if (exits !== undefined) {
+    // Detached and started: its exit event comes when it exits (it may have already).
+    const died = exitCode === 0 ? await exits.first : undefined;
+    if (died !== undefined) {
+      containerExit = died.code;
+      if (!containerIds.some((id) => id.startsWith(died.id) || died.id.startsWith(id))) containerIds.push(died.id);
+    } else if (containerIds.length > 0) {
+      const out = await engineQuery(cmd, ['wait', ...containerIds], o.env).catch(() => '');
+      const first = Number.parseInt(out.trim().split('\n')[0] ?? '', 10);
+      if (!Number.isNaN(first)) containerExit = first;
+    }
+    await exitsStep?.run();
   }
   // Containers without --rm stay as the user would have them; ours are only removed on abort.
   if (cmd.rm || containerIds.length === 0) await containersStep.run();

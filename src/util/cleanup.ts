@@ -7,6 +7,18 @@ type Step = { what: string; run: () => Promise<void> | void };
 const steps: Step[] = [];
 let installed = false;
 let running: Promise<void> | undefined;
+let caught: NodeJS.Signals | undefined;
+
+/** The signal that interrupted this process, once one did: work that returns after it (a container
+ * run ends because the cleanup removed the container) must not go on to record or write anything. */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return caught;
+}
+
+/** The conventional exit code for a signal: 128 + its number. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
+}
 
 async function runAll(): Promise<void> {
   while (steps.length > 0) {
@@ -29,7 +41,8 @@ export function cleanupNow(): Promise<void> {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  const code = signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
+  caught ??= signal;
+  const code = signalExitCode(signal);
   process.stderr.write(`\nclawfence: interrupted (${signal}); cleaning up\n`);
   void cleanupNow().finally(() => process.exit(code));
 }

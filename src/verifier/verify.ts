@@ -12,7 +12,7 @@ import { printDockerProfile } from '../profile/formats/docker.js';
 import { loadProfile } from '../profile/load.js';
 import type { Profile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
-import { recordWorkload } from '../recorder/record.js';
+import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
 import type { Footprint, ProcessRef } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand } from '../runtime/run-argv.js';
 import { runContainer } from '../runtime/session.js';
@@ -30,6 +30,8 @@ export interface VerifyOptions {
   clawfenceVersion: string;
   stdio?: 'inherit' | 'pipe' | 'tee';
   caps?: string[];
+  /** The recorder of the complain pass (default auto). */
+  recorder?: RecorderChoice;
 }
 
 export interface DeniedCall {
@@ -104,7 +106,7 @@ export async function verifyWorkload(o: VerifyOptions): Promise<VerifyResult> {
     let denied: DeniedCall[] | undefined;
     if (!pass || o.complain === true) {
       const rec = await recordWorkload({
-        argv: o.argv, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, workload: 'complain',
+        argv: o.argv, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, workload: 'complain', ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
         profileJson: printDockerProfile(complainProfile(loaded.profile, hostArch())),
       });
       denied = deniedCalls(loaded.profile, rec.footprint, o.caps ?? []);

@@ -4,7 +4,7 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../src/errors.js';
 import { CLAWFENCE_DOCKER_HOST, discoverEngine, engineEnv } from '../../src/engine/discover.js';
@@ -47,8 +47,34 @@ describe('scripts/setup-host.sh', () => {
       assert.match(out, new RegExp(`^examples: clawfence-example/${name}:latest up to date$`, 'm'));
     }
     assert.doesNotMatch(out, /installing|mounted|starting|debootstrap|imported|building/i, `second run did work:\n${out}`);
+    assert.match(out, /^setup-podman: podman \S+ runs containers$/m, 'podman runs the base image, nothing written');
     assert.match(out, /^setup-host: ready; .*DOCKER_HOST/m);
     assert.ok(seconds < 15, `second run took ${seconds.toFixed(1)} s`);
+  });
+
+  it('makes rootful podman run containers, writing its containers.conf drop-in only when podman fails without it', async () => {
+    const dropin = '/etc/containers/containers.conf.d/clawfence.conf';
+    const saved = existsSync(dropin) ? readFileSync(dropin, 'utf8') : undefined;
+    try {
+      rmSync(dropin, { force: true });
+      const bare = await runCommand('podman', ['run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'true'], { timeoutMs: 60_000 });
+      const r = await runCommand('bash', ['scripts/setup-podman.sh'], { cwd: ROOT, timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      if (bare.code === 0) {
+        assert.ok(!existsSync(dropin), 'podman ran without it: nothing written');
+      } else {
+        assert.match(r.stdout, /runs containers with \/etc\/containers\/containers\.conf\.d\/clawfence\.conf \(ulimits nofile=\d+ nproc=\d+/);
+        const text = readFileSync(dropin, 'utf8');
+        assert.match(text, /^default_ulimits = \["nofile=\d+:\d+", "nproc=\d+:\d+"\]$/m);
+        assert.match(text, new RegExp(`^#   ${bare.stderr.trim().split('\n').pop()?.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') ?? ''}`, 'm'), 'it says which failure it answers');
+      }
+      const after = await runCommand('podman', ['run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'true'], { timeoutMs: 60_000 });
+      assert.equal(after.code, 0, after.stderr);
+      const again = await runCommand('bash', ['scripts/setup-podman.sh'], { cwd: ROOT, timeoutMs: 60_000 });
+      assert.match(again.stdout, /^setup-podman: podman \S+ runs containers$/m, 'the second run changes nothing');
+    } finally {
+      if (saved !== undefined && !existsSync(dropin)) writeFileSync(dropin, saved);
+    }
   });
 
   it('leaves tracefs and debugfs mounted', async () => {

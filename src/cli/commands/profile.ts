@@ -2,6 +2,7 @@
 // record → generate → verify, with progress, and the verdict.
 
 import { ClawfenceError } from '../../errors.js';
+import { parseRecorderChoice } from '../../recorder/record.js';
 import { describeStats } from '../../generator/index.js';
 import { profileWorkloads } from '../../pipeline/profile.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
@@ -16,6 +17,7 @@ export interface ProfileCliOptions {
   workloads?: string;
   footprint?: string;
   repeat?: string;
+  recorder?: string;
   expectExit?: string;
   expectStdout?: string;
   color?: boolean | undefined;
@@ -51,12 +53,14 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     throw new ClawfenceError('bad-input', 'no workload to profile', { hint: 'give --workloads FILE or a command after --: clawfence profile -o p.json -- docker run --rm IMAGE CMD' });
   }
   const c = colors(wantColor(o.color));
+  const recorder = parseRecorderChoice(o.recorder);
   const started = Date.now();
   const r = await profileWorkloads({
     workloads, output: o.output, force: o.force === true, env: await engineEnv(), clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
     ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),
+    recorder,
   });
   const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
   for (const v of r.verdicts) {

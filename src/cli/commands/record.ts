@@ -1,7 +1,7 @@
 // `clawfence record [-o FOOTPRINT] [--workload NAME] -- docker run …`: one workload's footprint.
 
 import { ClawfenceError } from '../../errors.js';
-import { recordWorkload } from '../../recorder/record.js';
+import { parseRecorderChoice, recordWorkload } from '../../recorder/record.js';
 import { footprintAbis, usedSyscalls } from '../../footprint/model.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { engineEnv } from '../engine-env.js';
@@ -13,20 +13,22 @@ export interface RecordCliOptions {
   output?: string;
   force?: boolean;
   workload?: string;
+  recorder?: string;
 }
 
 export async function runRecord(argv: string[], o: RecordCliOptions): Promise<number> {
   if (argv.length === 0) throw new ClawfenceError('bad-input', 'nothing to record', { hint: 'write the command after --: clawfence record -o fp.json -- docker run --rm IMAGE CMD' });
+  const recorder = parseRecorderChoice(o.recorder);
   const out = o.output ?? 'footprint.json';
   // Refuse before running anything rather than after a long recording.
   if (existsSync(out) && o.force !== true) throw new ClawfenceError('exists', `${out} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
   const env = await engineEnv();
-  const r = await recordWorkload({ argv, env, clawfenceVersion: VERSION, ...(o.workload === undefined ? {} : { workload: o.workload }) });
+  const r = await recordWorkload({ argv, env, clawfenceVersion: VERSION, recorder, ...(o.workload === undefined ? {} : { workload: o.workload }) });
   writeFileAtomic(out, toJson(r.footprint), { force: o.force === true });
   const abis = footprintAbis(r.footprint);
   const summary = abis.map((a) => `${a} ${usedSyscalls(r.footprint, a).size}`).join(', ');
   process.stderr.write(abis.length === 0
     ? `clawfence: recorded no syscalls: the container did not start or made none (exit ${r.outcome.exitCode}) → ${out}\n`
-    : `clawfence: recorded ${summary} syscalls (eBPF) → ${out}\n`);
+    : `clawfence: recorded ${summary} syscalls (${r.footprint.provenance?.recorder?.name === 'ptrace' ? 'ptrace' : 'eBPF'}) → ${out}\n`);
   return r.outcome.exitCode;
 }

@@ -1,6 +1,7 @@
 // Doctor checks about the kernel: seccomp filter actions, BTF, tracefs with the raw_syscalls
 // tracepoints, and a cgroup v2 hierarchy (the eBPF recorder tells containers apart by it).
 
+import { release } from 'node:os';
 import { fileSize, readMounts, readText } from '../host-files.js';
 import { failed, passed, type DoctorCheck } from '../model.js';
 
@@ -61,5 +62,8 @@ export async function checkCgroup2(): Promise<DoctorCheck> {
     return failed('cgroup2', title, 'no cgroup2 hierarchy is mounted: the eBPF recorder cannot tell containers apart',
       'mount -t cgroup2 none /sys/fs/cgroup/unified (or boot with systemd.unified_cgroup_hierarchy=1)', 'warning');
   }
-  return passed('cgroup2', title, `cgroup2 at ${mount.target}`, 'warning');
+  // The ptrace recorder freezes its run cgroup while strace attaches: cgroup.freeze, Linux 5.2+.
+  const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
+  const freezer = major > 5 || (major === 5 && minor >= 2);
+  return passed('cgroup2', title, `cgroup2 at ${mount.target}${freezer ? '; freezer (cgroup.freeze) for the ptrace recorder' : '; no cgroup.freeze (Linux < 5.2): the ptrace recorder cannot run'}`, 'warning');
 }

@@ -1,7 +1,9 @@
 // Doctor checks about recording: the eBPF recorder's build toolchain and binary, strace for the
 // ptrace fallback, and the privileges tracing needs.
 
+import { ClawfenceError } from '../../errors.js';
 import { firstLine, runCommand } from '../../engine/run-command.js';
+import { straceVersion } from '../../recorder/ptrace/strace.js';
 import { isExecutable, readText } from '../host-files.js';
 import { failed, passed, type DoctorCheck } from '../model.js';
 
@@ -34,11 +36,15 @@ export async function checkRecorderBinary(path: string): Promise<DoctorCheck> {
   return passed('recorder', title, path, 'warning');
 }
 
-/** strace, the ptrace fallback recorder. */
-export async function checkStrace(): Promise<DoctorCheck> {
-  const version = await versionOf('strace', ['-V']);
-  if (version === undefined) return failed('strace', 'strace (ptrace fallback)', 'strace is not installed', 'apt-get install strace', 'warning');
-  return passed('strace', 'strace (ptrace fallback)', version, 'warning');
+/** strace (5.15 or later), the ptrace fallback recorder. */
+export function checkStrace(): DoctorCheck {
+  const title = 'strace (ptrace fallback)';
+  try {
+    return passed('strace', title, `strace ${straceVersion()}`, 'warning');
+  } catch (e) {
+    if (!(e instanceof ClawfenceError)) throw e;
+    return failed('strace', title, e.message, e.hint ?? 'apt-get install strace', 'warning');
+  }
 }
 
 const CAP = { SYS_PTRACE: 19, SYS_ADMIN: 21, PERFMON: 38, BPF: 39 } as const;

@@ -3,6 +3,7 @@
 import { failed, passed, type DoctorCheck } from '../model.js';
 
 const EBPF_NEEDS = ['btf', 'tracefs', 'cgroup2', 'privileges'] as const;
+const PTRACE_NEEDS = ['strace', 'cgroup2', 'privileges'] as const;
 
 /** Which recorder `clawfence record` can use, from the other checks' results. */
 export function checkRecording(checks: readonly DoctorCheck[]): DoctorCheck {
@@ -15,9 +16,11 @@ export function checkRecording(checks: readonly DoctorCheck[]): DoctorCheck {
     return passed('recording', title, binary ? 'eBPF recorder ready' : 'eBPF recorder can be built (npm run build:recorder)');
   }
   const why = [...blocking, ...(binary || toolchain ? [] : ['recorder-toolchain'])];
-  if (byId('strace')?.ok === true && byId('privileges')?.ok === true) {
-    return passed('recording', title, `ptrace fallback (strace), slower: eBPF needs ${why.join(', ')}`);
+  // The ptrace fallback attaches strace to a frozen cgroup v2 (it needs root for both).
+  const ptraceWhy = PTRACE_NEEDS.filter((id) => byId(id)?.ok !== true);
+  if (ptraceWhy.length === 0) {
+    return passed('recording', title, `ptrace fallback (strace), much slower: eBPF needs ${why.join(', ')}`);
   }
-  return failed('recording', title, `no recorder can run: eBPF needs ${why.join(', ')}; ptrace needs strace and privileges`,
-    `fix the ${why.join(', ')} check(s) above, or apt-get install strace and run as root`);
+  return failed('recording', title, `no recorder can run: eBPF needs ${why.join(', ')}; ptrace needs ${ptraceWhy.join(', ')}`,
+    `fix the ${[...new Set([...why, ...ptraceWhy])].join(', ')} check(s) above`);
 }

@@ -1,0 +1,259 @@
+// Counts what `strace -f` saw the way the eBPF recorder counts it: only calls a task makes while
+// it has a seccomp filter (from the moment the runtime installs it: seccomp(SET_MODE_FILTER) or
+// prctl(PR_SET_SECCOMP, FILTER), per thread, all threads with TSYNC, inherited by clone), per ABI,
+// the runtime's own calls (the installer's, until it execs the tool) apart, the first process per
+// syscall, and the danger arguments' values. Threads whose parent is not known yet (strace can
+// print a child's first calls before the parent's clone returns) wait until it is.
+
+import { basename } from 'node:path';
+import type { Arch } from '../../syscalls/arch.js';
+import { syscallName } from '../../syscalls/table.js';
+import { DANGER_ARGS } from '../arg-spec.js';
+import type { RawArgValue, RawSyscall } from '../recorder.js';
+import { cloneFlags, parseStraceLine, rawArgs, returnValue, type StraceLine } from './strace-line.js';
+
+/** A task that was already there when strace attached. */
+export interface SeedTask {
+  tid: number;
+  tgid: number;
+  comm: string;
+  exe: string;
+  /** It had a seccomp filter already (calls before the attach were missed). */
+  filtered: boolean;
+}
+
+interface Task {
+  tid: number;
+  tgid: number;
+  comm: string;
+  exe: string;
+  /** The ABI strace decodes this task's calls in (its personality); undefined until known. */
+  pers: Arch | undefined;
+  /** The parent's ABI when the task was cloned: the guess for its first call. */
+  parentPers: Arch;
+  filtered: boolean;
+  /** In the container runtime's image after the runtime installed the filter, before it execs. */
+  runtime: boolean;
+  unfinished?: { abi: Arch; nr: number; name: string; args: string };
+}
+
+export interface TraceLosses {
+  /** Lines in no known form. */
+  unparsed: number;
+  /** Filtered calls whose number strace could not read. */
+  unknownNr: number;
+  /** Danger arguments that were not printed as integers. */
+  args: number;
+  /** Lines of threads whose parent never became known. */
+  orphanLines: number;
+}
+
+const CLONE_THREAD = 0x10000n;
+const PR_SET_SECCOMP = 22n;
+const SECCOMP_MODE_FILTER = 2n;
+const SECCOMP_SET_MODE_FILTER = 1n;
+const SECCOMP_FILTER_FLAG_TSYNC = 1n;
+const X32_BIT = 0x40000000;
+
+// i386 socketcall(call, args): strace prints the sub-call by name; the call number is the argument.
+const SOCKETCALL: Readonly<Record<string, number>> = {
+  socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, getsockname: 6, getpeername: 7, socketpair: 8, send: 9, recv: 10,
+  sendto: 11, recvfrom: 12, shutdown: 13, setsockopt: 14, getsockopt: 15, sendmsg: 16, recvmsg: 17, accept4: 18,
+  recvmmsg: 19, sendmmsg: 20,
+};
+
+const PERSONALITY_ABI: Readonly<Record<string, Arch>> = { '64 bit': 'x86_64', '32 bit': 'x86', x32: 'x32' };
+
+/** The syscall number as the footprint and the tables write it (x32 carries its 0x40000000 bit). */
+function tableNr(abi: Arch, nr: number): number {
+  return abi === 'x32' ? (nr | X32_BIT) >>> 0 : nr;
+}
+
+/** The ABI whose table has this number under this name, when exactly one of x86_64 and i386 does. */
+function abiByName(nr: number, name: string): Arch | undefined {
+  const hits = (['x86_64', 'x86'] as const).filter((a) => syscallName(a, nr) === name);
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+function quotedPath(args: string): string | undefined {
+  return /"((?:[^"\\]|\\.)*)"/.exec(args)?.[1];
+}
+
+export class TraceCounter {
+  private readonly tasks = new Map<number, Task>();
+  private readonly waiting = new Map<number, StraceLine[]>();
+  private readonly counts = new Map<string, RawSyscall>();
+  private readonly argValues = new Map<string, RawArgValue>();
+  private seq = 0;
+  readonly lost: TraceLosses = { unparsed: 0, unknownNr: 0, args: 0, orphanLines: 0 };
+  /** A few of the lines that could not be parsed, for the error message. */
+  readonly unparsedSample: string[] = [];
+
+  /** Registers a task strace attached to (its threads included); strace starts it in 64-bit mode. */
+  seed(t: SeedTask): void {
+    this.tasks.set(t.tid, { ...t, pers: 'x86_64', parentPers: 'x86_64', runtime: false });
+  }
+
+  push(text: string): void {
+    if (text.trim() === '') return;
+    const line = parseStraceLine(text);
+    if (line === undefined) {
+      this.lost.unparsed++;
+      if (this.unparsedSample.length < 3) this.unparsedSample.push(text.slice(0, 200));
+      return;
+    }
+    this.apply(line);
+  }
+
+  private apply(line: StraceLine): void {
+    const task = this.tasks.get(line.tid);
+    if (task === undefined) {
+      if (line.kind === 'superseded') this.supersede(line.tid, line.oldTid);
+      else this.waiting.set(line.tid, [...(this.waiting.get(line.tid) ?? []), line]);
+      return;
+    }
+    switch (line.kind) {
+      case 'personality':
+        task.pers = PERSONALITY_ABI[line.mode];
+        return;
+      case 'superseded':
+        this.supersede(line.tid, line.oldTid);
+        return;
+      case 'exit':
+        this.tasks.delete(line.tid);
+        return;
+      case 'notice':
+        return;
+      case 'unknown-call':
+        if (task.filtered) this.lost.unknownNr++;
+        return;
+      case 'call': {
+        if (line.comm !== undefined) task.comm = line.comm;
+        const abi = this.abiOf(task, line.nr, line.name);
+        if (task.filtered) this.count(task, abi, line.nr, line.name, line.args);
+        if (line.unfinished) task.unfinished = { abi, nr: line.nr, name: line.name, args: line.args };
+        else this.effects(task, abi, line.nr, line.name, line.args, line.ret, line.retPid);
+        return;
+      }
+      case 'resumed': {
+        if (line.comm !== undefined) task.comm = line.comm;
+        const u = task.unfinished;
+        delete task.unfinished;
+        this.effects(task, u?.abi ?? this.abiOf(task, line.nr, line.name), line.nr, line.name, `${u?.args ?? ''}${line.args}`, line.ret, line.retPid);
+        return;
+      }
+    }
+  }
+
+  private abiOf(task: Task, nr: number, name: string): Arch {
+    if (task.pers === undefined) task.pers = abiByName(nr, name) ?? task.parentPers;
+    return task.pers;
+  }
+
+  private count(task: Task, abi: Arch, nr: number, name: string, args: string): void {
+    const n = tableNr(abi, nr);
+    const key = `${abi}/${n}/${task.runtime ? 'r' : 't'}`;
+    const row = this.counts.get(key);
+    if (row === undefined) {
+      this.counts.set(key, { abi, nr: n, count: 1, runtime: task.runtime, comm: task.comm, exe: task.exe, pid: task.tgid, ts: this.seq++ });
+    } else row.count++;
+    const sname = syscallName(abi, n);
+    if (sname === undefined || !Object.hasOwn(DANGER_ARGS, sname)) return;
+    const index = DANGER_ARGS[sname] ?? 0;
+    let value: bigint | undefined;
+    if (sname === 'socketcall' && name !== 'socketcall') {
+      const call = SOCKETCALL[name];
+      value = call === undefined ? undefined : BigInt(call);
+    } else if (sname === 'clone') value = cloneFlags(args);
+    else value = rawArgs(args)?.[index];
+    if (value === undefined) {
+      this.lost.args++;
+      return;
+    }
+    const akey = `${abi}/${n}/${index}/${value}`;
+    const a = this.argValues.get(akey);
+    if (a === undefined) this.argValues.set(akey, { abi, nr: n, index, value, count: 1 });
+    else a.count++;
+  }
+
+  /** What a finished call changes: the filter, the image, new tasks. */
+  private effects(task: Task, abi: Arch, nr: number, name: string, args: string, retText: string | undefined, retPid: number | undefined): void {
+    const ret = returnValue(retText);
+    if (ret === undefined || ret < 0n) return;
+    // A child's id as the host numbers it (strace translates pids returned into a container).
+    const child = retPid ?? Number(ret);
+    const sname = syscallName(abi, tableNr(abi, nr)) ?? name;
+    switch (sname) {
+      case 'execve':
+      case 'execveat': {
+        if (ret !== 0n) return;
+        task.runtime = false;
+        const path = quotedPath(args);
+        if (path !== undefined) task.exe = basename(path);
+        return;
+      }
+      case 'seccomp': {
+        const a = rawArgs(args);
+        if (a?.[0] === SECCOMP_SET_MODE_FILTER) this.install(task, ((a[1] ?? 0n) & SECCOMP_FILTER_FLAG_TSYNC) !== 0n);
+        return;
+      }
+      case 'prctl': {
+        const a = rawArgs(args);
+        if (a?.[0] === PR_SET_SECCOMP && a[1] === SECCOMP_MODE_FILTER && ret === 0n) this.install(task, false);
+        return;
+      }
+      case 'clone':
+      case 'clone3':
+        if (ret > 0n) this.link(child, task, ((cloneFlags(args) ?? 0n) & CLONE_THREAD) !== 0n);
+        return;
+      case 'fork':
+      case 'vfork':
+        if (ret > 0n) this.link(child, task, false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A filter installed by a task that had none is the runtime's: its calls are the runtime's
+   * until it execs. With TSYNC every thread of the process gets it. */
+  private install(task: Task, tsync: boolean): void {
+    const threads = tsync ? [...this.tasks.values()].filter((t) => t.tgid === task.tgid) : [task];
+    for (const t of threads) {
+      if (!t.filtered) t.runtime = true;
+      t.filtered = true;
+    }
+  }
+
+  private link(tid: number, parent: Task, thread: boolean): void {
+    this.tasks.set(tid, {
+      tid,
+      tgid: thread ? parent.tgid : tid,
+      comm: parent.comm,
+      exe: parent.exe,
+      pers: undefined,
+      parentPers: parent.pers ?? parent.parentPers,
+      filtered: parent.filtered,
+      runtime: parent.runtime,
+    });
+    const lines = this.waiting.get(tid);
+    if (lines === undefined) return;
+    this.waiting.delete(tid);
+    for (const l of lines) this.apply(l);
+  }
+
+  /** A thread other than the leader exec'd: it takes over the leader's id. */
+  private supersede(leader: number, oldTid: number): void {
+    const t = this.tasks.get(oldTid);
+    if (t === undefined) return;
+    this.tasks.delete(oldTid);
+    this.tasks.set(leader, { ...t, tid: leader });
+  }
+
+  /** Every counted syscall and argument value; lines of tasks never linked count as lost. */
+  result(): { syscalls: RawSyscall[]; args: RawArgValue[] } {
+    for (const lines of this.waiting.values()) this.lost.orphanLines += lines.filter((l) => l.kind === 'call').length;
+    this.waiting.clear();
+    return { syscalls: [...this.counts.values()], args: [...this.argValues.values()] };
+  }
+}
