@@ -95,6 +95,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--force', 'overwrite an existing footprint')
     .option('--workload <name>', 'name of the workload in the footprint (default: image and command)')
     .option('--recorder <kind>', 'ebpf, ptrace (strace -f: the fallback, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
+    .option('--timeout <seconds>', 'remove the containers and write nothing when the run takes longer (default: none)')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {
       const m = await import('./commands/record.js');
@@ -111,6 +112,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
     .option('--repeat <n>', 'record each workload n times and merge (for tools whose syscalls vary between runs)')
     .option('--recorder <kind>', 'ebpf, ptrace (strace -f, slower) or auto (eBPF when it loads, else ptrace)', 'auto')
+    .option('--timeout <seconds>', 'per run of a workload; a verify run that takes longer fails (0: none)', '600')
     .option('--expect-exit <code>', 'exit code that counts as success for commands given after --', '0')
     .option('--expect-stdout <regex>', 'stdout must match this for commands given after --')
     .passThroughOptions()
@@ -142,6 +144,7 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
     .option('--expect-stdout <regex>', 'the tool\'s stdout must match this regular expression')
     .option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)')
     .option('--recorder <kind>', 'recorder of the complain pass: ebpf, ptrace or auto', 'auto')
+    .option('--timeout <seconds>', 'a run that takes longer fails, its containers removed (0: none)', '600')
     .option('--json', 'JSON verdict on stdout (the tool\'s output is captured, not shown)')
     .passThroughOptions()
     .action(async (command: string[], opts: Record<string, unknown>) => {

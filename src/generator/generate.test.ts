@@ -15,7 +15,7 @@ import { syscallsOf } from '../syscalls/table.js';
 import { generateProfile, type GenerateOptions } from './generate.js';
 import { describeStats } from './summary.js';
 import {
-  flaskFootprints, PYTHON_GET, PYTHON_POST, recording, reversedKeys, RUNC_AFTER_FILTER, shuffled,
+  flaskFootprints, PYTHON_GET, PYTHON_POST, recording, reversedKeys, RUNC_AFTER_FILTER, RUNC_ALLOWANCE, shuffled,
 } from '../../test/support/test-footprints.js';
 
 const ZEROS = [0n, 0n, 0n, 0n, 0n, 0n];
@@ -45,6 +45,8 @@ function refusal(f: () => unknown, message: RegExp): ClawfenceError {
 
 /** The names the fixtures recorded, computed from the fixture lists, not from the footprint code. */
 const FLASK_RECORDED = new Set([...RUNC_AFTER_FILTER, ...PYTHON_GET, ...PYTHON_POST]);
+/** The recording plus what runc may need unrecorded. */
+const FLASK_ALLOWED = new Set([...FLASK_RECORDED, ...RUNC_ALLOWANCE]);
 
 function ruleFor(p: Profile, name: string): Profile['syscalls'][number] {
   const r = p.syscalls.find((x) => x.names.includes(name));
@@ -64,13 +66,16 @@ describe('generateProfile', () => {
     assert.match(printDockerProfile(flask.profile), /^\{\n {2}"defaultAction": "SCMP_ACT_ERRNO",\n {2}"defaultErrnoRet": 1,\n {2}"architectures": \[\n {4}"SCMP_ARCH_X86_64"\n {2}\],/);
   });
 
-  it('allows exactly the recorded syscalls on the native ABI (every one of its syscalls asked)', () => {
+  it('allows exactly the recorded syscalls on the native ABI, and runc\'s allowance (every syscall asked)', () => {
     const wrong: string[] = [];
     for (const name of syscallsOf('x86_64')) {
-      if (allows(cp, 'x86_64', name) !== FLASK_RECORDED.has(name)) wrong.push(name);
+      if (allows(cp, 'x86_64', name) !== FLASK_ALLOWED.has(name)) wrong.push(name);
     }
     assert.deepEqual(wrong, []);
-    assert.equal(flask.stats.perAbi[0]?.allowed, FLASK_RECORDED.size);
+    assert.equal(FLASK_ALLOWED.size, FLASK_RECORDED.size + 1, 'the fixture did not record rt_sigreturn');
+    assert.deepEqual(flask.stats.runtimeAllowance, ['rt_sigreturn']);
+    assert.match(ruleFor(flask.profile, 'rt_sigreturn').comment ?? '', /^rt_sigreturn — not recorded: allowed for the container runtime \(runc\): .*exit 139/);
+    assert.equal(flask.stats.perAbi[0]?.allowed, FLASK_ALLOWED.size);
     assert.equal(flask.stats.perAbi[0]?.recorded, FLASK_RECORDED.size);
     // What the others get: EPERM from the default, or ENOSYS (runc's stub above the highest
     // recorded number, or the clone3 rule).
@@ -142,7 +147,24 @@ describe('generateProfile', () => {
     const serious = report.findings.filter((f) => severityRank(f.severity) > severityRank('low'));
     for (const f of serious) assert.ok(f.syscall !== undefined && FLASK_RECORDED.has(f.syscall), `${f.id} ${f.message}`);
     assert.deepEqual(serious.map((f) => `${f.id} ${f.syscall ?? ''}`), ['CF011 clone'], 'only clone, which the tool used (without argument rules)');
-    assert.equal(report.counts.x86_64?.allowed, FLASK_RECORDED.size);
+    assert.equal(report.counts.x86_64?.allowed, FLASK_ALLOWED.size);
+  });
+
+  it('adds runc\'s allowance only under runc and only when the recordings missed it', () => {
+    const crun = recording({ workload: 'w', runtime: ['execve'], tool: ['read', 'exit_group'] });
+    crun.provenance = { ...crun.provenance, engine: { name: 'podman', runtime: 'crun' } };
+    for (const u of Object.values(crun.syscalls.x86_64 ?? {})) if (u.firstBy !== undefined) u.firstBy = { ...u.firstBy, comm: 'crun' };
+    const c = generateProfile([crun]);
+    assert.deepEqual(c.stats.runtimeAllowance, [], 'crun is C: nothing added');
+    assert.equal(c.profile.syscalls.some((r) => r.names.includes('rt_sigreturn')), false);
+    const seen = generateProfile([recording({ workload: 'w', runtime: ['execve', ...RUNC_ALLOWANCE], tool: ['read', 'exit_group'] })]);
+    assert.deepEqual(seen.stats.runtimeAllowance, [], 'recorded: it has its evidence like any other call');
+    assert.match(ruleFor(seen.profile, 'rt_sigreturn').comment ?? '', /needed by the container runtime/);
+    const missed = generateProfile([recording({ workload: 'w', runtime: ['execve'], tool: ['read', 'exit_group'] })]);
+    assert.deepEqual(missed.stats.runtimeAllowance, ['rt_sigreturn']);
+    assert.match(describeStats(missed.stats).join('\n'), /^x86_64: 4 of \d+ syscalls allowed \(3 recorded, 1 added for the runtime\)/m);
+    assert.match(describeStats(missed.stats).join('\n'), /^allowed for the container runtime though not recorded: rt_sigreturn/m);
+    assert.deepEqual(missed.stats.widened, [], 'not reported as an unexplained widening');
   });
 
   it('refuses empty footprints: never a profile that allows nothing, nor an allow-all', () => {

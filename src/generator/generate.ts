@@ -15,6 +15,7 @@ import { chooseClone3, clone3EnosysRule, ENOSYS } from './clone3.js';
 import { ruleComment, wideningNotes } from './comments.js';
 import { collectEvidence, recordedSets, type SyscallEvidence } from './evidence.js';
 import { mergeFootprints } from './merge.js';
+import { runtimeAllowance } from './runtime-allowance.js';
 import { computeStats, type GenerateStats, type SourceSummary } from './stats.js';
 import { checkSurface, describeWidening } from './widening.js';
 
@@ -57,8 +58,12 @@ function checkOptions(o: GenerateOptions): { action: GenerateDefaultAction; errn
   return { action, errno };
 }
 
+function allowRuleFor(name: string, comment: string): Rule {
+  return { names: [name], action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
+}
+
 function allowRule(e: SyscallEvidence, comment: string): Rule {
-  return { names: [e.name], action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
+  return allowRuleFor(e.name, comment);
 }
 
 function buildProfile(action: GenerateDefaultAction, errno: number, abis: Arch[], rules: Rule[]): Profile {
@@ -106,7 +111,13 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const recorded = recordedSets(evidence);
   const recordedAnywhere = new Set(evidence.map((e) => e.name));
   const clone3 = chooseClone3(recordedAnywhere, action === 'errno' && errno === ENOSYS);
-  const extra = clone3 === 'enosys' ? [clone3EnosysRule()] : [];
+  const allowance = runtimeAllowance(fps, recordedAnywhere);
+  const extra = [
+    ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
+    ...allowance.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded: allowed for the container runtime (${a.runtime}): ${a.why}`)),
+  ];
+  // The allowance is expected on the native ABI, so the check does not report it as a widening.
+  for (const a of allowance) recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), a.syscall]));
 
   // First pass: the rules alone, to ask the evaluator what the loaded filter lets through.
   const draft = buildProfile(action, errno, choice.abis, [...evidence.map((e) => allowRule(e, e.name)), ...extra]);
@@ -121,6 +132,6 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
       ? [`Docker 20.10 drops defaultErrnoRet from custom profiles, so there denied calls get EPERM, not errno ${errno}; newer Docker and podman keep it`]
       : []),
   ];
-  const stats = computeStats({ choice, evidence, check, clone3, workloads: workloadNames(footprint, evidence), sources: summarizeSources(fps, opts.labels), warnings });
+  const stats = computeStats({ choice, evidence, check, clone3, runtimeAllowance: allowance.map((a) => a.syscall), workloads: workloadNames(footprint, evidence), sources: summarizeSources(fps, opts.labels), warnings });
   return { profile, stats, footprint };
 }

@@ -49,6 +49,8 @@ export interface GenerateStats {
   perAbi: AbiStats[];
   /** Syscalls only the container runtime made, on every ABI they were recorded on. */
   runtimeOnly: string[];
+  /** Allowed for the container runtime without being recorded (src/generator/runtime-allowance.ts). */
+  runtimeAllowance: string[];
   clone3: Clone3Policy;
   /** Workload names seen in the footprints. */
   workloads: string[];
@@ -80,6 +82,7 @@ export interface StatsInput {
   evidence: readonly SyscallEvidence[];
   check: SurfaceCheck;
   clone3: Clone3Policy;
+  runtimeAllowance: string[];
   workloads: string[];
   sources: SourceSummary[];
   warnings: string[];
@@ -105,6 +108,7 @@ export function computeStats(i: StatsInput): GenerateStats {
     omitted: i.choice.omitted.map((abi) => ({ abi, dockerDefault: docker.get(abi) ?? 0 })),
     perAbi,
     runtimeOnly: i.evidence.filter((e) => e.runtimeOnly).map((e) => e.name),
+    runtimeAllowance: [...i.runtimeAllowance].sort(),
     clone3: i.clone3,
     workloads: i.workloads,
     sources: i.sources,

@@ -27,6 +27,8 @@ export interface ProfileOptions {
   repeat?: number;
   /** Which recorder (default auto). */
   recorder?: RecorderChoice;
+  /** Per run of a workload (recording or verifying); default none. */
+  timeoutMs?: number;
 }
 
 export interface ProfileResult {
@@ -55,7 +57,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const repeat = Math.max(1, o.repeat ?? 1);
     for (const [i, w] of o.workloads.entries()) for (let k = 1; k <= repeat; k++) {
       o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
-      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, ...(o.recorder === undefined ? {} : { recorder: o.recorder }) }));
+      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) }));
       const exit = r.outcome.containerExit ?? r.outcome.exitCode;
       if (exit !== (w.expectExit ?? 0)) {
         throw new ClawfenceError('bad-input', `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, { hint: 'make the workload pass under Docker\'s default profile first' });
@@ -75,6 +77,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       o.progress(`[${i + 1}/${n}] verifying ${w.name} under the profile`);
       const v = await withServer(w, servers, () => verifyWorkload({
         argv: w.argv, profileFile: o.output, env: o.env, clawfenceVersion: o.clawfenceVersion, stdio: 'pipe',
+        ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
         ...(w.expectExit === undefined ? {} : { expectExit: w.expectExit }),
         ...(w.expectStdout === undefined ? {} : { expectStdout: new RegExp(w.expectStdout, 'm') }),
       }));

@@ -12,7 +12,7 @@ import { ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js'
 import { buildFootprint } from '../footprint/build.js';
 import type { Footprint, Provenance } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand, type RunCommand } from '../runtime/run-argv.js';
-import { engineQuery, runContainer, type RunOutcome } from '../runtime/session.js';
+import { engineQuery, runContainer, RunTimeoutError, type RunOutcome } from '../runtime/session.js';
 import { interruptedBy, onCleanup } from '../util/cleanup.js';
 import { createRunCgroup, removeRunCgroup, type RunCgroup } from './cgroup.js';
 import { startEbpfRecording } from './ebpf/ebpf-recorder.js';
@@ -41,6 +41,8 @@ export interface RecordOptions {
   clawfenceVersion: string;
   /** Default auto. */
   recorder?: RecorderChoice;
+  /** Give up (removing the containers, writing nothing) when the run takes longer. */
+  timeoutMs?: number;
 }
 
 export interface RecordResult {
@@ -99,7 +101,11 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
         extra: ['--security-opt', `seccomp=${profilePath}`, `--cgroup-parent=${cg.parent}`],
         env: o.env,
         ...(o.stdio === undefined ? {} : { stdio: o.stdio }),
+        ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });
+      if (outcome.timedOut === true) {
+        throw new RunTimeoutError('the workload (nothing was recorded)', o.timeoutMs ?? 0);
+      }
       const endedAt = new Date().toISOString();
       recStep.dismiss();
       const raw = await recording.stop();

@@ -16,6 +16,29 @@ export interface RunOutcome {
   containerIds: string[];
   /** Exit code of the (first) container, waited for when the command detached. */
   containerExit?: number;
+  /** The run did not finish within the timeout: its containers were removed. */
+  timedOut?: true;
+}
+
+/** Reads a --timeout value in seconds (0: none) into milliseconds (undefined: none). */
+export function parseTimeout(s: string | undefined, flag = '--timeout'): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(s)) throw new ClawfenceError('bad-input', `${flag}: '${s}' is not a number of seconds`, { hint: `e.g. ${flag} 600, or ${flag} 0 for none` });
+  const n = Number(s);
+  return n === 0 ? undefined : n * 1000;
+}
+
+/** `{ timeoutMs }` for a --timeout value, or nothing when there is none. */
+export function timeoutOption(s: string | undefined): { timeoutMs?: number } {
+  const ms = parseTimeout(s);
+  return ms === undefined ? {} : { timeoutMs: ms };
+}
+
+/** A run that did not finish within its timeout (its containers were removed). */
+export class RunTimeoutError extends ClawfenceError {
+  constructor(what: string, timeoutMs: number) {
+    super('environment', `${what} did not finish within ${timeoutMs / 1000} s: its containers were removed`, { hint: 'raise --timeout (0: none), or check that the workload ends on its own' });
+  }
 }
 
 export interface RunOptions {
@@ -27,6 +50,8 @@ export interface RunOptions {
   /** inherit: the tool's output goes straight to ours; pipe: captured only; tee: captured and
    * copied to ours as it comes. */
   stdio?: 'inherit' | 'pipe' | 'tee';
+  /** Remove the run's containers when it has not finished after this long (also detached ones). */
+  timeoutMs?: number;
 }
 
 /** Runs an engine command for clawfence's own queries (no shell; the user's global options kept). */
@@ -73,6 +98,14 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
   const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  // A run that never ends (a profile that kills a call runc makes after loading the filter leaves
+  // `runc init` hanging) is ended by removing its containers, which ends the engine's client too.
+  let timedOut = false;
+  const timer = o.timeoutMs === undefined || o.timeoutMs <= 0 ? undefined : setTimeout(() => {
+    timedOut = true;
+    exits?.stop();
+    void removeContainersOfRun(cmd, o.runId, o.env).finally(() => child.kill('SIGKILL'));
+  }, o.timeoutMs);
   child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
     if (mode === 'tee') process.stdout.write(d);
@@ -103,6 +136,12 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
       if (!Number.isNaN(first)) containerExit = first;
     }
     await exitsStep?.run();
+  }
+  clearTimeout(timer);
+  if (timedOut) {
+    await exitsStep?.run();
+    await containersStep.run();
+    return { exitCode, containerIds, timedOut: true, stdout, stderr };
   }
   // Containers without --rm stay as the user would have them; ours are only removed on abort.
   if (cmd.rm || containerIds.length === 0) await containersStep.run();

@@ -28,7 +28,7 @@ describe('profile: record → generate → verify on the examples', () => {
   before(() => requireLiveHost());
 
   for (const ex of EXAMPLES) {
-    it(`${ex}: every workload passes under its generated profile, which allows exactly what was recorded`, () => {
+    it(`${ex}: every workload passes under its generated profile, which allows exactly what was recorded (and runc's allowance)`, () => {
       const d = tmp();
       const out = join(d, 'profile.json');
       const fpOut = join(d, 'footprint.json');
@@ -38,9 +38,13 @@ describe('profile: record → generate → verify on the examples', () => {
       const fp = loadFootprint(fpOut).footprint;
       const profile = loadProfile(out).profile;
       const surface = computeSurface(resolveProfile(profile, { native: 'x86_64', caps: [] }));
+      // Exactly the recording, plus rt_sigreturn for runc when no run happened to need it
+      // (src/generator/runtime-allowance.ts), each such rule saying so.
+      const added = profile.syscalls.filter((rule) => /^\S+ — not recorded: allowed for the container runtime \(runc\)/.test(rule.comment ?? '')).flatMap((rule) => rule.names);
+      assert.ok(added.every((n) => n === 'rt_sigreturn'), `only rt_sigreturn may be added: ${added.join(', ')}`);
       for (const [abi, s] of surface) {
-        const recorded = usedSyscalls(fp, abi);
-        assert.deepEqual([...s.allowed].sort(), [...recorded].sort(), `${ex} ${abi}: allowed set equals the recorded set`);
+        const expected: Set<string> = new Set([...usedSyscalls(fp, abi), ...(abi === 'x86_64' ? added : [])]);
+        assert.deepEqual([...s.allowed].sort(), [...expected].sort(), `${ex} ${abi}: allowed set equals the recorded set (+ ${added.join(', ') || 'nothing'} for runc)`);
       }
       const x64 = surface.get('x86_64')?.allowed.length ?? 0;
       assert.ok(x64 > 20 && x64 < 100, `${ex}: ${x64} x86_64 syscalls allowed (Docker's default: 308)`);

@@ -11,6 +11,9 @@ export const RUNC_INIT: ProcessRef = { comm: 'runc:[2:INIT]', exe: 'runc' };
 export const PYTHON: ProcessRef = { comm: 'python3', exe: '/usr/local/bin/python3.11' };
 
 /** What runc 1.1.5's init made on x86_64 between installing the filter and the tool's exec. */
+/** What generate allows for runc without a recording (src/generator/runtime-allowance.ts). */
+export const RUNC_ALLOWANCE = ['rt_sigreturn'];
+
 export const RUNC_AFTER_FILTER = [
   'capget', 'capset', 'chdir', 'close', 'epoll_ctl', 'execve', 'faccessat2', 'fcntl', 'fstat', 'fstatfs', 'futex',
   'getcwd', 'getdents64', 'getpid', 'getppid', 'newfstatat', 'openat', 'prctl', 'read', 'setgid', 'setgroups', 'setuid', 'write',

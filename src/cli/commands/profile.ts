@@ -3,6 +3,7 @@
 
 import { ClawfenceError } from '../../errors.js';
 import { parseRecorderChoice } from '../../recorder/record.js';
+import { timeoutOption } from '../../runtime/session.js';
 import { describeStats } from '../../generator/index.js';
 import { profileWorkloads } from '../../pipeline/profile.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
@@ -18,6 +19,7 @@ export interface ProfileCliOptions {
   footprint?: string;
   repeat?: string;
   recorder?: string;
+  timeout?: string;
   expectExit?: string;
   expectStdout?: string;
   color?: boolean | undefined;
@@ -61,6 +63,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
     ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),
     recorder,
+    ...timeoutOption(o.timeout),
   });
   const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
   for (const v of r.verdicts) {

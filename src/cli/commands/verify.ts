@@ -1,6 +1,7 @@
 // `clawfence verify --profile PROFILE [--expect-exit N] [--expect-stdout REGEX] [--complain] -- docker run …`
 
 import { parseRecorderChoice } from '../../recorder/record.js';
+import { timeoutOption } from '../../runtime/session.js';
 import { ClawfenceError } from '../../errors.js';
 import { verifyWorkload, type VerifyResult } from '../../verifier/verify.js';
 import { engineEnv } from '../engine-env.js';
@@ -13,6 +14,7 @@ export interface VerifyCliOptions {
   expectStdout?: string;
   complain?: boolean;
   recorder?: string;
+  timeout?: string;
   json?: boolean;
   color?: boolean | undefined;
 }
@@ -50,7 +52,7 @@ export function renderVerdict(r: VerifyResult, color: boolean): string {
 export async function runVerify(argv: string[], o: VerifyCliOptions): Promise<number> {
   if (argv.length === 0) throw new ClawfenceError('bad-input', 'nothing to verify', { hint: 'write the command after --: clawfence verify --profile p.json -- docker run --rm IMAGE CMD' });
   const env = await engineEnv();
-  const r = await verifyWorkload({ argv, profileFile: o.profile, env, clawfenceVersion: VERSION, ...parseExpectations(o), ...(o.complain === true ? { complain: true } : {}), recorder: parseRecorderChoice(o.recorder), stdio: o.json === true ? 'pipe' : 'tee' });
+  const r = await verifyWorkload({ argv, profileFile: o.profile, env, clawfenceVersion: VERSION, ...parseExpectations(o), ...(o.complain === true ? { complain: true } : {}), recorder: parseRecorderChoice(o.recorder), ...timeoutOption(o.timeout), stdio: o.json === true ? 'pipe' : 'tee' });
   if (o.json === true) write(toJson(r));
   else process.stderr.write(`${renderVerdict(r, wantColor(o.color))}\n`);
   return r.pass ? 0 : 1;

@@ -1,0 +1,62 @@
+// Live: --timeout ends a run that does not finish (a workload that hangs, or runc init hanging on a
+// call the profile kills): its containers are removed, record writes nothing, verify fails saying
+// why and still runs its complain pass, detached containers included.
+
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+import { BASE_IMAGE, docker, engineEnv, requireLiveHost } from '../support/live.js';
+
+const DOCKER_DEFAULT = new URL('../../../shared/reference/docker-default.json', import.meta.url).pathname;
+
+function env(): Record<string, string> {
+  return engineEnv() as Record<string, string>;
+}
+
+function leftovers(): { containers: string; cgroups: string[] } {
+  const containers = docker(['ps', '-aq', '--filter', 'label=clawfence.run']).trim();
+  const cgroups = existsSync('/sys/fs/cgroup/unified') ? readdirSync('/sys/fs/cgroup/unified').filter((d) => d.startsWith('clawfence-')) : [];
+  return { containers, cgroups };
+}
+
+describe('--timeout against the real engine', () => {
+  before(() => requireLiveHost());
+
+  it('record: removes the container and writes nothing when the run takes longer, attached or detached', () => {
+    for (const detach of [[], ['-d']]) {
+      const out = join(mkdtempSync(join(tmpdir(), 'cf-timeout-')), 'fp.json');
+      const started = Date.now();
+      const r = runCli(['record', '--timeout', '3', '-o', out, '--', 'docker', 'run', '--rm', ...detach, '--network', 'none', BASE_IMAGE, 'sleep', '60'], { env: env() });
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^clawfence: the workload \(nothing was recorded\) did not finish within 3 s: its containers were removed$/m);
+      assert.match(r.stderr, /hint: raise --timeout/);
+      assert.ok(seconds < 30, `ended by the timeout, not by sleep 60 (${seconds.toFixed(1)} s)`);
+      assert.ok(!existsSync(out), 'no footprint');
+      assert.deepEqual(leftovers(), { containers: '', cgroups: [] }, `nothing left (${detach.join('') || 'attached'})`);
+    }
+  });
+
+  it('verify: a run that takes longer fails with the reason, and the complain pass is bounded too', () => {
+    const r = runCli(['verify', '--timeout', '3', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '60'], { env: env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /verify: FAIL — did not finish within 3 s \(its containers were removed\); the complain pass did not finish either/);
+    assert.deepEqual(leftovers(), { containers: '', cgroups: [] });
+  });
+
+  it('verify: a run that ends in time passes as before', () => {
+    const r = runCli(['verify', '--timeout', '60', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'true'], { env: env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it('refuses a timeout that is not a number of seconds', () => {
+    for (const cmd of ['record', 'verify', 'profile']) {
+      const r = runCli([cmd, '--timeout', '10s', ...(cmd === 'verify' ? ['--profile', DOCKER_DEFAULT] : []), '--', 'docker', 'run', BASE_IMAGE, 'true'], { env: env() });
+      assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+      assert.match(r.stderr, /^clawfence: --timeout: '10s' is not a number of seconds$/m, cmd);
+    }
+  });
+});
