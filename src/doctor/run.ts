@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { probeEngines } from '../engine/discover.js';
-import { checkEngine, checkEngineSeccomp } from './checks/engine.js';
+import { checkEngine, checkEngineCgroupDriver, checkEngineSeccomp } from './checks/engine.js';
 import { checkBtf, checkCgroup2, checkKernelSeccomp, checkTracefs } from './checks/kernel.js';
 import { checkPrivileges, checkRecorderBinary, checkRecorderToolchain, checkStrace } from './checks/recorder.js';
 import { checkRecording } from './checks/recording.js';
@@ -45,7 +45,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     checkBaseImage(engine),
     checkExampleImages(engine, root),
   ]);
-  const checks: DoctorCheck[] = [checkEngine(probes), checkEngineSeccomp(engine), kernelSeccomp, btf, tracefs, cgroup2, privileges, toolchain, recorder, strace];
+  const checks: DoctorCheck[] = [checkEngine(probes), checkEngineSeccomp(engine), checkEngineCgroupDriver(engine), kernelSeccomp, btf, tracefs, cgroup2, privileges, toolchain, recorder, strace];
   checks.push(checkRecording(checks), podman, baseImage);
   if (examples !== undefined) checks.push(examples);
   return { ok: checks.every((c) => c.ok || c.severity !== 'error'), checks, ...(engine === undefined ? {} : { engine }) };

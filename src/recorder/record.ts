@@ -56,12 +56,34 @@ export function recordingProfile(native: Arch): string {
   return `${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', architectures: familyAbis(native).map((a) => ARCH_INFO[a].scmp), syscalls: [] }, null, 2)}\n`;
 }
 
-async function provenance(cmd: RunCommand, env: NodeJS.ProcessEnv, version: string): Promise<Provenance> {
-  const fmt = cmd.engine === 'docker' ? '{{.Server.Version}}|{{.DefaultRuntime}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}';
-  const info = await engineQuery(cmd, cmd.engine === 'docker' ? ['info', '--format', fmt] : ['info', '--format', fmt], env).catch(() => '');
-  const [engineVersion, runtime] = info.trim().split('|');
+interface EngineFacts {
+  version?: string;
+  runtime?: string;
+  cgroupDriver?: string;
+}
+
+/** What the engine says of itself (each fact only when it answers). */
+async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Promise<EngineFacts> {
+  const fmt = cmd.engine === 'docker' ? '{{.ServerVersion}}|{{.DefaultRuntime}}|{{.CgroupDriver}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}|{{.Host.CgroupManager}}';
+  const info = await engineQuery(cmd, ['info', '--format', fmt], env).catch(() => '');
+  const [version, runtime, cgroupDriver] = info.trim().split('|');
+  return { ...(version ? { version } : {}), ...(runtime ? { runtime } : {}), ...(cgroupDriver ? { cgroupDriver } : {}) };
+}
+
+/** The recorder finds the container by the cgroup clawfence creates and passes as
+ * --cgroup-parent: a path, which the systemd cgroup driver does not take (it wants a slice). */
+function checkCgroupDriver(cmd: RunCommand, facts: EngineFacts): void {
+  if (facts.cgroupDriver !== 'systemd') return;
+  throw new ClawfenceError('environment', `the ${cmd.engine} engine uses the systemd cgroup driver, which clawfence's recorder does not support yet (it needs cgroupfs)`, {
+    hint: cmd.engine === 'docker'
+      ? 'run dockerd with the cgroupfs driver ("exec-opts": ["native.cgroupdriver=cgroupfs"] in /etc/docker/daemon.json), or use clawfence\'s own engine: sudo bash scripts/engine.sh start'
+      : 'record with podman --cgroup-manager=cgroupfs run …',
+  });
+}
+
+function provenance(cmd: RunCommand, facts: EngineFacts, env: NodeJS.ProcessEnv, version: string): Provenance {
   return {
-    engine: { name: cmd.engine, ...(engineVersion ? { version: engineVersion } : {}), ...(runtime ? { runtime } : {}), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
+    engine: { name: cmd.engine, ...(facts.version === undefined ? {} : { version: facts.version }), ...(facts.runtime === undefined ? {} : { runtime: facts.runtime }), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
     kernel: release(),
     clawfence: version,
     createdAt: new Date().toISOString(),
@@ -83,6 +105,8 @@ async function startRecorder(choice: RecorderChoice, cg: RunCgroup): Promise<Act
 export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
   const cmd = parseRunCommand(o.argv);
   checkRunCommand(cmd, 'record');
+  const facts = await engineFacts(cmd, o.env);
+  checkCgroupDriver(cmd, facts);
   const native = hostArch();
   const runId = randomBytes(6).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), `clawfence-${runId}-`));
@@ -122,7 +146,7 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
           startedAt,
           endedAt,
         },
-        provenance: await provenance(cmd, o.env, o.clawfenceVersion),
+        provenance: provenance(cmd, facts, o.env, o.clawfenceVersion),
       });
       return { footprint, outcome };
     } finally {

@@ -123,6 +123,23 @@ describe('record, generate and verify with rootful podman', () => {
     assert.match(bad.stdout + bad.stderr, /denied: write on x86_64/);
   });
 
+  it('refuses, before running anything, an engine on the systemd cgroup driver', () => {
+    const out = join(tmp(), 'fp.json');
+    const r = runCli(['record', '-o', out, '--', 'podman', '--cgroup-manager=systemd', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'true']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^clawfence: the podman engine uses the systemd cgroup driver, which clawfence's recorder does not support yet \(it needs cgroupfs\)$/m);
+    assert.match(r.stderr, /hint: record with podman --cgroup-manager=cgroupfs run/);
+    assert.ok(!existsSync(out));
+    assert.equal(podman(['ps', '-aq', '--filter', 'label=clawfence.run']).trim(), '', 'nothing was started');
+  });
+
+  it('stores the engine\'s version and runtime in the footprint', () => {
+    const r = record('ebpf', [], [inContainer(prog64)], join(tmp(), 'fp.json'));
+    assert.equal(r.code, 0, r.stderr);
+    const want = podman(['info', '--format', '{{.Version.Version}} {{.Host.OCIRuntime.Name}}']).trim();
+    assert.equal(`${r.fp.provenance?.engine?.version ?? ''} ${r.fp.provenance?.engine?.runtime ?? ''}`, want);
+  });
+
   it('leaves no container, recorder, cgroup or output file after Ctrl-C', async () => {
     for (const recorder of ['ebpf', 'ptrace']) {
       const out = join(tmp(), 'fp.json');

@@ -57,6 +57,8 @@ describe('record (eBPF) against the real engine', () => {
     assert.equal(r.fp.syscalls.x86_64?.['sysinfo']?.firstBy?.comm, 'known-syscalls');
     assert.ok(r.fp.provenance?.recorder?.name === 'ebpf');
     assert.equal(r.fp.workloads?.[0]?.exitCode, 0);
+    const engine = docker(['info', '--format', '{{.ServerVersion}} {{.DefaultRuntime}}']).trim();
+    assert.equal(`${r.fp.provenance?.engine?.version ?? ''} ${r.fp.provenance?.engine?.runtime ?? ''}`, engine, 'the engine\'s own version and runtime');
   });
 
   it('records an i386 program\'s calls under the x86 ABI', () => {

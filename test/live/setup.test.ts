@@ -137,7 +137,7 @@ describe('runDoctor', () => {
     assert.deepEqual(failing, [], formatDoctorReport(report));
     assert.ok(report.ok);
     const ids = report.checks.map((c) => c.id);
-    for (const id of ['engine', 'engine-seccomp', 'kernel-seccomp', 'btf', 'tracefs', 'privileges', 'recorder-toolchain', 'recorder', 'strace', 'podman', 'recording']) {
+    for (const id of ['engine', 'engine-seccomp', 'engine-cgroup-driver', 'kernel-seccomp', 'btf', 'tracefs', 'privileges', 'recorder-toolchain', 'recorder', 'strace', 'podman', 'recording']) {
       assert.ok(ids.includes(id), `check ${id} is missing`);
     }
     const kernel = report.checks.find((c) => c.id === 'kernel-seccomp');

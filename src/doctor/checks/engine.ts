@@ -19,6 +19,17 @@ export function checkEngine(probes: readonly EngineProbe[]): DoctorCheck {
   return passed('engine', 'Docker engine', `${parts.join(', ')}) at ${e.dockerHost}, ${SOURCE_WORDS[e.source]}${use}`);
 }
 
+/** The engine's cgroup driver: the recorder passes a cgroup path as --cgroup-parent (cgroupfs). */
+export function checkEngineCgroupDriver(engine: Engine | undefined): DoctorCheck {
+  const title = 'engine cgroup driver';
+  if (engine === undefined) return failed('engine-cgroup-driver', title, 'not checked: no engine answers', 'fix the Docker engine check first');
+  if (engine.cgroupDriver === 'systemd') {
+    return failed('engine-cgroup-driver', title, `systemd (cgroup v${engine.cgroupVersion}): clawfence's recorder does not support it yet`,
+      'run dockerd with "exec-opts": ["native.cgroupdriver=cgroupfs"] in /etc/docker/daemon.json, or use clawfence\'s own engine (sudo bash scripts/engine.sh start)');
+  }
+  return passed('engine-cgroup-driver', title, `${engine.cgroupDriver || 'unknown'} (cgroup v${engine.cgroupVersion || '?'})`);
+}
+
 /** seccomp support in the engine (docker info SecurityOptions). */
 export function checkEngineSeccomp(engine: Engine | undefined): DoctorCheck {
   const title = 'seccomp in the engine';
