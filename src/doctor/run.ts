@@ -29,7 +29,8 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const env = opts.env ?? process.env;
   const root = opts.projectRoot ?? defaultProjectRoot();
   const recorderPath = opts.recorderPath ?? join(root, '.cache', 'recorder', 'clawfence-rec');
-  const probes = await probeEngines({ env });
+  // The CLI itself, as the user's own docker commands will use it.
+  const probes = await probeEngines({ env, via: 'cli' });
   const found = probes.find((p) => p.ok);
   const engine = found !== undefined && found.ok ? found.engine : undefined;
   const [kernelSeccomp, btf, tracefs, cgroup2, privileges, toolchain, recorder, strace, podman, baseImage, examples] = await Promise.all([

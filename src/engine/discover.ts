@@ -1,9 +1,13 @@
 // Finds the Docker engine clawfence talks to: the user's DOCKER_HOST when set, else the CLI's
 // default (current context or /var/run/docker.sock), else clawfence's own dockerd (scripts/engine.sh).
 
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { ClawfenceError } from '../errors.js';
 import { parseEngineInfo, type Engine, type EngineSource } from './engine-info.js';
 import { firstLine, runCommand, type CommandResult } from './run-command.js';
+import { socketGet, unixSocketOf } from './socket-api.js';
 
 /** The socket of clawfence's own dockerd, started by scripts/setup-host.sh (scripts/engine.sh start). */
 export const CLAWFENCE_DOCKER_HOST = 'unix:///run/clawfence/docker.sock';
@@ -30,6 +34,9 @@ export interface DiscoverOptions {
   docker?: string;
   /** Per-probe time limit (default 15 s). */
   timeoutMs?: number;
+  /** How to ask: `api` (default) talks HTTP to the engine's unix socket when clawfence knows it
+   * without the CLI, else runs the CLI; `cli` always runs `docker version` and `docker info`. */
+  via?: 'api' | 'cli';
 }
 
 /** The engines to try, in order. An explicit DOCKER_HOST is the user's choice: it is the only one. */
@@ -57,10 +64,65 @@ function classify(r: CommandResult): { problem: ProbeProblem; message: string } 
   return { problem: 'unreachable', message: line };
 }
 
+/** The DOCKER_HOST the CLI would use by default, when it can be known without running it: no
+ * DOCKER_CONTEXT and no current context other than "default" in the CLI's config.json. */
+export function defaultHostWithoutCli(env: NodeJS.ProcessEnv): string | undefined {
+  if ((env['DOCKER_CONTEXT'] ?? '') !== '') return undefined;
+  const dir = env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker');
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? DEFAULT_DOCKER_HOST : undefined;
+  }
+  const current = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['currentContext'] : undefined;
+  return current === undefined || current === '' || current === 'default' ? DEFAULT_DOCKER_HOST : undefined;
+}
+
+/** Whether an executable `name` is on PATH (no process started). */
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  if (name.includes('/')) return isExecutable(name);
+  return (env['PATH'] ?? '').split(delimiter).some((d) => d !== '' && isExecutable(join(d, name)));
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Asks the engine at a unix socket for its version and info over its HTTP API. */
+async function probeViaSocket(source: EngineSource, dockerHost: string, socket: string, docker: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<EngineProbe> {
+  if (!onPath(docker, env)) return { ok: false, source, dockerHost, problem: 'no-cli', message: 'the docker command is not installed' };
+  const [version, info] = await Promise.all([socketGet(socket, '/version', timeoutMs), socketGet(socket, '/info', timeoutMs)]);
+  if (!version.ok || !info.ok) {
+    const code = version.ok ? (info.ok ? '' : info.code) : version.code;
+    if (code === 'ETIMEDOUT') return { ok: false, source, dockerHost, problem: 'timeout', message: 'the engine did not answer in time' };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, source, dockerHost, problem: 'permission', message: `permission denied while trying to connect to the Docker daemon socket at ${dockerHost}` };
+    return { ok: false, source, dockerHost, problem: 'unreachable', message: `Cannot connect to the Docker daemon at ${dockerHost}. Is the docker daemon running? (${code})` };
+  }
+  const bad = [version, info].find((r) => r.status !== 200);
+  if (bad !== undefined) return { ok: false, source, dockerHost, problem: 'bad-output', message: `the engine answered HTTP ${bad.status}: ${firstLine(bad.body)}` };
+  try {
+    // The API's /version is the CLI's "Server" section.
+    const engine: Engine = { ...parseEngineInfo(JSON.stringify({ Server: JSON.parse(version.body) as unknown, Client: {} }), info.body), dockerHost, source };
+    if (engine.serverVersion === '') throw new Error('no server version');
+    return { ok: true, source, dockerHost, engine };
+  } catch (e) {
+    return { ok: false, source, dockerHost, problem: 'bad-output', message: `unexpected answer from the engine's /version or /info: ${(e as Error).message}` };
+  }
+}
+
 /** Asks one candidate engine for its version and info. */
 export async function probeEngine(candidate: EngineCandidate, opts: DiscoverOptions = {}): Promise<EngineProbe> {
   const env = envFor(candidate, opts.env ?? process.env);
   const docker = opts.docker ?? 'docker';
+  const known = candidate.dockerHost ?? defaultHostWithoutCli(env);
+  const socket = opts.via === 'cli' || known === undefined ? undefined : unixSocketOf(known);
+  if (known !== undefined && socket !== undefined) return probeViaSocket(candidate.source, known, socket, docker, env, opts.timeoutMs ?? 15_000);
   const run = (args: string[]): Promise<CommandResult> => runCommand(docker, args, { env, timeoutMs: opts.timeoutMs ?? 15_000 });
   const [version, info, context] = await Promise.all([
     run(['version', '--format', '{{json .}}']),

@@ -2,7 +2,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLAWFENCE_DOCKER_HOST, engineCandidates, engineEnv, engineHint, type EngineProbe } from './discover.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLAWFENCE_DOCKER_HOST, DEFAULT_DOCKER_HOST, defaultHostWithoutCli, engineCandidates, engineEnv, engineHint, type EngineProbe } from './discover.js';
+import { unixSocketOf } from './socket-api.js';
 import { parseEngineInfo, parseSecurityOption } from './engine-info.js';
 
 describe('engineCandidates', () => {
@@ -53,5 +57,26 @@ describe('parseSecurityOption / parseEngineInfo', () => {
     assert.equal(info.seccomp.enabled, false);
     assert.equal(info.rootless, true);
     assert.equal(info.apiVersion, '1.43');
+  });
+
+  it('knows the CLI\'s default socket without running it, unless a context is chosen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-docker-config-'));
+    const env = { DOCKER_CONFIG: dir, PATH: '' };
+    assert.equal(defaultHostWithoutCli(env), DEFAULT_DOCKER_HOST, 'no config.json');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: {} }));
+    assert.equal(defaultHostWithoutCli(env), DEFAULT_DOCKER_HOST, 'no current context');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'default' }));
+    assert.equal(defaultHostWithoutCli(env), DEFAULT_DOCKER_HOST);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
+    assert.equal(defaultHostWithoutCli(env), undefined, 'another context: ask the CLI');
+    assert.equal(defaultHostWithoutCli({ ...env, DOCKER_CONTEXT: 'x' }), undefined);
+    writeFileSync(join(dir, 'config.json'), '{ not json');
+    assert.equal(defaultHostWithoutCli(env), undefined, 'a config the CLI would choke on: let it say so');
+  });
+
+  it('uses the socket API only for unix sockets', () => {
+    assert.equal(unixSocketOf('unix:///run/clawfence/docker.sock'), '/run/clawfence/docker.sock');
+    assert.equal(unixSocketOf('tcp://127.0.0.1:2375'), undefined);
+    assert.equal(unixSocketOf('ssh://me@host'), undefined);
   });
 });

@@ -2,7 +2,7 @@
 // so the recorder can pick out exactly that container's tasks by their cgroup v2 ancestor, however
 // the container is configured and whatever else runs at the same time.
 
-import { mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClawfenceError } from '../errors.js';
 
@@ -51,22 +51,41 @@ export async function removeRunCgroup(cg: RunCgroup, timeoutMs = 10_000): Promis
 }
 
 async function removeDir(dir: string, timeoutMs: number): Promise<void> {
-  const cg = { dir };
   const until = Date.now() + timeoutMs;
-  for (;;) {
+  // EBUSY/ENOTEMPTY: a child cgroup (the container's, or the v1 copies) is still there. Remove the
+  // empty children and retry at once; wait (5 ms, doubling to 100 ms) only while one is still in use.
+  for (let wait = 5, childrenTried = false; ; ) {
     try {
-      rmdirSync(cg.dir, { recursive: false });
+      rmdirSync(dir);
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
       if (Date.now() > until) throw e;
-      // EBUSY/ENOTEMPTY: a child cgroup (the container's) is still there; remove empty children.
-      try {
-        const { readdirSync } = await import('node:fs');
-        for (const ent of readdirSync(cg.dir, { withFileTypes: true })) if (ent.isDirectory()) { try { rmdirSync(join(cg.dir, ent.name)); } catch { /* still in use */ } }
-      } catch { /* gone */ }
-      await new Promise((r) => setTimeout(r, 100));
+      if (!childrenTried) {
+        childrenTried = true;
+        removeEmptyChildren(dir);
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, 100);
+      removeEmptyChildren(dir);
     }
+  }
+}
+
+function removeEmptyChildren(dir: string): void {
+  try {
+    for (const ent of readdirSync(dir, { withFileTypes: true })) {
+      if (ent.isDirectory()) {
+        try {
+          rmdirSync(join(dir, ent.name));
+        } catch {
+          /* still in use */
+        }
+      }
+    }
+  } catch {
+    /* gone */
   }
 }

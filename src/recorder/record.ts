@@ -105,8 +105,8 @@ async function startRecorder(choice: RecorderChoice, cg: RunCgroup): Promise<Act
 export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
   const cmd = parseRunCommand(o.argv);
   checkRunCommand(cmd, 'record');
-  const facts = await engineFacts(cmd, o.env);
-  checkCgroupDriver(cmd, facts);
+  // Asked while the cgroup and the recorder are set up; checked before the container runs.
+  const asked = engineFacts(cmd, o.env);
   const native = hostArch();
   const runId = randomBytes(6).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), `clawfence-${runId}-`));
@@ -119,6 +119,8 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
     try {
       const recording = await startRecorder(o.recorder ?? 'auto', cg);
       const recStep = onCleanup('recorder', () => recording.abort());
+      const facts = await asked;
+      checkCgroupDriver(cmd, facts);
       const startedAt = new Date().toISOString();
       const outcome = await runContainer(cmd, {
         runId,
@@ -132,8 +134,9 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
       }
       const endedAt = new Date().toISOString();
       recStep.dismiss();
+      const inspected = engineQuery(cmd, ['image', 'inspect', '--format', '{{.Id}}', cmd.image], o.env).catch(() => '');
       const raw = await recording.stop();
-      const imageId = (await engineQuery(cmd, ['image', 'inspect', '--format', '{{.Id}}', cmd.image], o.env).catch(() => '')).trim();
+      const imageId = (await inspected).trim();
       const footprint = buildFootprint({
         native,
         recording: raw,

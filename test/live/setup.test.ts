@@ -111,11 +111,22 @@ describe('discoverEngine', () => {
     assert.ok(engine.components['runc'] !== undefined || engine.defaultRuntime !== 'runc', 'runc version missing');
   });
 
+  it('reads the same engine over its socket API as through the docker CLI', async () => {
+    const engine = await requireEngine();
+    const env = engineEnv(engine);
+    const [api, cli] = await Promise.all([discoverEngine({ env, via: 'api' }), discoverEngine({ env, via: 'cli' })]);
+    const { clientVersion: _a, ...fromApi } = api;
+    const { clientVersion: cliClient, ...fromCli } = cli;
+    assert.deepEqual(fromApi, fromCli);
+    assert.match(cliClient, /^\d+\./, 'the CLI path also knows the client');
+  });
+
   it('fails with an environment error and a fix when DOCKER_HOST points at a missing socket', async () => {
     await assert.rejects(discoverEngine({ env: { ...process.env, DOCKER_HOST: MISSING_SOCKET } }), (e: unknown) => {
       assert.ok(e instanceof ClawfenceError);
       assert.equal(e.code, 'environment');
       assert.match(e.message, /no-such-engine\.sock/);
+      assert.match(e.message, /Cannot connect to the Docker daemon/);
       assert.match(e.hint ?? '', /unset DOCKER_HOST/);
       assert.match(e.hint ?? '', /scripts\/setup-host\.sh/);
       return true;

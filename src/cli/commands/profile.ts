@@ -58,7 +58,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   const recorder = parseRecorderChoice(o.recorder);
   const started = Date.now();
   const r = await profileWorkloads({
-    workloads, output: o.output, force: o.force === true, env: await engineEnv(), clawfenceVersion: VERSION,
+    workloads, output: o.output, force: o.force === true, env: await engineEnv(workloads.map((w) => w.argv)), clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
     ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),

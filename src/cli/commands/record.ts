@@ -25,7 +25,7 @@ export async function runRecord(argv: string[], o: RecordCliOptions): Promise<nu
   const out = o.output ?? 'footprint.json';
   // Refuse before running anything rather than after a long recording.
   if (existsSync(out) && o.force !== true) throw new ClawfenceError('exists', `${out} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
-  const env = await engineEnv();
+  const env = await engineEnv([argv]);
   const r = await recordWorkload({ argv, env, clawfenceVersion: VERSION, recorder, ...timeoutOption(o.timeout), ...(o.workload === undefined ? {} : { workload: o.workload }) });
   writeFileAtomic(out, toJson(r.footprint), { force: o.force === true });
   const abis = footprintAbis(r.footprint);

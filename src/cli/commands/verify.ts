@@ -51,7 +51,7 @@ export function renderVerdict(r: VerifyResult, color: boolean): string {
 
 export async function runVerify(argv: string[], o: VerifyCliOptions): Promise<number> {
   if (argv.length === 0) throw new ClawfenceError('bad-input', 'nothing to verify', { hint: 'write the command after --: clawfence verify --profile p.json -- docker run --rm IMAGE CMD' });
-  const env = await engineEnv();
+  const env = await engineEnv([argv]);
   const r = await verifyWorkload({ argv, profileFile: o.profile, env, clawfenceVersion: VERSION, ...parseExpectations(o), ...(o.complain === true ? { complain: true } : {}), recorder: parseRecorderChoice(o.recorder), ...timeoutOption(o.timeout), stdio: o.json === true ? 'pipe' : 'tee' });
   if (o.json === true) write(toJson(r));
   else process.stderr.write(`${renderVerdict(r, wantColor(o.color))}\n`);
