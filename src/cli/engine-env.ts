@@ -3,9 +3,9 @@
 // Commands that only run podman need no Docker engine: they get the environment as it is.
 
 import { basename } from 'node:path';
-import { discoverEngine, engineEnv as envFor } from '../engine/discover.js';
+import { findEngineEnv } from '../engine/discover.js';
 
 export async function engineEnv(commands: readonly (readonly string[])[] = [['docker']]): Promise<NodeJS.ProcessEnv> {
   if (commands.length > 0 && commands.every((argv) => basename(argv[0] ?? '') === 'podman')) return process.env;
-  return envFor(await discoverEngine());
+  return findEngineEnv();
 }

@@ -183,6 +183,23 @@ export async function discoverEngine(opts: DiscoverOptions = {}): Promise<Engine
   throw new ClawfenceError('environment', `no Docker engine answers (${describeProbes(probes)})`, { hint: engineHint(probes) });
 }
 
+/** The environment for running the user's `docker …` commands: the first candidate that answers.
+ * Known unix sockets are only pinged (GET /_ping, ~1 ms; /info takes the engine tens of ms);
+ * anything else, and every failure, goes through full discovery for its message and fix. */
+export async function findEngineEnv(opts: DiscoverOptions = {}): Promise<NodeJS.ProcessEnv> {
+  const base = opts.env ?? process.env;
+  for (const candidate of engineCandidates(base)) {
+    const env = envFor(candidate, base);
+    const known = candidate.dockerHost ?? defaultHostWithoutCli(env);
+    if (known === undefined) break;
+    const socket = unixSocketOf(known);
+    if (socket === undefined || !onPath(opts.docker ?? 'docker', env)) break;
+    const ping = await socketGet(socket, '/_ping', opts.timeoutMs ?? 15_000);
+    if (ping.ok && ping.status === 200) return engineEnv({ source: candidate.source, dockerHost: known }, base);
+  }
+  return engineEnv(await discoverEngine(opts), base);
+}
+
 /** The environment to run `docker …` with so that it talks to `engine` (DOCKER_HOST set when needed). */
 export function engineEnv(engine: Pick<Engine, 'source' | 'dockerHost'>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   if (engine.source === 'default') {

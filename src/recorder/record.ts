@@ -16,7 +16,6 @@ import { engineQuery, runContainer, RunTimeoutError, type RunOutcome } from '../
 import { interruptedBy, onCleanup } from '../util/cleanup.js';
 import { createRunCgroup, removeRunCgroup, type RunCgroup } from './cgroup.js';
 import { startEbpfRecording } from './ebpf/ebpf-recorder.js';
-import { startPtraceRecording } from './ptrace/ptrace-recorder.js';
 import type { ActiveRecording } from './recorder.js';
 
 /** Which recorder: eBPF, ptrace (strace -f), or auto (eBPF when it loads, else ptrace). */
@@ -92,13 +91,15 @@ function provenance(cmd: RunCommand, facts: EngineFacts, env: NodeJS.ProcessEnv,
 
 /** Starts the chosen recorder; with auto, the ptrace fallback when eBPF cannot load (said on stderr). */
 async function startRecorder(choice: RecorderChoice, cg: RunCgroup): Promise<ActiveRecording> {
-  if (choice === 'ptrace') return startPtraceRecording(cg);
+  // Loaded only when used: most recordings never need it.
+  const ptrace = async (): Promise<ActiveRecording> => (await import('./ptrace/ptrace-recorder.js')).startPtraceRecording(cg);
+  if (choice === 'ptrace') return ptrace();
   try {
     return await startEbpfRecording(cg);
   } catch (e) {
     if (choice === 'ebpf' || !(e instanceof ClawfenceError) || e.code !== 'environment') throw e;
     process.stderr.write(`clawfence: the eBPF recorder is unavailable (${e.message}); recording with ptrace (strace -f) instead, which is slower\n`);
-    return startPtraceRecording(cg);
+    return ptrace();
   }
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../src/errors.js';
-import { CLAWFENCE_DOCKER_HOST, discoverEngine, engineEnv } from '../../src/engine/discover.js';
+import { CLAWFENCE_DOCKER_HOST, discoverEngine, engineEnv, findEngineEnv } from '../../src/engine/discover.js';
 import type { Engine } from '../../src/engine/engine-info.js';
 import { runCommand } from '../../src/engine/run-command.js';
 import { runDoctor } from '../../src/doctor/run.js';
@@ -119,6 +119,13 @@ describe('discoverEngine', () => {
     const { clientVersion: cliClient, ...fromCli } = cli;
     assert.deepEqual(fromApi, fromCli);
     assert.match(cliClient, /^\d+\./, 'the CLI path also knows the client');
+  });
+
+  it('picks the same engine by a ping as full discovery does, and fails the same way', async () => {
+    const engine = await requireEngine();
+    const env = await findEngineEnv();
+    assert.equal(env['DOCKER_HOST'], engineEnv(engine)['DOCKER_HOST']);
+    await assert.rejects(findEngineEnv({ env: { ...process.env, DOCKER_HOST: MISSING_SOCKET } }), /no Docker engine answers \(DOCKER_HOST=unix:\/\/.*no-such-engine\.sock: Cannot connect/);
   });
 
   it('fails with an environment error and a fix when DOCKER_HOST points at a missing socket', async () => {
