@@ -143,8 +143,9 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
     await containersStep.run();
     return { exitCode, containerIds, timedOut: true, stdout, stderr };
   }
-  // Containers without --rm stay as the user would have them; ours are only removed on abort.
-  if (cmd.rm || containerIds.length === 0) await containersStep.run();
-  else containersStep.dismiss();
+  // Containers without --rm stay as the user would have them; ours are only removed on abort. An
+  // attached --rm container is usually gone already (the ps above found none): nothing to do.
+  containersStep.dismiss();
+  if (cmd.rm && containerIds.length > 0) await exec(cmd.binary, [...cmd.globalOpts, 'rm', '-f', ...containerIds], { env: o.env }).catch(() => undefined);
   return { exitCode, containerIds, ...(containerExit === undefined ? {} : { containerExit }), stdout, stderr };
 }

@@ -2,7 +2,9 @@
 // scripts/build-recorder.sh) for one run cgroup and turns its JSON lines into a RawRecording.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../errors.js';
@@ -14,8 +16,27 @@ export const EBPF_RECORDER_VERSION = '1';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RECORDER_BINARY = `${ROOT}.cache/recorder/clawfence-rec`;
 
-/** Builds the recorder binary when it is missing or stale (a no-op otherwise). */
+/** scripts/build-recorder.sh's stamp: the sources' hash and the kernel the binary was built for. */
+function expectedStamp(): string | undefined {
+  try {
+    const src = ['recorder.bpf.c', 'loader.c'].map((f) => readFileSync(`${ROOT}src/recorder/ebpf/${f}`));
+    return `${createHash('sha256').update(Buffer.concat(src)).digest('hex').slice(0, 16)}-${release()}`;
+  } catch {
+    return undefined; // no sources (an installed package): the script says what is missing
+  }
+}
+
+/** Builds the recorder binary when it is missing or stale (a no-op otherwise). Checked here
+ * first, so that an up-to-date binary costs no shell (every `record` asks). */
 export function ensureRecorderBuilt(): string {
+  const stamp = expectedStamp();
+  if (stamp !== undefined && existsSync(RECORDER_BINARY)) {
+    try {
+      if (readFileSync(`${ROOT}.cache/recorder/stamp`, 'utf8').trim() === stamp) return RECORDER_BINARY;
+    } catch {
+      /* no stamp: build */
+    }
+  }
   const r = spawnSync('bash', [`${ROOT}scripts/build-recorder.sh`], { encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(RECORDER_BINARY)) {
     throw new ClawfenceError('environment', `cannot build the eBPF recorder: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`, {

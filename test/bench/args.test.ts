@@ -1,0 +1,41 @@
+// The bench's options: defaults, a quick run, --only, and what counts as a full run.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULTS, isFullRun, parseArgs, UsageError } from '../../bench/lib/args.js';
+
+describe('bench options', () => {
+  it('defaults to a full run', () => {
+    const c = parseArgs([]);
+    assert.deepEqual(c, DEFAULTS);
+    assert.ok(c !== undefined && isFullRun(c));
+  });
+
+  it('a quick run: fewer rounds caps the slow rows too, and is not a full run', () => {
+    const c = parseArgs(['--rounds', '3', '--only', 'b1,B5']);
+    assert.ok(c !== undefined);
+    assert.equal(c.rounds, 3);
+    assert.equal(c.slowRounds, 3);
+    assert.deepEqual(c.only, ['B1', 'B5']);
+    assert.equal(isFullRun(c), false);
+  });
+
+  it('takes --flag=value too, and keeps the order B1…B5', () => {
+    const c = parseArgs(['--only=B5,B2', '--slow-rounds=6', '--rounds=9', '--micro-calls', '2000000']);
+    assert.ok(c !== undefined);
+    assert.deepEqual(c.only, ['B2', 'B5']);
+    assert.equal(c.slowRounds, 6);
+    assert.equal(c.microCalls, 2_000_000);
+  });
+
+  it('--help gives undefined', () => {
+    assert.equal(parseArgs(['--help']), undefined);
+  });
+
+  it('refuses what it does not understand, saying why', () => {
+    assert.throws(() => parseArgs(['--rounds', 'many']), UsageError);
+    assert.throws(() => parseArgs(['--rounds']), /--rounds needs a whole number/);
+    assert.throws(() => parseArgs(['--only', 'B9']), /not 'B9'/);
+    assert.throws(() => parseArgs(['--fast']), /unknown option '--fast'/);
+  });
+});
