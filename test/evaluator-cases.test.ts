@@ -1,9 +1,10 @@
 // Runs every row of test/fixtures/evaluator-cases.json through decide() and checks the verdict,
-// the deciding rule, the decision source and, for refused profiles, the reported conflict.
+// the deciding rule, the decision source and, for refused profiles, the reported conflict; and
+// that decideOutcome() gives the same decision without its texts.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { conflicts, decide } from '../src/profile/evaluate.js';
+import { conflicts, decide, decideOutcome } from '../src/profile/evaluate.js';
 import type { ConcreteProfile } from '../src/profile/model.js';
 import { argValues, concreteFor, loadCases } from './oracle/case-rows.js';
 
@@ -36,6 +37,8 @@ describe('evaluator cases (test/fixtures/evaluator-cases.json)', () => {
       if (e.intended === undefined) assert.equal(d.intended, undefined, d.why);
       else assert.deepEqual({ action: d.intended?.action, errno: d.intended?.errno }, { action: e.intended.action, errno: e.intended.errno }, d.why);
       assert.ok(d.why.length > 0);
+      const { why: _why, considered: _considered, ...outcome } = d;
+      assert.deepEqual(Object.entries(decideOutcome(cp, row.abi, row.syscall, argValues(row), opts)), Object.entries(outcome), 'the same decision, keys in the same order');
       const found = conflicts(cp, undefined, opts).filter((c) => c.kind === 'eexist');
       if (e.conflict === undefined) {
         assert.deepEqual(found, [], 'no conflict expected');

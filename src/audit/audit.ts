@@ -1,9 +1,10 @@
 // auditProfile: resolves a profile for a host, computes what each ABI lets through with the
 // evaluator, runs every check and returns the findings sorted most severe first, with counts.
 
+import { isDeepStrictEqual } from 'node:util';
 import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
-import type { Profile } from '../profile/model.js';
+import type { ConcreteProfile, Profile } from '../profile/model.js';
 import { resolveProfile, type HostContext } from '../profile/resolve.js';
 import { ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
 import { checkAbis } from './checks/abi.js';
@@ -17,7 +18,7 @@ import {
   RISK_CATEGORIES, SEVERITIES, severityRank,
   type AuditReport, type AuditSummary, type Category, type Finding, type RiskCategory, type Severity,
 } from './model.js';
-import { computeSurface, indexRules } from './surface.js';
+import { computeSurface, indexRules, type AbiSurface } from './surface.js';
 
 export interface AuditOptions {
   /** The host's native ABI (default: this machine's). A sub-ABI such as x86 means its family. */
@@ -82,6 +83,15 @@ export function summarize(findings: readonly Finding[]): AuditSummary {
   };
 }
 
+/**
+ * The reference's surface on the ABIs the audited filter loads, the only ones the counts compare.
+ * The audited profile is often the reference itself (Docker's default): then so is its surface.
+ */
+function referenceSurface(ref: ConcreteProfile, ctx: AuditContext): Map<Arch, AbiSurface> {
+  if (isDeepStrictEqual(ref, ctx.cp)) return ctx.surface;
+  return computeSurface(ref, indexRules(ref), ref.architectures.filter((abi) => ctx.surface.has(abi)));
+}
+
 export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditReport {
   const native = ARCH_INFO[opts.native ?? hostArch()].family;
   const caps = [...(opts.caps ?? [])];
@@ -90,7 +100,7 @@ export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditRe
   const cp = resolveProfile(profile, host);
   const index = indexRules(cp);
   const ctx: AuditContext = { profile, cp, native, index, surface: computeSurface(cp, index), footprint: opts.against };
-  const reference = opts.reference === undefined ? undefined : computeSurface(resolveProfile(opts.reference, host));
+  const reference = opts.reference === undefined ? undefined : referenceSurface(resolveProfile(opts.reference, host), ctx);
   const referenceName = opts.reference === undefined ? undefined : (opts.referenceName ?? "Docker's default");
   const counts = countSurface(ctx, reference);
   const findings = [

@@ -187,7 +187,7 @@ describe('ABIs', () => {
     const p = profile({ ...both, syscalls: [allow(BASE)] });
     const cp = resolveProfile(p, { native: 'x86_64', caps: [] });
     const d = decide(cp, 'x86_64', 'read');
-    const one = (permission: SyscallPermission['permission']): AbiSurface['syscalls'] => new Map([['read', { permission, decision: d }]]);
+    const one = (permission: SyscallPermission['permission']): AbiSurface['syscalls'] => new Map([['read', { permission, decision: d, args: [] }]]);
     const surface = new Map<AbiSurface['abi'], AbiSurface>([
       ['x86_64', { abi: 'x86_64', syscalls: one('denied'), allowed: [], conditional: [] }],
       ['x86', { abi: 'x86', syscalls: one('allowed'), allowed: ['read'], conditional: [] }],

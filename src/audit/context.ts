@@ -1,7 +1,7 @@
 // What every audit check works from (the profile, its resolved filter, the permission surface,
 // the optional footprint) and small helpers to say where in the profile a finding points.
 
-import type { Decision } from '../profile/evaluate.js';
+import type { Outcome } from '../profile/evaluate.js';
 import type { ConcreteProfile, ConcreteRule, Profile } from '../profile/model.js';
 import type { Arch } from '../syscalls/arch.js';
 import type { Footprint } from '../footprint/model.js';
@@ -30,7 +30,7 @@ export function rulePath(profile: Profile, rule: number, name?: string): string 
 }
 
 /** Where the decision came from: the deciding rule or the default action. */
-export function decisionWhere(profile: Profile, d: Decision, name: string): { rule?: number; path: string } {
+export function decisionWhere(profile: Profile, d: Outcome, name: string): { rule?: number; path: string } {
   if (d.source === 'rule' && d.rule !== undefined) return { rule: d.rule, path: rulePath(profile, d.rule, name) };
   return { path: '$.defaultAction' };
 }

@@ -2,7 +2,7 @@
 // whether some call gets through (allow or log), always, only for some arguments, or never —
 // as the evaluator decides it, probed with the arguments from witness.ts.
 
-import { decide, type Decision } from '../profile/evaluate.js';
+import { decideOutcome, type Outcome } from '../profile/evaluate.js';
 import type { Action, ConcreteProfile, ConcreteRule } from '../profile/model.js';
 import { ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { syscallsOf } from '../syscalls/table.js';
@@ -13,8 +13,11 @@ export type Permission = 'allowed' | 'conditional' | 'denied';
 
 export interface SyscallPermission {
   permission: Permission;
-  /** A decision that lets a call through when there is one, otherwise the all-zero-args decision. */
-  decision: Decision;
+  /** A decision that lets a call through when there is one, otherwise the all-zero-args decision
+   * (without its texts: decide() with `args` gives them). */
+  decision: Outcome;
+  /** The arguments of that decision. */
+  args: readonly bigint[];
 }
 
 export interface AbiSurface {
@@ -48,20 +51,20 @@ const ZEROS: readonly bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
 
 /** Whether and how a syscall gets through on one ABI. `extra` adds argument vectors to try. */
 export function probeSyscall(cp: ConcreteProfile, rulesFor: readonly ConcreteRule[], abi: Arch, name: string, extra: readonly bigint[][] = []): SyscallPermission {
-  const first = decide(cp, abi, name, ZEROS);
+  const first = decideOutcome(cp, abi, name, ZEROS);
   if (!rulesFor.some((r) => r.args.length > 0) && extra.length === 0) {
-    return { permission: permits(first.action) ? 'allowed' : 'denied', decision: first };
+    return { permission: permits(first.action) ? 'allowed' : 'denied', decision: first, args: ZEROS };
   }
-  let permitted = permits(first.action) ? first : undefined;
+  let permitted = permits(first.action) ? { decision: first, args: ZEROS } : undefined;
   let refused = permitted === undefined;
   for (const args of [...extra, ...probeArgs(rulesFor, ARCH_INFO[abi].bits)]) {
-    const d = decide(cp, abi, name, args);
-    if (permits(d.action)) permitted ??= d;
+    const d = decideOutcome(cp, abi, name, args);
+    if (permits(d.action)) permitted ??= { decision: d, args };
     else refused = true;
     if (permitted !== undefined && refused) break;
   }
-  if (permitted === undefined) return { permission: 'denied', decision: first };
-  return { permission: refused ? 'conditional' : 'allowed', decision: permitted };
+  if (permitted === undefined) return { permission: 'denied', decision: first, args: ZEROS };
+  return { permission: refused ? 'conditional' : 'allowed', ...permitted };
 }
 
 /** socketcall/ipc: libseccomp also lands the members' rules on them with arg0 forced to the
@@ -74,10 +77,10 @@ function probeMultiplexer(cp: ConcreteProfile, index: Map<string, ConcreteRule[]
   return probeSyscall(cp, rules, abi, name, codes);
 }
 
-/** The surface of every ABI the filter loads, native first. */
-export function computeSurface(cp: ConcreteProfile, index: Map<string, ConcreteRule[]> = indexRules(cp)): Map<Arch, AbiSurface> {
+/** The surface of every ABI the filter loads (or of those in `abis`), native first. */
+export function computeSurface(cp: ConcreteProfile, index: Map<string, ConcreteRule[]> = indexRules(cp), abis: readonly Arch[] = cp.architectures): Map<Arch, AbiSurface> {
   const out = new Map<Arch, AbiSurface>();
-  for (const abi of cp.architectures) {
+  for (const abi of abis) {
     const syscalls = new Map<string, SyscallPermission>();
     const allowed: string[] = [];
     const conditional: string[] = [];

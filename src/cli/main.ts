@@ -1,21 +1,22 @@
 // The clawfence command line: parses argv with commander, calls the library, maps errors to exit
 // codes. Command implementations are imported lazily so `clawfence --version` stays fast.
 
-import { Command, CommanderError, Option } from 'commander';
+import type * as Commander from 'commander';
 import { describeFailure, EXIT } from './exit-codes.js';
 import { toJson } from './output.js';
 import { cleanupNow, interruptedBy, signalExitCode } from '../util/cleanup.js';
 import { VERSION } from './version.js';
 
 /** Options shared by the commands that resolve a profile for a host. */
-function hostOptions(cmd: Command): Command {
+function hostOptions(cmd: Commander.Command): Commander.Command {
   return cmd
     .option('--arch <abi>', 'ABI to evaluate (x86_64, x86, x32, aarch64, …); default: this host')
     .option('--caps <list>', "container capabilities: comma-separated CAP_* names, 'none' or 'docker' (Docker's 14 defaults)", 'none')
     .option('--kernel <version>', "kernel version for minKernel rules (default: this host's)");
 }
 
-function build(state: { json: boolean; verbose: boolean; exit: number }): Command {
+function build(commander: typeof Commander, state: { json: boolean; verbose: boolean; exit: number }): Commander.Command {
+  const { Command, Option } = commander;
   const program = new Command('clawfence')
     .description('Minimal, verified, tool-specific seccomp profiles for containerized agent tools')
     .version(VERSION, '-V, --version')
@@ -178,8 +179,14 @@ function build(state: { json: boolean; verbose: boolean; exit: number }): Comman
 
 /** Runs the CLI; returns the exit code (never throws, never prints a stack trace unless --verbose). */
 export async function main(argv: string[]): Promise<number> {
+  // `clawfence --version` answers before commander and the command table are loaded.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const commander = await import('commander');
   const state = { json: argv.includes('--json'), verbose: argv.includes('--verbose'), exit: EXIT.ok as number };
-  const program = build(state);
+  const program = build(commander, state);
   try {
     await program.parseAsync(argv, { from: 'user' });
     await cleanupNow();
@@ -190,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
     // Interrupted: the work stopped because its containers were removed; the signal is the story.
     const signal = interruptedBy();
     if (signal !== undefined) return signalExitCode(signal);
-    if (err instanceof CommanderError) {
+    if (err instanceof commander.CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       // commander already printed its one-line message.
       return EXIT.badInput;

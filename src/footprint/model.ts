@@ -66,7 +66,7 @@ export interface Footprint {
 
 /** The ABIs the workload used (at least one call seen). */
 export function footprintAbis(fp: Footprint): Arch[] {
-  return (Object.keys(fp.syscalls) as Arch[]).filter((abi) => usedSyscalls(fp, abi).size > 0);
+  return (Object.keys(fp.syscalls) as Arch[]).filter((abi) => Object.values(fp.syscalls[abi] ?? {}).some((u) => u.count > 0));
 }
 
 /** Names of the syscalls seen at least once on this ABI. */

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ClawfenceError } from '../errors.js';
-import type { Issue } from '../profile/issues.js';
-import { footprintAbis, usedSyscalls } from './model.js';
-import { loadFootprint, parseFootprint } from './parse.js';
+import type { Issue, ParseResult } from '../profile/issues.js';
+import { parseLocatedJson } from '../profile/json-source.js';
+import { footprintAbis, usedSyscalls, type Footprint } from './model.js';
+import { decodeFootprint, loadFootprint, parseFootprint } from './parse.js';
 
 const VALID = `{
   "schemaVersion": 1,
@@ -111,6 +112,44 @@ describe('parseFootprint', () => {
     }), { numRuns: 10_000 });
     assert.ok(rejected > 5_000, `only ${rejected} inputs were malformed`);
   });
+
+  it('gives what the located parse gives, JSON.parse path or not (duplicate keys, bad names, odd JSON)', () => {
+    // The located parse alone, as parseFootprint did before it tried JSON.parse first.
+    const located = (text: string): ParseResult<Footprint> => {
+      const { tree, issues: syntax } = parseLocatedJson(text);
+      if (tree === undefined) return { ok: false, issues: syntax };
+      const r = decodeFootprint(tree);
+      const all = [...syntax, ...r.issues];
+      return r.ok && !all.some((i) => i.severity === 'error') ? { ok: true, value: r.value, issues: all } : { ok: false, issues: all };
+    };
+    // Mostly valid, with a few of each kind of problem.
+    const often = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: bad });
+    const name = often(fc.constantFrom('read', 'write', 'getpid', 'clone'), fc.constantFrom('raed', 'socketcall', '__proto__', 'a"b', 'x:y'));
+    const use = fc.record({ count: often(fc.nat(), fc.constant(-1)), nr: fc.nat(), workloads: fc.array(fc.constantFrom('w', 'a:b', '"', '\\')) }, { requiredKeys: ['count'] });
+    const footprint = fc.record({
+      schemaVersion: often(fc.constant(1), fc.constant(2)),
+      arch: often(fc.constant('x86_64'), fc.constantFrom('amd64', 'x86')),
+      syscalls: fc.dictionary(often(fc.constantFrom('x86_64', 'x86', 'x32'), fc.constant('amd64')), fc.dictionary(name, use, { maxKeys: 6 }), { maxKeys: 3 }),
+    }, { requiredKeys: ['schemaVersion', 'syscalls'] });
+    // Text variants: pretty or compact, a key repeated, a BOM, whitespace JSON does not allow.
+    const odd = often(fc.constant(''), fc.constantFrom('dup', 'bom', 'nbsp'));
+    const text = fc.tuple(footprint, fc.boolean(), odd).map(([fp, pretty, how]) => {
+      const t = JSON.stringify(fp, null, pretty ? 2 : undefined);
+      switch (how) {
+        case 'dup': return t.replace('"schemaVersion":', '"arch": "x86_64", "schemaVersion":');
+        case 'bom': return `\uFEFF${t}`;
+        case 'nbsp': return t.replace('{', '{\u00a0');
+        default: return t;
+      }
+    });
+    let quick = 0;
+    fc.assert(fc.property(text, (t) => {
+      const r = parseFootprint(t);
+      assert.deepEqual(r, located(t));
+      if (r.ok) quick++;
+    }), { numRuns: 2_000 });
+    assert.ok(quick > 200 && quick < 1_800, `${quick} of 2,000 inputs were valid`);
+  });
 });
 
 describe('footprint schema', () => {
@@ -119,5 +158,12 @@ describe('footprint schema', () => {
     const { FOOTPRINT_SCHEMA } = await import('./schema.js');
     const published: unknown = JSON.parse(readFileSync(new URL('../../docs/footprint.schema.json', import.meta.url), 'utf8'));
     assert.deepEqual(published, FOOTPRINT_SCHEMA, 'regenerate docs/footprint.schema.json from src/footprint/schema.ts');
+  });
+
+  it('is a valid draft-07 schema (the parser skips that check to load faster)', async () => {
+    const { Ajv } = await import('ajv');
+    const { FOOTPRINT_SCHEMA } = await import('./schema.js');
+    const ajv = new Ajv({ strict: true });
+    assert.equal(ajv.validateSchema(FOOTPRINT_SCHEMA), true, ajv.errorsText());
   });
 });

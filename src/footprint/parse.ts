@@ -1,9 +1,10 @@
 // Reads a footprint file (JSON, schemaVersion 1): the structure is checked with ajv against
 // src/footprint/schema.ts, names (ABIs, syscalls) against the syscall tables; every problem is
-// reported with its JSON path and line:column.
+// reported with its JSON path and line:column. A footprint without problems is read with
+// JSON.parse; positions are only worked out when there is a problem to report.
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import { ARCHES, lookupArch, type Arch } from '../syscalls/arch.js';
@@ -13,7 +14,16 @@ import { childPath, parseLocatedJson, type LocatedJson } from '../profile/json-s
 import { FOOTPRINT_SCHEMA_VERSION, type Footprint } from './model.js';
 import { FOOTPRINT_SCHEMA } from './schema.js';
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(FOOTPRINT_SCHEMA);
+let compiled: ValidateFunction | undefined;
+
+/** The schema's validator, compiled on first use: ajv's code generation costs more than reading a
+ * footprint, and importing this module should not pay it. The schema is ours and fixed, so it is
+ * not checked against the draft-07 meta-schema here (a test does that); compiling that is most of
+ * ajv's work. */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(FOOTPRINT_SCHEMA);
+  return compiled;
+}
 
 function toPlain(n: LocatedJson): unknown {
   switch (n.kind) {
@@ -86,32 +96,46 @@ function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, Locat
   };
 }
 
-function nameIssues(root: LocatedJson, fp: Footprint): Issue[] {
+interface NameProblem {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+/** What is wrong with an ABI key of a footprint; undefined when it is a canonical ABI name. */
+function abiProblem(key: string): NameProblem | undefined {
+  const a = lookupArch(key);
+  if (a !== undefined && a === key) return undefined;
+  return a === undefined
+    ? { code: 'unknown-arch', message: `unknown ABI ${JSON.stringify(key)}`, hint: `did you mean '${closest(key, [...ARCHES])}'?` }
+    : { code: 'unknown-arch', message: `ABI '${key}' must be spelled '${a}'`, hint: `write '${a}'` };
+}
+
+/** What is wrong with a syscall name recorded on an ABI; undefined when the ABI has it. */
+function syscallProblem(abi: Arch, name: string): NameProblem | undefined {
+  if (syscallNumber(abi, name) !== undefined) return undefined;
+  return isKnownSyscall(name)
+    ? { code: 'syscall-not-on-abi', message: `syscall '${name}' does not exist on ${abi}`, hint: `it exists on: ${abisOf(name).join(', ')}` }
+    : { code: 'unknown-syscall', message: `unknown syscall ${JSON.stringify(name)}`, hint: `did you mean '${suggestSyscall(name)}'?` };
+}
+
+function nameIssues(root: LocatedJson): Issue[] {
   const out: Issue[] = [];
-  const add = (n: LocatedJson, code: string, message: string, hint: string): void => {
-    out.push({ severity: 'error', code, message: oneLine(message), path: oneLine(n.path), line: n.line, column: n.column, hint: oneLine(hint) });
-  };
-  const abiOk = (key: string, n: LocatedJson): Arch | undefined => {
-    const a = lookupArch(key);
-    if (a !== undefined && a === key) return a;
-    add(n, 'unknown-arch', a === undefined ? `unknown ABI ${JSON.stringify(key)}` : `ABI '${key}' must be spelled '${a}'`, a === undefined ? `did you mean '${closest(key, [...ARCHES])}'?` : `write '${a}'`);
-    return undefined;
+  const add = (n: LocatedJson, p: NameProblem | undefined): void => {
+    if (p === undefined) return;
+    out.push({ severity: 'error', code: p.code, message: oneLine(p.message), path: oneLine(n.path), line: n.line, column: n.column, hint: oneLine(p.hint) });
   };
   if (root.kind !== 'object') return out;
   const archNode = root.entries.find(([k]) => k === 'arch')?.[1];
-  if (archNode?.kind === 'string') abiOk(archNode.value, archNode);
+  if (archNode?.kind === 'string') add(archNode, abiProblem(archNode.value));
   const sys = root.entries.find(([k]) => k === 'syscalls')?.[1];
   if (sys?.kind !== 'object') return out;
   for (const [key, abiNode] of sys.entries) {
-    const abi = abiOk(key, abiNode);
-    if (abi === undefined || abiNode.kind !== 'object') continue;
-    for (const [name, useNode] of abiNode.entries) {
-      if (syscallNumber(abi, name) !== undefined) continue;
-      if (isKnownSyscall(name)) add(useNode, 'syscall-not-on-abi', `syscall '${name}' does not exist on ${abi}`, `it exists on: ${abisOf(name).join(', ')}`);
-      else add(useNode, 'unknown-syscall', `unknown syscall ${JSON.stringify(name)}`, `did you mean '${suggestSyscall(name)}'?`);
-    }
+    const bad = abiProblem(key);
+    add(abiNode, bad);
+    if (bad !== undefined || abiNode.kind !== 'object') continue;
+    for (const [name, useNode] of abiNode.entries) add(useNode, syscallProblem(key as Arch, name));
   }
-  void fp;
   return out;
 }
 
@@ -119,18 +143,65 @@ function nameIssues(root: LocatedJson, fp: Footprint): Issue[] {
 export function decodeFootprint(root: LocatedJson): ParseResult<Footprint> {
   const plain = toPlain(root);
   const issues: Issue[] = [];
+  const validate = validator();
   if (!validate(plain)) {
     const nodes = index(root);
     for (const e of validate.errors ?? []) issues.push(schemaIssue(e, root, nodes));
   }
-  const fp = plain as Footprint;
-  issues.push(...nameIssues(root, fp));
+  issues.push(...nameIssues(root));
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, issues, value: fp };
+  return { ok: true, issues, value: plain as Footprint };
+}
+
+// A JSON string literal (valid JSON: every quote inside one is escaped).
+const STRING_LITERAL = /"[^"\\]*(?:\\.[^"\\]*)*"/g;
+
+function members(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) n += members(x);
+  } else {
+    for (const x of Object.values(v)) n += 1 + members(x);
+  }
+  return n;
+}
+
+/** Whether some object of the (valid JSON) text has a key twice, which JSON.parse drops silently:
+ * every member has one ':' outside strings, and the parsed value one property per distinct key. */
+function hasDuplicateKeys(text: string, value: unknown): boolean {
+  const outside = text.replace(STRING_LITERAL, '');
+  let colons = 0;
+  for (let i = outside.indexOf(':'); i >= 0; i = outside.indexOf(':', i + 1)) colons++;
+  return colons !== members(value);
+}
+
+/**
+ * The footprint when the text is one without a single problem, found without locating anything;
+ * undefined otherwise. It accepts exactly what the located parse accepts with no issue, and
+ * gives the same value: JSON.parse and jsonc-parser agree on valid JSON but for duplicate keys,
+ * the schema and name checks are the same, and a value the schema accepts nests a few levels, far
+ * below MAX_NESTING (so it is also safe to walk).
+ */
+function quickFootprint(text: string): Footprint | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!validator()(value) || hasDuplicateKeys(text, value)) return undefined;
+  const fp = value as Footprint;
+  if (fp.arch !== undefined && abiProblem(fp.arch) !== undefined) return undefined;
+  const clean = Object.entries(fp.syscalls).every(([key, uses]) =>
+    abiProblem(key) === undefined && Object.keys(uses ?? {}).every((name) => syscallProblem(key as Arch, name) === undefined));
+  return clean ? fp : undefined;
 }
 
 /** Parses footprint JSON text. */
 export function parseFootprint(text: string): ParseResult<Footprint> {
+  const quick = quickFootprint(text);
+  if (quick !== undefined) return { ok: true, value: quick, issues: [] };
   const { tree, issues } = parseLocatedJson(text);
   if (tree === undefined) return { ok: false, issues };
   const r = decodeFootprint(tree);

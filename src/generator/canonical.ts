@@ -29,18 +29,21 @@ function compareText(a: string, b: string): number {
  * order they were given in, so "first made by" is the earliest recording's.
  */
 export function mergeOrder(fps: readonly Footprint[]): number[] {
-  const keys = fps.map((fp) => ({ at: recordedAt(fp), text: canonicalJson(fp) }));
-  return keys
+  const at = fps.map(recordedAt);
+  // The canonical text of a whole footprint is only made when its recording time ties.
+  const texts: (string | undefined)[] = [];
+  const text = (i: number): string => (texts[i] ??= canonicalJson(fps[i]));
+  return fps
     .map((_, i) => i)
     .sort((i, j) => {
-      const a = keys[i] as { at: string | undefined; text: string };
-      const b = keys[j] as { at: string | undefined; text: string };
-      if (a.at !== b.at) {
-        if (a.at === undefined) return 1;
-        if (b.at === undefined) return -1;
-        return compareText(a.at, b.at);
+      const a = at[i];
+      const b = at[j];
+      if (a !== b) {
+        if (a === undefined) return 1;
+        if (b === undefined) return -1;
+        return compareText(a, b);
       }
-      return compareText(a.text, b.text);
+      return compareText(text(i), text(j));
     });
 }
 

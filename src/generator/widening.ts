@@ -5,7 +5,7 @@
 
 import { MULTIPLEXERS } from '../audit/catalog.js';
 import { computeSurface, permits } from '../audit/surface.js';
-import { decide } from '../profile/evaluate.js';
+import { decide, decideOutcome } from '../profile/evaluate.js';
 import type { ConcreteProfile } from '../profile/model.js';
 import type { Arch } from '../syscalls/arch.js';
 
@@ -35,7 +35,7 @@ export interface SurfaceCheck {
 
 function multiplexedMembers(cp: ConcreteProfile, abi: Arch, mux: string, recordedAnywhere: ReadonlySet<string>): { name: string; call: number }[] {
   return Object.entries(MULTIPLEXERS[mux] ?? {})
-    .filter(([name, call]) => recordedAnywhere.has(name) && permits(decide(cp, abi, mux, [BigInt(call), 0n, 0n, 0n, 0n, 0n]).action))
+    .filter(([name, call]) => recordedAnywhere.has(name) && permits(decideOutcome(cp, abi, mux, [BigInt(call), 0n, 0n, 0n, 0n, 0n]).action))
     .map(([name, call]) => ({ name, call }));
 }
 
@@ -64,7 +64,7 @@ export function checkSurface(cp: ConcreteProfile, recorded: ReadonlyMap<Arch, Re
     for (const name of [...here].sort()) {
       const p = s.syscalls.get(name);
       if (p?.permission === 'allowed') continue;
-      gaps.push({ abi, syscall: name, why: p === undefined ? `${name} does not exist on ${abi}` : p.decision.why });
+      gaps.push({ abi, syscall: name, why: p === undefined ? `${name} does not exist on ${abi}` : decide(cp, abi, name, p.args).why });
     }
   }
   return { allowed, widened, gaps };

@@ -3,7 +3,7 @@
 
 import { closest } from 'fastest-levenshtein';
 import { ARCHES, ARCH_INFO, familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
-import { abisOf, isKnownSyscall, suggestSyscall } from '../syscalls/table.js';
+import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../syscalls/table.js';
 import { oneLine, type Issue, type ParseResult } from './issues.js';
 import type { LocatedJson } from './json-source.js';
 import { FILTER_FLAGS, emptyFilter, type ArchMapEntry, type ArgCondition, type Profile, type Rule, type RuleFilter } from './model.js';
@@ -180,7 +180,7 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
     if (s === undefined) continue;
     if (!isKnownSyscall(s)) {
       r.report(n, 'unknown-syscall', `unknown syscall '${s}'`, `did you mean '${suggestSyscall(s)}'?`);
-    } else if (!abisOf(s).some((a) => ruleAbis.includes(a))) {
+    } else if (!ruleAbis.some((a) => syscallNumber(a, s) !== undefined)) {
       r.report(n, 'syscall-not-on-abi', `syscall '${s}' exists on none of the ABIs this rule can be loaded for (${[...new Set(ruleAbis)].join(', ')}); libseccomp ignores it silently`, `it exists on: ${abisOf(s).join(', ')}`, 'warning');
     }
     if (seen.has(s)) r.report(n, 'duplicate-name', `syscall '${s}' is named twice in this rule`, 'remove the duplicate', 'warning');

@@ -7,7 +7,7 @@
 import { ARCH_INFO, familyAbis, type Arch } from '../syscalls/arch.js';
 import { errnoName } from '../syscalls/errno.js';
 import { syscallNumber, syscallsOf } from '../syscalls/table.js';
-import { conflicts, decide, type Conflict, type Decision, type DecisionSource, type EvaluateOptions } from './evaluate.js';
+import { conflicts, decideOutcome, type Conflict, type DecisionSource, type EvaluateOptions, type Outcome } from './evaluate.js';
 import { ruleTargets } from './libseccomp-abi.js';
 import type { Action, ArgCondition, ConcreteProfile, Profile } from './model.js';
 import { resolveProfile, type HostContext } from './resolve.js';
@@ -18,7 +18,7 @@ export interface DiffOptions extends HostContext {
   /** Bound on the argument points evaluated per (ABI, syscall); beyond it points are sampled and
    * the entry is marked approximate. Default 1024. */
   maxPoints?: number;
-  /** Which runtime and libseccomp load the filters (passed to decide()). */
+  /** Which runtime and libseccomp load the filters (passed to the evaluator). */
   evaluate?: EvaluateOptions;
 }
 
@@ -237,16 +237,16 @@ function walkClasses(p: Probes): ArgClass[] | undefined {
 
 // ---- verdicts ----------------------------------------------------------------------------
 
-function outcomeKey(d: Pick<Decision, 'action' | 'errno'>): string {
+function outcomeKey(d: Pick<Outcome, 'action' | 'errno'>): string {
   return d.errno === undefined ? d.action : `${d.action}:${d.errno}`;
 }
 
-function sameOutcome(a: Decision, b: Decision): boolean {
+function sameOutcome(a: Outcome, b: Outcome): boolean {
   return outcomeKey(a) === outcomeKey(b);
 }
 
-function verdictOf(ds: readonly Decision[]): Verdict {
-  const first = ds[0] as Decision;
+function verdictOf(ds: readonly Outcome[]): Verdict {
+  const first = ds[0] as Outcome;
   const rules = [...new Set(ds.flatMap((d) => (d.rule === undefined ? [] : [d.rule])))].sort((x, y) => x - y);
   const by = [...new Set(ds.map((d) => d.source))].sort();
   return { action: first.action, ...(first.errno === undefined ? {} : { errno: first.errno }), rules, by };
@@ -258,8 +258,8 @@ function verdictOf(ds: readonly Decision[]): Verdict {
 interface Box {
   sets: number[][]; // sorted class indices per dimension
   key: string;
-  a: Decision[];
-  b: Decision[];
+  a: Outcome[];
+  b: Outcome[];
 }
 
 interface Described {
@@ -392,8 +392,8 @@ function choosePoints(radices: number[], maxPoints: number): { points: number[][
 function diffSyscall(ctx: SyscallContext): { diff?: SyscallDiff; sampled: boolean } {
   if (ctx.rules.length === 0) {
     // Nothing compares an argument: one call decides for all of them.
-    const da = decide(ctx.a, ctx.abi, ctx.name, [], ctx.evaluate);
-    const db = decide(ctx.b, ctx.abi, ctx.name, [], ctx.evaluate);
+    const da = decideOutcome(ctx.a, ctx.abi, ctx.name, [], ctx.evaluate);
+    const db = decideOutcome(ctx.b, ctx.abi, ctx.name, [], ctx.evaluate);
     if (sameOutcome(da, db)) return { sampled: false };
     return { diff: { name: ctx.name, nr: syscallNumber(ctx.abi, ctx.name) ?? -1, changes: [{ args: [], a: verdictOf([da]), b: verdictOf([db]) }], approximate: false }, sampled: false };
   }
@@ -412,8 +412,8 @@ function diffSyscall(ctx: SyscallContext): { diff?: SyscallDiff; sampled: boolea
       const ex = ((classes[d] as ArgClass[])[k] as ArgClass).example;
       args[dim.index] = (args[dim.index] as bigint) | (dim.word === 'hi' ? ex << 32n : ex);
     });
-    const da = decide(ctx.a, ctx.abi, ctx.name, args, ctx.evaluate);
-    const db = decide(ctx.b, ctx.abi, ctx.name, args, ctx.evaluate);
+    const da = decideOutcome(ctx.a, ctx.abi, ctx.name, args, ctx.evaluate);
+    const db = decideOutcome(ctx.b, ctx.abi, ctx.name, args, ctx.evaluate);
     if (sameOutcome(da, db)) continue;
     boxes.push({ sets: p.map((k) => [k]), key: `${outcomeKey(da)}>${outcomeKey(db)}`, a: [da], b: [db] });
   }
@@ -617,8 +617,8 @@ function tableOf(abi: Arch): { names: [string, number][]; beyond: number } {
 function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions): AbiDiff {
   const { names, beyond } = tableOf(abi);
   const bits = ARCH_INFO[abi].bits;
-  const fa = decide(a, abi, beyond, [], evaluate);
-  const fb = decide(b, abi, beyond, [], evaluate);
+  const fa = decideOutcome(a, abi, beyond, [], evaluate);
+  const fb = decideOutcome(b, abi, beyond, [], evaluate);
   const ca = conditionsByNumber(a, abi);
   const cb = conditionsByNumber(b, abi);
   const syscalls: SyscallDiff[] = [];

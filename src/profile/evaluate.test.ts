@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ClawfenceError } from '../errors.js';
-import { compiledFilter, conflicts, decide } from './evaluate.js';
+import { syscallsOf } from '../syscalls/table.js';
+import { compiledFilter, conflicts, decide, decideOutcome } from './evaluate.js';
 import { decodeProfile } from './decode.js';
 import { parseLocatedJson } from './json-source.js';
 import type { ArgCondition, ConcreteProfile, ConcreteRule } from './model.js';
@@ -174,6 +175,20 @@ describe('decide: ABIs and the runtime', () => {
 
   it('refuses a name that does not exist on the ABI, with where it does', () => {
     assert.throws(() => decide(docker(), 'x86_64', 'socketcall'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /x86/.test(e.hint ?? ''));
+  });
+});
+
+describe('decideOutcome', () => {
+  it("is decide() without why and considered, key for key, on every syscall of Docker's default", () => {
+    const cp = docker();
+    for (const abi of ['x86_64', 'x86', 'x32', 'aarch64'] as const) {
+      for (const name of syscallsOf(abi)) {
+        for (const args of [[], [0x10000000n | 17n, 1n], [(1n << 64n) - 1n, 40n, 2n]]) {
+          const { why: _why, considered: _considered, ...outcome } = decide(cp, abi, name, args);
+          assert.deepEqual(Object.entries(decideOutcome(cp, abi, name, args)), Object.entries(outcome), `${abi} ${name}`);
+        }
+      }
+    }
   });
 });
 

@@ -68,6 +68,21 @@ export interface SyscallRef {
   nr: number;
 }
 
+/**
+ * A decision without its texts (`why`, `considered`): the verdict, where it came from and the
+ * deciding rule. What the surface computations (audit, generate, diff) need, thousands of times
+ * per profile; building the texts costs more than deciding.
+ */
+export type Outcome = Omit<Decision, 'why' | 'considered'>;
+
+type Texts = Pick<Decision, 'why' | 'considered'>;
+
+/** How a call was decided, with its texts deferred until someone asks for them. */
+interface Judged {
+  outcome: Outcome;
+  texts: () => Texts;
+}
+
 const cache = new WeakMap<ConcreteProfile, Map<string, CompiledFilter>>();
 
 /** The compiled filter for a profile, cached per profile object and options. */
@@ -176,19 +191,18 @@ function explainingApp(f: CompiledFilter, c: CompiledAbi, nr: number, v: EntryVe
   return (c.landings.get(nr) ?? []).find((a) => !f.failed.has(a.id) && a.add.action === credited.add.action && firstFailing(bits, a.conds, args) === undefined);
 }
 
-/**
- * Decides one call. `args` are the six argument values (missing ones are 0); `syscall` is a name
- * or the number the kernel reports on this ABI (x32 numbers carry the 0x40000000 bit).
- */
-export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: readonly bigint[] = [], opts: EvaluateOptions = {}): Decision {
+/** What decides the call; decide() and decideOutcome() differ only in whether they ask for the texts. */
+function judge(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: readonly bigint[], opts: EvaluateOptions): Judged {
   const s = ref(abi, syscall);
   if (!cp.architectures.includes(abi)) {
-    const x32 = abi === 'x32' && cp.architectures.includes('x86_64')
-      ? ' (x32 calls reach the x86_64 filter, which rejects numbers with the 0x40000000 bit)'
-      : '';
     return {
-      ...withVerdict(verdictOf(BAD_ARCH_ACTION)), source: 'bad-arch', considered: [], syscall: s,
-      why: `${abi} is not among the filter's ABIs (${cp.architectures.join(', ')})${x32}: libseccomp's bad-arch action kills the thread`,
+      outcome: { ...withVerdict(verdictOf(BAD_ARCH_ACTION)), source: 'bad-arch', syscall: s },
+      texts: () => {
+        const x32 = abi === 'x32' && cp.architectures.includes('x86_64')
+          ? ' (x32 calls reach the x86_64 filter, which rejects numbers with the 0x40000000 bit)'
+          : '';
+        return { considered: [], why: `${abi} is not among the filter's ABIs (${cp.architectures.join(', ')})${x32}: libseccomp's bad-arch action kills the thread` };
+      },
     };
   }
   const f = compiledFilter(cp, opts);
@@ -198,8 +212,11 @@ export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number,
   const isS390Setup = (abi === 's390' || abi === 's390x') && nrU === 0;
   if (c.enosysAbove !== undefined && (nrU > c.enosysAbove || isS390Setup)) {
     return {
-      ...withVerdict(verdictOf(ERRNO_ENOSYS_ACTION)), source: 'enosys-stub', considered: [], syscall: s, ...refusal,
-      why: `runc's -ENOSYS stub: ${s.name} (nr ${s.nr}) is above the highest syscall the profile names on ${abi} (${c.enosysAbove}), so the runtime answers ENOSYS before the filter runs`,
+      outcome: { ...withVerdict(verdictOf(ERRNO_ENOSYS_ACTION)), source: 'enosys-stub', syscall: s, ...refusal },
+      texts: () => ({
+        considered: [],
+        why: `runc's -ENOSYS stub: ${s.name} (nr ${s.nr}) is above the highest syscall the profile names on ${abi} (${c.enosysAbove}), so the runtime answers ENOSYS before the filter runs`,
+      }),
     };
   }
   const words = splitArgs(args);
@@ -213,19 +230,52 @@ export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number,
     // what the rules say: the tree's first verdict that a matching rule explains
     const sound = entry === undefined ? undefined : evaluateEntry(entry, words, (x) => explainingApp(f, c, s.nr, x, args) !== undefined);
     const rules = { action: sound === undefined ? f.defaultAction : sound.action, app: sound === undefined ? undefined : explainingApp(f, c, s.nr, sound, args) };
-    return decideQuirk(f, c, s, args, ret, { action: treeAction, app: v === undefined ? undefined : f.applications[v.src] }, rules, refusal);
+    return judgeQuirk(f, c, s, args, ret, { action: treeAction, app: v === undefined ? undefined : f.applications[v.src] }, rules, refusal);
   }
   if (v === undefined || app === undefined) {
-    const considered = considerRules(f, c, s, args, undefined);
-    const lead = considered.length === 0 ? `no rule names ${s.name} on ${abi}` : `no rule for ${s.name} matched on ${abi}`;
-    return { ...withVerdict(verdict), source: 'default', considered, syscall: s, ...refusal, why: `${lead} → default action ${formatVerdict(verdict)}` };
+    return {
+      outcome: { ...withVerdict(verdict), source: 'default', syscall: s, ...refusal },
+      texts: () => {
+        const considered = considerRules(f, c, s, args, undefined);
+        const lead = considered.length === 0 ? `no rule names ${s.name} on ${abi}` : `no rule for ${s.name} matched on ${abi}`;
+        return { considered, why: `${lead} → default action ${formatVerdict(verdict)}` };
+      },
+    };
   }
-  const held = app.conds.length === 0 ? 'unconditional' : `${formatConditions(app.conds)} held`;
   return {
-    ...withVerdict(verdict), source: 'rule', rule: app.add.source, conditions: [...app.conds], syscall: s, ...refusal,
-    considered: considerRules(f, c, s, args, app),
-    why: `rule #${app.add.source} (${app.add.name}: ${held})${viaText(app)} → ${formatVerdict(verdict)}`,
+    outcome: { ...withVerdict(verdict), source: 'rule', rule: app.add.source, conditions: [...app.conds], syscall: s, ...refusal },
+    texts: () => {
+      const held = app.conds.length === 0 ? 'unconditional' : `${formatConditions(app.conds)} held`;
+      return {
+        considered: considerRules(f, c, s, args, app),
+        why: `rule #${app.add.source} (${app.add.name}: ${held})${viaText(app)} → ${formatVerdict(verdict)}`,
+      };
+    },
   };
+}
+
+/**
+ * The decision with its texts. Keys keep the order the JSON output (`explain --json`) has always
+ * had: `considered` right after `source` unless a rule decided, `why` last.
+ */
+function withTexts(o: Outcome, t: Texts): Decision {
+  if (o.source === 'rule') return { ...o, ...t };
+  const { action, errno, source, ...rest } = o;
+  return { action, ...(errno === undefined ? {} : { errno }), source, considered: t.considered, ...rest, why: t.why };
+}
+
+/**
+ * Decides one call. `args` are the six argument values (missing ones are 0); `syscall` is a name
+ * or the number the kernel reports on this ABI (x32 numbers carry the 0x40000000 bit).
+ */
+export function decide(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: readonly bigint[] = [], opts: EvaluateOptions = {}): Decision {
+  const j = judge(cp, abi, syscall, args, opts);
+  return withTexts(j.outcome, j.texts());
+}
+
+/** decide() without the texts: the same verdict, source, rule and conditions, much cheaper. */
+export function decideOutcome(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: readonly bigint[] = [], opts: EvaluateOptions = {}): Outcome {
+  return judge(cp, abi, syscall, args, opts).outcome;
 }
 
 const QUIRK = "libseccomp's generated BPF compares the wrong 32-bit word here: gen_bpf.c repairs the accumulator only for the first jump into a block, and this path arrives with another word loaded";
@@ -246,7 +296,7 @@ function readingText(r: Reading): string {
  * libseccomp's rule tree (the accumulator quirk), or the tree itself reaches a verdict through a
  * level shared with another rule. The BPF wins; what the rules say is reported as `intended`.
  */
-function decideQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: readonly bigint[], ret: number, tree: Reading, rules: Reading, refusal: Pick<Decision, 'conflicts'>): Decision {
+function judgeQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: readonly bigint[], ret: number, tree: Reading, rules: Reading, refusal: Pick<Decision, 'conflicts'>): Judged {
   const verdict = verdictOf(ret);
   const intended = { ...withVerdict(verdictOf(rules.action)), ...(rules.app === undefined ? {} : { rule: rules.app.add.source }) };
   const bits = abiWordBits(c.abi);
@@ -254,11 +304,15 @@ function decideQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: rea
   if (tree.action === ret && tree.app !== undefined) {
     // the tree and the BPF agree, but the rule add that put this verdict in the tree does not match
     const app = tree.app;
-    const failed = firstFailing(bits, app.conds, args) as ArgCondition;
     return {
-      ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended,
-      considered: considerRules(f, c, s, args, app),
-      why: `the filter gives rule #${app.add.source}'s ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${ruleLabel(app)} does not match (${describeFailure(bits, failed, args[failed.index] ?? 0n)}) and ${rulesText}; ${SHARED}`,
+      outcome: { ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended },
+      texts: () => {
+        const failed = firstFailing(bits, app.conds, args) as ArgCondition;
+        return {
+          considered: considerRules(f, c, s, args, app),
+          why: `the filter gives rule #${app.add.source}'s ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${ruleLabel(app)} does not match (${describeFailure(bits, failed, args[failed.index] ?? 0n)}) and ${rulesText}; ${SHARED}`,
+        };
+      },
     };
   }
   const treeText = `its rule tree says ${readingText(tree)}${tree.action === rules.action && tree.app === rules.app ? '' : ` and ${rulesText}`}`;
@@ -266,15 +320,22 @@ function decideQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: rea
   const app = landings.find((a) => firstFailing(bits, a.conds, args) === undefined) ?? landings[0];
   if (ret === f.defaultAction || app === undefined) {
     return {
-      ...withVerdict(verdict), source: 'default', considered: considerRules(f, c, s, args, undefined), syscall: s, ...refusal, intended,
-      why: `the filter gives the default action ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${treeText}; ${QUIRK}`,
+      outcome: { ...withVerdict(verdict), source: 'default', syscall: s, ...refusal, intended },
+      texts: () => ({
+        considered: considerRules(f, c, s, args, undefined),
+        why: `the filter gives the default action ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${treeText}; ${QUIRK}`,
+      }),
     };
   }
   return {
-    ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended,
-    ...(firstFailing(bits, app.conds, args) === undefined ? { conditions: [...app.conds] } : {}),
-    considered: considerRules(f, c, s, args, app),
-    why: `the filter gives rule #${app.add.source}'s ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${treeText}; ${QUIRK}`,
+    outcome: {
+      ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended,
+      ...(firstFailing(bits, app.conds, args) === undefined ? { conditions: [...app.conds] } : {}),
+    },
+    texts: () => ({
+      considered: considerRules(f, c, s, args, app),
+      why: `the filter gives rule #${app.add.source}'s ${formatVerdict(verdict)} for ${s.name} on ${c.abi}, although ${treeText}; ${QUIRK}`,
+    }),
   };
 }
 

@@ -248,11 +248,16 @@ function flatten(head: Blk): FlatInsn[] {
   const blocks: Blk[] = [];
   for (let b: Blk | null = head; b !== null; b = b.next) blocks.push(b);
   const start: number[] = [];
+  // The positions of each hash in the list, in order (a duplicate block shares its original's hash).
+  const positions = new Map<number, number[]>();
   let pc = 0;
-  for (const b of blocks) {
+  blocks.forEach((b, bi) => {
     start.push(pc);
     pc += b.insns.length;
-  }
+    const list = positions.get(b.hash);
+    if (list === undefined) positions.set(b.hash, [bi]);
+    else list.push(bi);
+  });
   const out: FlatInsn[] = [];
   blocks.forEach((b, bi) => {
     b.insns.forEach((i, ii) => {
@@ -260,8 +265,10 @@ function flatten(head: Blk): FlatInsn[] {
       const target = (j: Insn['jt']): number => {
         if (j.t === 'none') return 0;
         if (j.t !== 'hsh') throw new Error(`libseccomp-bpf: unresolved ${j.t} jump`);
-        for (let t = bi + 1; t < blocks.length; t++) if ((blocks[t] as Blk).hash === j.h) return (start[t] as number) - (here + 1);
-        throw new Error('libseccomp-bpf: backward jump (libseccomp would fail with -EFAULT)');
+        // the first block with that hash after this one
+        const t = positions.get(j.h)?.find((p) => p > bi);
+        if (t === undefined) throw new Error('libseccomp-bpf: backward jump (libseccomp would fail with -EFAULT)');
+        return (start[t] as number) - (here + 1);
       };
       out.push({ code: i.op, jt: target(i.jt), jf: target(i.jf), k: i.k.t === 'k' ? i.k.k : 0 });
     });

@@ -110,7 +110,13 @@ export type ArgWords = readonly (readonly [number, number])[];
 export function splitArgs(args: readonly bigint[]): ArgWords {
   const out: [number, number][] = [];
   for (let i = 0; i < 6; i++) {
-    const v = BigInt.asUintN(64, args[i] ?? 0n);
+    const a = args[i] ?? 0n;
+    // most arguments fit the low word: no bigint arithmetic (the surfaces split thousands)
+    if (a >= 0n && a <= 0xffffffffn) {
+      out.push([Number(a), 0]);
+      continue;
+    }
+    const v = BigInt.asUintN(64, a);
     out.push([Number(v & 0xffffffffn), Number(v >> 32n)]);
   }
   return out;

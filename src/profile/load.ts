@@ -50,14 +50,22 @@ export function loadProfile(file: string, opts: LoadOptions = {}): LoadedProfile
 }
 
 function locator(tree: LocatedJson, root: string): LoadedProfile['locate'] {
-  const at = new Map<string, { line: number; column: number }>();
-  const walk = (n: LocatedJson): void => {
-    at.set(n.path, { line: n.line, column: n.column });
-    if (n.kind === 'object') for (const [, v] of n.entries) walk(v);
-    else if (n.kind === 'array') for (const v of n.items) walk(v);
+  // Indexed on the first question: most commands never ask where anything is.
+  let at: Map<string, { line: number; column: number }> | undefined;
+  const index = (): Map<string, { line: number; column: number }> => {
+    const m = new Map<string, { line: number; column: number }>();
+    const walk = (n: LocatedJson): void => {
+      m.set(n.path, { line: n.line, column: n.column });
+      if (n.kind === 'object') for (const [, v] of n.entries) walk(v);
+      else if (n.kind === 'array') for (const v of n.items) walk(v);
+    };
+    walk(tree);
+    return m;
   };
-  walk(tree);
-  return (path) => at.get(path) ?? (path.startsWith('$') ? at.get(root + path.slice(1)) : undefined);
+  return (path) => {
+    at ??= index();
+    return at.get(path) ?? (path.startsWith('$') ? at.get(root + path.slice(1)) : undefined);
+  };
 }
 
 /** Every message, hint and path of an issue on one line, whatever the input contained. */

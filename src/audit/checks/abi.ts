@@ -2,7 +2,7 @@
 // socketcall/ipc multiplexing around member rules, and syscalls a compat ABI allows more broadly.
 
 import { usedSyscalls } from '../../footprint/model.js';
-import { decide } from '../../profile/evaluate.js';
+import { decideOutcome } from '../../profile/evaluate.js';
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { MULTIPLEXERS } from '../catalog.js';
 import { abiPath, decisionWhere, makeFinding, permissionOf, type AuditContext } from '../context.js';
@@ -46,7 +46,7 @@ function subcallPermitted(ctx: AuditContext, abi: Arch, mux: string, member: str
   const bases = probeArgs([...(ctx.index.get(mux) ?? []), ...(ctx.index.get(member) ?? [])], ARCH_INFO[abi].bits);
   return bases.some((b) => {
     const args = [BigInt(code), ...b.slice(1)];
-    return permits(decide(ctx.cp, abi, mux, args).action);
+    return permits(decideOutcome(ctx.cp, abi, mux, args).action);
   });
 }
 

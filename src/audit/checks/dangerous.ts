@@ -1,7 +1,7 @@
 // Dangerous syscalls allowed (the risk catalog), including clone/clone3/unshare with namespace
 // flags and clone3 next to a clone flag rule.
 
-import { decide } from '../../profile/evaluate.js';
+import { decideOutcome } from '../../profile/evaluate.js';
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { syscallNumber } from '../../syscalls/table.js';
 import { NAMESPACE_FLAGS, RISK_CATALOG, type RiskEntry } from '../catalog.js';
@@ -56,7 +56,7 @@ export function namespaceFlagsAllowed(ctx: AuditContext, abi: Arch, name: string
     .filter((f) => bases.some((b) => {
       const args = [...b];
       args[idx] = (args[idx] ?? 0n) | f.value;
-      return permits(decide(ctx.cp, abi, name, args).action);
+      return permits(decideOutcome(ctx.cp, abi, name, args).action);
     }))
     .map((f) => f.name);
 }

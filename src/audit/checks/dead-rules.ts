@@ -8,7 +8,7 @@ import { conflicts } from '../../profile/evaluate.js';
 import { filterArches } from '../../profile/resolve.js';
 import { ACTION_TO_SCMP } from '../../profile/vocabulary.js';
 import { ARCHES, ARCH_INFO, type Arch } from '../../syscalls/arch.js';
-import { abisOf } from '../../syscalls/table.js';
+import { abisOf, syscallNumber } from '../../syscalls/table.js';
 import { makeFinding, rulePath, type AuditContext } from '../context.js';
 import type { Finding } from '../model.js';
 
@@ -44,7 +44,6 @@ function checkSameAsDefault(ctx: AuditContext): { findings: Finding[]; effective
 
 function checkShadowed(ctx: AuditContext, effective: ConcreteRule[]): Finding[] {
   const out: Finding[] = [];
-  const abis = new Set(ctx.cp.architectures);
   const state = new Map<string, { uncond?: ConcreteRule; conds: ConcreteRule[] }>();
   const report = (id: 'CF030' | 'CF031', dead: ConcreteRule, winner: ConcreteRule, name: string): void => {
     const differs = ruleKey(dead) !== ruleKey(winner);
@@ -58,7 +57,7 @@ function checkShadowed(ctx: AuditContext, effective: ConcreteRule[]): Finding[] 
   };
   for (const r of effective) {
     for (const name of new Set(r.names)) {
-      if (!abisOfName(name).some((a) => abis.has(a))) continue;
+      if (!ctx.cp.architectures.some((a) => syscallNumber(a, name) !== undefined)) continue;
       let s = state.get(name);
       if (s === undefined) {
         s = { conds: [] };
@@ -72,18 +71,6 @@ function checkShadowed(ctx: AuditContext, effective: ConcreteRule[]): Finding[] 
     }
   }
   return out;
-}
-
-const abisMemo = new Map<string, Arch[]>();
-
-/** abisOf, memoised (profiles name the same few hundred syscalls over and over). */
-function abisOfName(name: string): Arch[] {
-  let a = abisMemo.get(name);
-  if (a === undefined) {
-    a = abisOf(name);
-    abisMemo.set(name, a);
-  }
-  return a;
 }
 
 function abiOfMobyName(name: string): Arch | undefined {
@@ -110,8 +97,8 @@ function checkAbsentNames(ctx: AuditContext): Finding[] {
   ctx.profile.syscalls.forEach((r, i) => {
     const abis = ruleAbis(ctx.profile, r, ctx.native);
     r.names.forEach((name, k) => {
-      const on = abisOfName(name);
-      if (on.some((a) => abis.has(a))) return;
+      if ([...abis].some((a) => syscallNumber(a, name) !== undefined)) return;
+      const on = abisOf(name);
       out.push(makeFinding('CF032', {
         syscall: name, rule: i, path: `$.syscalls[${i}].names[${k}]`,
         message: on.length === 0

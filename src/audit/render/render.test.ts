@@ -4,14 +4,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import Table from 'cli-table3';
+import fc from 'fast-check';
+import pc from 'picocolors';
 import { parseDockerProfile } from '../../profile/formats/docker.js';
 import { parseLocatedJson } from '../../profile/json-source.js';
 import { auditProfile } from '../audit.js';
+import type { AuditReport } from '../model.js';
 import { AUDIT_RULES } from '../rules.js';
 import { renderAuditJson } from './json.js';
 import { locatorFromTree } from './locate.js';
 import { renderAuditSarif, sarifLevel } from './sarif.js';
-import { renderAuditTable } from './table.js';
+import { lineBreak, plainTable, renderAuditTable } from './table.js';
 
 const FILE = 'data/reference/docker-default.json';
 const TEXT = readFileSync(new URL(`../../../${FILE}`, import.meta.url), 'utf8');
@@ -35,6 +39,44 @@ describe('table', () => {
     assert.match(t, /Docker's default/);
     assert.match(t, /introspection: 3 \(process_vm_readv, process_vm_writev, ptrace\)/);
     assert.match(t, new RegExp(`${report.summary.total} findings: 0 critical, ${report.summary.bySeverity.high} high`));
+  });
+
+  it('breaks a wrapped cell with lineBreak() exactly as cli-table3 breaks it at a newline', () => {
+    const word = fc.stringMatching(/^[a-z$.[\]0-9_(),:'-]{1,30}$/);
+    const text = fc.array(word, { minLength: 1, maxLength: 40 }).map((ws) => ws.join(' '));
+    fc.assert(fc.property(text, text, fc.integer({ min: 12, max: 80 }), fc.boolean(), (message, at, width, color) => {
+      const c = pc.createColors(color);
+      const draw = (cell: string): string => {
+        const t = new Table({ colWidths: [width], wordWrap: true, style: { head: [], border: [] } });
+        t.push([cell]);
+        return t.toString();
+      };
+      assert.equal(draw(`${message}${lineBreak(width)}${c.dim(at)}`), draw(`${message}\n${c.dim(at)}`));
+    }), { numRuns: 300 });
+  });
+
+  it('draws plain ASCII tables exactly as cli-table3 does (word wrap, truncation, padding, box)', () => {
+    const word = fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^[!-~]{1,12}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{20,40}$/) });
+    const space = fc.constantFrom(' ', ' ', ' ', '  ', '   ');
+    const cell = fc.tuple(fc.constantFrom('', '', ' ', '  '), fc.array(fc.tuple(word, space), { maxLength: 12 }), fc.boolean())
+      .map(([lead, ws, trim]) => { const t = lead + ws.map(([w, s]) => w + s).join(''); return trim ? t.trimEnd() : t; });
+    const withBreak = fc.tuple(cell, fc.option(cell, { nil: undefined })).map(([a, b]) => (b === undefined ? a : `${a}\n${b}`));
+    const table = fc.integer({ min: 1, max: 4 }).chain((n) => fc.record({
+      widths: fc.array(fc.integer({ min: 5, max: 60 }), { minLength: n, maxLength: n }),
+      rows: fc.array(fc.array(withBreak, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 6 }),
+    }));
+    fc.assert(fc.property(table, ({ widths, rows }) => {
+      const t = new Table({ head: rows[0] ?? [], colWidths: widths, wordWrap: true, style: { head: [], border: [] } });
+      for (const r of rows.slice(1)) t.push(r);
+      assert.equal(plainTable(rows, widths), t.toString());
+    }), { numRuns: 200 });
+  });
+
+  it('draws the plain findings table as cli-table3 draws it', () => {
+    // é is one column wide like e, but sends the table through cli-table3.
+    const withE = (ch: string): AuditReport => ({ ...report, findings: report.findings.map((f, i) => (i === 0 ? { ...f, message: `${f.message} caf${ch}` } : f)) });
+    const drawn = renderAuditTable(withE('\u00e9'), { color: false, file: FILE, width: 100 });
+    assert.equal(drawn.replace('caf\u00e9', 'cafe'), renderAuditTable(withE('e'), { color: false, file: FILE, width: 100 }));
   });
 });
 

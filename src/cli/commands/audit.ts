@@ -1,7 +1,6 @@
 // `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
 
 import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
-import { loadFootprint } from '../../footprint/parse.js';
 import { loadProfile } from '../../profile/load.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { wantColor, write } from '../output.js';
@@ -19,7 +18,8 @@ export async function runAudit(file: string, o: AuditCliOptions): Promise<number
   const host = hostFromOptions(o);
   const severity = parseSeverity(o.failOn ?? 'high');
   const lp = loadProfile(file);
-  const against = o.against === undefined ? undefined : loadFootprint(o.against).footprint;
+  // The footprint reader (ajv) is only loaded when there is a footprint to read.
+  const against = o.against === undefined ? undefined : (await import('../../footprint/parse.js')).loadFootprint(o.against).footprint;
   const report = auditProfile(lp.profile, {
     native: host.native,
     caps: host.caps,

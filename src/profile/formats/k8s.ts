@@ -6,7 +6,9 @@
 // defaultErrnoRet, archMap, includes/excludes or comments; errnoRet 0 is omitted; values are int64
 // with minimum 0; args has at most 6 items. Rule comments travel as YAML comments.
 
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Document, type Node as YamlNode, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node as YamlNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { errnoName } from '../../syscalls/errno.js';
 import type { Issue } from '../issues.js';
@@ -25,6 +27,17 @@ const INT64_MAX = (1n << 63n) - 1n;
 const LISTENER_PATH = /^\/var\/run\/security-profiles-operator\/[a-zA-Z0-9_\-.]+$/;
 const MAX_NODES = 1_000_000;
 const MAX_DEPTH = 200;
+
+const require = createRequire(import.meta.url);
+let yamlPackage: typeof Yaml | undefined;
+
+/** The yaml package, loaded on first use: every command that reads a profile imports this module,
+ * but only YAML input and the Kubernetes export need yaml, which takes longer to load than most
+ * commands take to run. */
+function yaml(): typeof Yaml {
+  yamlPackage ??= require('yaml') as typeof Yaml;
+  return yamlPackage;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -61,7 +74,7 @@ class YamlConverter {
       return { kind: 'null', ...base };
     }
     if (n === null || n === undefined) return { kind: 'null', ...base };
-    if (isAlias(n)) {
+    if (yaml().isAlias(n)) {
       const target = n.resolve(this.doc);
       if (target === undefined || this.stack.has(target)) {
         this.issue(path, at, 'yaml-alias', `alias *${n.source} ${target === undefined ? 'refers to no anchor' : 'refers to its own ancestor'}`, 'define the anchor (&name) before the alias, outside the aliased node');
@@ -72,9 +85,9 @@ class YamlConverter {
     }
     this.stack.add(n);
     try {
-      if (isMap(n)) return this.map(n, base, depth);
-      if (isSeq(n)) return this.seq(n, base, depth);
-      if (isScalar(n)) return this.scalar(n, base);
+      if (yaml().isMap(n)) return this.map(n, base, depth);
+      if (yaml().isSeq(n)) return this.seq(n, base, depth);
+      if (yaml().isScalar(n)) return this.scalar(n, base);
     } finally {
       this.stack.delete(n);
     }
@@ -86,14 +99,14 @@ class YamlConverter {
     const entries: [string, LocatedJson][] = [];
     for (const pair of n.items) {
       const key = pair.key as YamlNode | null;
-      if (key !== null && !isScalar(key)) {
+      if (key !== null && !yaml().isScalar(key)) {
         this.issue(base.path, this.pos(key, 0), 'yaml-key', 'a mapping key must be a plain scalar', 'write keys as plain words');
         continue;
       }
       const k = key === null ? '' : String(key.value);
       const p = childPath(base.path, k);
       entries.push([k, this.convert(pair.value, p, depth + 1, key?.range?.[2] ?? 0)]);
-      if (k === 'syscalls' && isSeq(pair.value)) this.collectComments(pair.value, p);
+      if (k === 'syscalls' && yaml().isSeq(pair.value)) this.collectComments(pair.value, p);
     }
     return { kind: 'object', entries, ...base };
   }
@@ -101,7 +114,7 @@ class YamlConverter {
   private collectComments(seq: YAMLSeq, path: string): void {
     seq.items.forEach((item, i) => {
       const raw = (item as YamlNode).commentBefore ?? (i === 0 ? seq.commentBefore : undefined);
-      if (raw === undefined || raw === null || !isMap(item)) return;
+      if (raw === undefined || raw === null || !yaml().isMap(item)) return;
       const text = raw.split('\n').map((l) => l.replace(/^ /, '')).join('\n').trim();
       if (text !== '') this.comments.set(childPath(path, i), text);
     });
@@ -132,7 +145,7 @@ export function readYamlDocuments(text: string): YamlDocuments {
     out.issues.push(deep);
     return out;
   }
-  const docs = parseAllDocuments(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = yaml().parseAllDocuments(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: false, strict: true });
   for (const d of docs) {
     const report = (severity: Issue['severity']) => (e: { message: string; code: string; pos: [number, number] }): void => {
       out.issues.push({
@@ -333,7 +346,7 @@ export function exportK8sProfile(p: Profile, o: K8sExportOptions): ExportResult 
     rules.push({ obj: ruleObject(r, i, lost), ...(r.comment === undefined ? {} : { comment: r.comment }) });
   });
   if (rules.length > 0) spec['syscalls'] = rules.map((r) => r.obj);
-  const doc = new Document({ apiVersion: SPO_API_VERSION, kind: 'SeccompProfile', metadata: { name: o.name }, spec });
+  const doc = new (yaml().Document)({ apiVersion: SPO_API_VERSION, kind: 'SeccompProfile', metadata: { name: o.name }, spec });
   const seq = (doc.getIn(['spec', 'syscalls'], true) ?? undefined) as YAMLSeq | undefined;
   rules.forEach((r, i) => {
     const item = seq?.items[i] as YamlNode | undefined;

@@ -22,7 +22,7 @@ import { describeArgValue } from '../../syscalls/constants.js';
 import { errnoName } from '../../syscalls/errno.js';
 import { describeGroups, groupMembers } from '../../syscalls/groups.js';
 import { syscallsOf } from '../../syscalls/table.js';
-import { decide } from '../evaluate.js';
+import { decideOutcome } from '../evaluate.js';
 import { DEFAULT_ERRNO, type Action, type ArgCondition, type ConcreteProfile, type ConcreteRule, type Profile } from '../model.js';
 import { resolveProfile, type HostContext } from '../resolve.js';
 import { describeHost, flattenForHost, restrictiveness, type ExportResult } from './oci.js';
@@ -75,7 +75,7 @@ function narrowConditional(name: string, rules: ConcreteRule[], fallback: Outcom
 /** The profile's answer for a name; undefined when the default action answers it. */
 function outcomeOf(cp: ConcreteProfile, abi: Arch, name: string, lost: string[]): Outcome | undefined {
   const rules = cp.rules.filter((r) => r.names.includes(name));
-  const unconditional = decide(cp, abi, name, []);
+  const unconditional = decideOutcome(cp, abi, name, []);
   // runc's -ENOSYS stub for syscalls newer than any the profile names is runc's, not the profile's.
   if (!rules.some((r) => r.args.length > 0)) {
     if (unconditional.source === 'default' || unconditional.source === 'enosys-stub') return undefined;
