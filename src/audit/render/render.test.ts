@@ -41,6 +41,16 @@ describe('table', () => {
     assert.match(t, new RegExp(`${report.summary.total} findings: 0 critical, ${report.summary.bySeverity.high} high`));
   });
 
+  it('says a profile has no findings beyond the counts, and still counts CF040 in the summary', () => {
+    const small = parseDockerProfile(JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64'], syscalls: [{ names: ['read', 'write', 'exit_group'], action: 'SCMP_ACT_ALLOW' }] }));
+    assert.ok(small.ok);
+    const r = auditProfile(small.value, { native: 'x86_64', caps: [], reference: docker });
+    assert.deepEqual(r.findings.map((f) => f.id), ['CF040']);
+    const t = renderAuditTable(r, { color: false });
+    assert.match(t, /^No findings besides CF040, the syscall counts below\.$/m);
+    assert.match(t, /^1 finding: 0 critical, 0 high, 0 medium, 0 low, 1 info$/m);
+  });
+
   it('breaks a wrapped cell with lineBreak() exactly as cli-table3 breaks it at a newline', () => {
     const word = fc.stringMatching(/^[a-z$.[\]0-9_(),:'-]{1,30}$/);
     const text = fc.array(word, { minLength: 1, maxLength: 40 }).map((ws) => ws.join(' '));
