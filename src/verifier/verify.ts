@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide } from '../profile/evaluate.js';
 import { printDockerProfile } from '../profile/formats/docker.js';
+import { deliveredProfile } from '../profile/engine-delivery.js';
 import { loadProfile } from '../profile/load.js';
 import type { Profile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
@@ -116,7 +117,10 @@ export async function verifyWorkload(o: VerifyOptions): Promise<VerifyResult> {
           argv: o.argv, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, workload: 'complain', ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...timeout,
           profileJson: printDockerProfile(complainProfile(loaded.profile, hostArch())),
         });
-        denied = deniedCalls(loaded.profile, rec.footprint, o.caps ?? []);
+        // What the engine really enforced: Docker before 23.0 drops defaultErrnoRet (EPERM instead).
+        const version = rec.footprint.provenance?.engine?.version;
+        const enforcedProfile = cmd.engine === 'docker' && version !== undefined ? deliveredProfile(loaded.profile, { serverVersion: version }).profile : loaded.profile;
+        denied = deniedCalls(enforcedProfile, rec.footprint, o.caps ?? []);
       } catch (e) {
         // The complain pass hung too (a kill rule the profile states itself): say so, keep the verdict.
         if (!(e instanceof RunTimeoutError)) throw e;

@@ -1,10 +1,11 @@
 // Live: --timeout ends a run that does not finish (a workload that hangs, or runc init hanging on a
 // call the profile kills): its containers are removed, record writes nothing, verify fails saying
-// why and still runs its complain pass, detached containers included.
+// why and still runs its complain pass, detached containers included. And verify names the errno
+// the engine really delivers.
 
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
@@ -58,5 +59,28 @@ describe('--timeout against the real engine', () => {
       assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
       assert.match(r.stderr, /^clawfence: --timeout: '10s' is not a number of seconds$/m, cmd);
     }
+  });
+});
+
+describe('verify reports what the engine really enforced', () => {
+  before(() => requireLiveHost());
+
+  it('names the errno the engine delivers: Docker before 23.0 drops defaultErrnoRet (EPERM instead)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-errno-'));
+    const run = ['docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sh', '-c', 'echo hello'];
+    const fp = join(dir, 'fp.json');
+    assert.equal(runCli(['record', '-o', fp, '--', ...run], { env: env() }).code, 0);
+    const prof = join(dir, 'p.json');
+    const g = runCli(['generate', fp, '--default-errno', '38', '-o', prof], { env: env() });
+    assert.equal(g.code, 0, g.stderr);
+    const p = JSON.parse(readFileSync(prof, 'utf8')) as { syscalls: { names: string[] }[] };
+    p.syscalls = p.syscalls.filter((r) => !r.names.includes('write'));
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, JSON.stringify(p));
+    const r = runCli(['verify', '--profile', cut, '--expect-stdout', 'hello', '--', ...run], { env: env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const major = Number(docker(['version', '--format', '{{.Server.Version}}']).trim().split('.')[0]);
+    const errno = major < 23 ? 1 : 38;
+    assert.match(r.stdout + r.stderr, new RegExp(`denied: write on x86_64 \\(errno ${errno}\\)`), `Docker ${major}`);
   });
 });

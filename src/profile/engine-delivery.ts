@@ -1,11 +1,12 @@
 // What a Docker engine and its runc really load from a profile file, where that differs from the
 // profile as written: Docker before 23.0 reads custom profiles into its own struct and drops
 // defaultErrnoRet, flags and the listener fields; runc before 1.1.15 puts its -ENOSYS stub only on
-// the ABIs the profile lists. The evaluator has no engine or runc version option (yet), so the
-// replay evaluates the profile as delivered and names every row where this matters.
+// the ABIs the profile lists. The evaluator has no engine or runc version option (yet): the kernel
+// replay and verify's report of denied calls evaluate the profile as delivered, and the replay
+// names every row where the runc stub matters.
 
-import type { Decision } from '../profile/evaluate.js';
-import type { Profile } from '../profile/model.js';
+import type { Decision } from './evaluate.js';
+import type { Profile } from './model.js';
 import type { Arch } from '../syscalls/arch.js';
 
 export interface EngineVersions {

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDockerProfile } from '../profile/formats/docker.js';
-import type { Profile } from '../profile/model.js';
+import { parseDockerProfile } from './formats/docker.js';
+import type { Profile } from './model.js';
 import { deliveredProfile, listedArches, parseVersion, runtimeGap } from './engine-delivery.js';
 
 function profile(json: object): Profile {
