@@ -121,17 +121,22 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
       const recording = await startRecorder(o.recorder ?? 'auto', cg);
       const recStep = onCleanup('recorder', () => recording.abort());
       const facts = await asked;
-      checkCgroupDriver(cmd, facts);
       const startedAt = new Date().toISOString();
-      const outcome = await runContainer(cmd, {
-        runId,
-        extra: ['--security-opt', `seccomp=${profilePath}`, `--cgroup-parent=${cg.parent}`],
-        env: o.env,
-        ...(o.stdio === undefined ? {} : { stdio: o.stdio }),
-        ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-      });
-      if (outcome.timedOut === true) {
-        throw new RunTimeoutError('the workload (nothing was recorded)', o.timeoutMs ?? 0);
+      let outcome: Awaited<ReturnType<typeof runContainer>>;
+      try {
+        checkCgroupDriver(cmd, facts);
+        outcome = await runContainer(cmd, {
+          runId,
+          extra: ['--security-opt', `seccomp=${profilePath}`, `--cgroup-parent=${cg.parent}`],
+          env: o.env,
+          ...(o.stdio === undefined ? {} : { stdio: o.stdio }),
+          ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+        });
+        if (outcome.timedOut === true) throw new RunTimeoutError('the workload (nothing was recorded)', o.timeoutMs ?? 0);
+      } catch (e) {
+        // Stop the recorder now: verify goes on after a timed-out complain pass.
+        if (interruptedBy() === undefined) await recStep.run();
+        throw e;
       }
       const endedAt = new Date().toISOString();
       recStep.dismiss();

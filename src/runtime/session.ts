@@ -98,8 +98,9 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
   const child = spawn(argv[0] ?? cmd.binary, argv.slice(1), { env: o.env, stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  // A run that never ends (a profile that kills a call runc makes after loading the filter leaves
-  // `runc init` hanging) is ended by removing its containers, which ends the engine's client too.
+  // A run that never ends (a workload that hangs; once seen here, `runc init` hanging on a call the
+  // profile kills after loading the filter) is ended by removing its containers, which ends the
+  // engine's client too.
   let timedOut = false;
   const timer = o.timeoutMs === undefined || o.timeoutMs <= 0 ? undefined : setTimeout(() => {
     timedOut = true;

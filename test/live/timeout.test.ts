@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { BASE_IMAGE, docker, engineEnv, requireLiveHost } from '../support/live.js';
 
-const DOCKER_DEFAULT = new URL('../../../shared/reference/docker-default.json', import.meta.url).pathname;
+const DOCKER_DEFAULT = new URL('../../data/reference/docker-default.json', import.meta.url).pathname;
 
 function env(): Record<string, string> {
   return engineEnv() as Record<string, string>;
