@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { conflicts, decide, decideOutcome } from '../src/profile/evaluate.js';
+import { conflicts, decide, decideOutcome } from '../src/evaluator/evaluate.js';
 import type { ConcreteProfile } from '../src/profile/model.js';
 import { argValues, concreteFor, loadCases } from './oracle/case-rows.js';
 

@@ -4,17 +4,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { decide } from '../profile/evaluate.js';
-import { parseDockerProfile } from '../profile/formats/docker.js';
+import { decide } from '../evaluator/evaluate.js';
+import { parseDockerProfile } from '../formats/docker.js';
 import type { Profile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
-import { DOCKER_DEFAULT_CAPS } from '../profile/vocabulary.js';
+import { DOCKER_DEFAULT_CAPS } from '../formats/shared/vocabulary.js';
 import { syscallsOf } from '../syscalls/table.js';
 import { auditProfile } from './audit.js';
 import { failOn } from './fail-on.js';
 import { RISK_CATEGORIES, severityRank, type AuditReport } from './model.js';
-import { loadDockerDefault } from './reference.js';
-import { computeSurface } from './surface.js';
+import { loadDockerDefault } from '../catalog/reference.js';
+import { computeSurface } from '../evaluator/surface.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const read = (p: string): string => readFileSync(new URL(p, ROOT), 'utf8');

@@ -18,7 +18,7 @@ import {
   RISK_CATEGORIES, SEVERITIES, severityRank,
   type AuditReport, type AuditSummary, type Category, type Finding, type RiskCategory, type Severity,
 } from './model.js';
-import { computeSurface, indexRules, type AbiSurface } from './surface.js';
+import { computeSurface, indexRules, type AbiSurface } from '../evaluator/surface.js';
 
 export interface AuditOptions {
   /** The host's native ABI (default: this machine's). A sub-ABI such as x86 means its family. */

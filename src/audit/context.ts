@@ -1,13 +1,13 @@
 // What every audit check works from (the profile, its resolved filter, the permission surface,
 // the optional footprint) and small helpers to say where in the profile a finding points.
 
-import type { Outcome } from '../profile/evaluate.js';
+import type { Outcome } from '../evaluator/evaluate.js';
 import type { ConcreteProfile, ConcreteRule, Profile } from '../profile/model.js';
 import type { Arch } from '../syscalls/arch.js';
 import type { Footprint } from '../footprint/model.js';
 import type { Category, Finding, Severity } from './model.js';
 import { auditRule, type AuditRuleId } from './rules.js';
-import type { AbiSurface, Permission } from './surface.js';
+import type { AbiSurface, Permission } from '../evaluator/surface.js';
 
 export interface AuditContext {
   profile: Profile;

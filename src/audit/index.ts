@@ -2,10 +2,10 @@
 
 export { auditProfile, summarize, type AuditOptions } from './audit.js';
 export { failOn, parseSeverity } from './fail-on.js';
-export { RISK_CATALOG, riskOf, type RiskEntry } from './catalog.js';
+export { RISK_CATALOG, riskOf, type RiskEntry } from '../catalog/dangerous.js';
 export { AUDIT_RULES, type AuditRule, type AuditRuleId } from './rules.js';
-export { DOCKER_DEFAULT_NAME, loadDockerDefault } from './reference.js';
-export { computeSurface, type AbiSurface, type Permission } from './surface.js';
+export { DOCKER_DEFAULT_NAME, loadDockerDefault } from '../catalog/reference.js';
+export { computeSurface, type AbiSurface, type Permission } from '../evaluator/surface.js';
 export {
   RISK_CATEGORIES, SEVERITIES, isSeverity, severityRank,
   type AbiCounts, type AuditReport, type AuditSummary, type Category, type Finding, type RiskCategory, type Severity,

@@ -4,7 +4,7 @@ import { release } from 'node:os';
 import { ClawfenceError } from '../errors.js';
 import { ARCH_INFO, hostArch, parseArch, type Arch } from '../syscalls/arch.js';
 import type { HostContext } from '../profile/resolve.js';
-import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../profile/vocabulary.js';
+import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../formats/shared/vocabulary.js';
 import { closest } from 'fastest-levenshtein';
 
 export interface HostOptions {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ClawfenceError } from '../errors.js';
-import type { Issue, ParseResult } from '../profile/issues.js';
-import { parseLocatedJson } from '../profile/json-source.js';
+import type { Issue, ParseResult } from '../source/issues.js';
+import { parseLocatedJson } from '../source/located-json.js';
 import { footprintAbis, usedSyscalls, type Footprint } from './model.js';
 import { decodeFootprint, loadFootprint, parseFootprint } from './parse.js';
 

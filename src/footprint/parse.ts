@@ -9,8 +9,8 @@ import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import { ARCHES, lookupArch, type Arch } from '../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../syscalls/table.js';
-import { issuesToError, oneLine, type Issue, type ParseResult } from '../profile/issues.js';
-import { childPath, parseLocatedJson, type LocatedJson } from '../profile/json-source.js';
+import { issuesToError, oneLine, type Issue, type ParseResult } from '../source/issues.js';
+import { childPath, parseLocatedJson, type LocatedJson } from '../source/located-json.js';
 import { FOOTPRINT_SCHEMA_VERSION, type Footprint } from './model.js';
 import { FOOTPRINT_SCHEMA } from './schema.js';
 

@@ -2,10 +2,10 @@
 // how many the filter lets through (the evaluator's count), next to Docker's default with its
 // default capabilities; the ABIs left out; the syscalls only the container runtime needed.
 
-import { DOCKER_DEFAULT_NAME, loadDockerDefault } from '../audit/reference.js';
-import { computeSurface } from '../audit/surface.js';
+import { DOCKER_DEFAULT_NAME, loadDockerDefault } from '../catalog/reference.js';
+import { computeSurface } from '../evaluator/surface.js';
 import { resolveProfile } from '../profile/resolve.js';
-import { DOCKER_DEFAULT_CAPS } from '../profile/vocabulary.js';
+import { DOCKER_DEFAULT_CAPS } from '../formats/shared/vocabulary.js';
 import type { Provenance } from '../footprint/model.js';
 import type { Arch } from '../syscalls/arch.js';
 import { syscallsOf } from '../syscalls/table.js';

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide } from '../profile/evaluate.js';
+import { decide } from '../evaluator/evaluate.js';
 import type { ConcreteProfile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
 import { syscallNumber, syscallsOf } from '../syscalls/table.js';

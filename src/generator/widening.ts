@@ -3,9 +3,9 @@
 // the filter loads; on 32-bit x86 libseccomp also adds socketcall/ipc forms of socket and IPC
 // calls), and anything recorded that the filter would not let through.
 
-import { MULTIPLEXERS } from '../audit/catalog.js';
-import { computeSurface, permits } from '../audit/surface.js';
-import { decide, decideOutcome } from '../profile/evaluate.js';
+import { MULTIPLEXERS } from '../syscalls/multiplexers.js';
+import { computeSurface, permits } from '../evaluator/surface.js';
+import { decide, decideOutcome } from '../evaluator/evaluate.js';
 import type { ConcreteProfile } from '../profile/model.js';
 import type { Arch } from '../syscalls/arch.js';
 

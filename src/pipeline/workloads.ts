@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { ClawfenceError } from '../errors.js';
-import { issuesToError, oneLine, type Issue } from '../profile/issues.js';
-import { childPath, parseLocatedJson, type LocatedJson } from '../profile/json-source.js';
+import { issuesToError, oneLine, type Issue } from '../source/issues.js';
+import { childPath, parseLocatedJson, type LocatedJson } from '../source/located-json.js';
 
 export interface Workload {
   name: string;

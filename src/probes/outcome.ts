@@ -1,7 +1,7 @@
 // What the kernel did with one probe call (read from the probe's output and the container's exit
 // status), what an evaluator decision predicts the probe will see, and whether the two agree.
 
-import type { Decision } from '../profile/evaluate.js';
+import type { Decision } from '../evaluator/evaluate.js';
 import { errnoName } from '../syscalls/errno.js';
 
 const SIGSYS = 31;

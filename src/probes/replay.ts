@@ -12,7 +12,7 @@ import type { Engine } from '../engine/engine-info.js';
 import { firstLine, runCommand } from '../engine/run-command.js';
 import { onCleanup, type CleanupHandle } from '../util/cleanup.js';
 import { buildProbes, type ProbeBinaries } from './build-probe.js';
-import type { EngineVersions } from '../profile/engine-delivery.js';
+import type { EngineVersions } from '../evaluator/engine-delivery.js';
 import { parseProbeRun, type KernelOutcome } from './outcome.js';
 
 export const DEFAULT_IMAGE = 'debian:bookworm-slim';

@@ -12,9 +12,9 @@ import fc from 'fast-check';
 import { parseAllDocuments, stringify as yamlStringify } from 'yaml';
 import { ClawfenceError } from '../../src/errors.js';
 import { parseFootprint } from '../../src/footprint/parse.js';
-import { parseDockerProfile, printDockerProfile } from '../../src/profile/formats/docker.js';
-import type { Issue } from '../../src/profile/issues.js';
-import { parseProfileText } from '../../src/profile/load.js';
+import { parseDockerProfile, printDockerProfile } from '../../src/formats/docker.js';
+import type { Issue } from '../../src/source/issues.js';
+import { parseProfileText } from '../../src/formats/read.js';
 import type { Profile } from '../../src/profile/model.js';
 import { malformed, profile, toTree, treeValue, type JTree } from '../support/arbitraries.js';
 

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClawfenceError } from '../../src/errors.js';
-import { decide, type Decision, type EvaluateOptions } from '../../src/profile/evaluate.js';
-import { printDockerProfile } from '../../src/profile/formats/docker.js';
+import { decide, type Decision, type EvaluateOptions } from '../../src/evaluator/evaluate.js';
+import { printDockerProfile } from '../../src/formats/docker.js';
 import type { ConcreteProfile } from '../../src/profile/model.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
-import { deliveredProfile, runtimeGap } from '../../src/profile/engine-delivery.js';
+import { deliveredProfile, runtimeGap } from '../../src/evaluator/engine-delivery.js';
 import { harmless } from '../../src/probes/harmless.js';
 import { describeOutcome, expectationOf, judge, type KernelOutcome } from '../../src/probes/outcome.js';
 import { KernelReplayer, type ProbeCall } from '../../src/probes/replay.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { computeSurface } from '../../src/audit/index.js';
 import { loadFootprint } from '../../src/footprint/parse.js';
 import { usedSyscalls } from '../../src/footprint/model.js';
-import { loadProfile } from '../../src/profile/load.js';
+import { loadProfile } from '../../src/formats/read.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import { BIN, runCli } from '../support/cli.js';
 import { docker, engineEnv, requireLiveHost } from '../support/live.js';

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeProfile } from '../../src/profile/decode.js';
-import { parseDockerProfile } from '../../src/profile/formats/docker.js';
-import { parseLocatedJson, type LocatedJson } from '../../src/profile/json-source.js';
+import { decodeProfile } from '../../src/formats/shared/decode.js';
+import { parseDockerProfile } from '../../src/formats/docker.js';
+import { parseLocatedJson, type LocatedJson } from '../../src/source/located-json.js';
 import type { Action, ConcreteProfile, Profile } from '../../src/profile/model.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import type { Arch } from '../../src/syscalls/arch.js';

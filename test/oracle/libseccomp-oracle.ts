@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARCH_INFO, type Arch } from '../../src/syscalls/arch.js';
-import { decodeAction, type Verdict } from '../../src/profile/libseccomp-actions.js';
+import { decodeAction, type Verdict } from '../../src/evaluator/libseccomp/actions.js';
 import type { ConcreteProfile } from '../../src/profile/model.js';
 import { runBpf, type BpfInsn } from './bpf-interpreter.js';
 

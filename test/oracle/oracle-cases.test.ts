@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compiledFilter } from '../../src/profile/evaluate.js';
-import { resolveNameArch } from '../../src/profile/libseccomp-abi.js';
+import { compiledFilter } from '../../src/evaluator/evaluate.js';
+import { resolveNameArch } from '../../src/evaluator/libseccomp/abi.js';
 import type { ConcreteProfile } from '../../src/profile/model.js';
 import type { Arch } from '../../src/syscalls/arch.js';
 import { syscallName, syscallNumber } from '../../src/syscalls/table.js';

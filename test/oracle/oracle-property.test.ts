@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { compiledFilter, conditionsHold, conflicts, decide } from '../../src/profile/evaluate.js';
-import { ruleTargets } from '../../src/profile/libseccomp-abi.js';
+import { compiledFilter, conditionsHold, conflicts, decide } from '../../src/evaluator/evaluate.js';
+import { ruleTargets } from '../../src/evaluator/libseccomp/abi.js';
 import type { Action, ArgCondition, ConcreteProfile, ConcreteRule, Op } from '../../src/profile/model.js';
 import type { Arch } from '../../src/syscalls/arch.js';
 import { syscallNumber } from '../../src/syscalls/table.js';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decide } from '../../src/profile/evaluate.js';
-import { parseDockerProfile, printDockerProfile } from '../../src/profile/formats/docker.js';
+import { decide } from '../../src/evaluator/evaluate.js';
+import { parseDockerProfile, printDockerProfile } from '../../src/formats/docker.js';
 import { normalizeProfile } from '../../src/profile/normalize.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import type { Profile } from '../../src/profile/model.js';

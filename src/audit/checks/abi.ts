@@ -2,13 +2,13 @@
 // socketcall/ipc multiplexing around member rules, and syscalls a compat ABI allows more broadly.
 
 import { usedSyscalls } from '../../footprint/model.js';
-import { decideOutcome } from '../../profile/evaluate.js';
+import { decideOutcome } from '../../evaluator/evaluate.js';
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
-import { MULTIPLEXERS } from '../catalog.js';
+import { MULTIPLEXERS } from '../../syscalls/multiplexers.js';
 import { abiPath, decisionWhere, makeFinding, permissionOf, type AuditContext } from '../context.js';
 import type { Finding } from '../model.js';
-import { permits, type Permission } from '../surface.js';
-import { probeArgs } from '../witness.js';
+import { permits, type Permission } from '../../evaluator/surface.js';
+import { probeArgs } from '../../evaluator/witness.js';
 
 const RANK: Record<Permission, number> = { denied: 0, conditional: 1, allowed: 2 };
 

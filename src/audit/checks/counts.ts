@@ -2,7 +2,7 @@
 
 import { makeFinding, type AuditContext } from '../context.js';
 import type { AbiCounts, Finding } from '../model.js';
-import type { AbiSurface } from '../surface.js';
+import type { AbiSurface } from '../../evaluator/surface.js';
 import type { Arch } from '../../syscalls/arch.js';
 
 export function countSurface(ctx: AuditContext, reference: Map<Arch, AbiSurface> | undefined): Partial<Record<Arch, AbiCounts>> {

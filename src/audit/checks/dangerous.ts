@@ -1,14 +1,14 @@
 // Dangerous syscalls allowed (the risk catalog), including clone/clone3/unshare with namespace
 // flags and clone3 next to a clone flag rule.
 
-import { decideOutcome } from '../../profile/evaluate.js';
+import { decideOutcome } from '../../evaluator/evaluate.js';
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { syscallNumber } from '../../syscalls/table.js';
-import { NAMESPACE_FLAGS, RISK_CATALOG, type RiskEntry } from '../catalog.js';
+import { NAMESPACE_FLAGS, RISK_CATALOG, type RiskEntry } from '../../catalog/dangerous.js';
 import { decisionWhere, listAbis, makeFinding, type AuditContext } from '../context.js';
 import type { Finding } from '../model.js';
-import { permits } from '../surface.js';
-import { probeArgs } from '../witness.js';
+import { permits } from '../../evaluator/surface.js';
+import { probeArgs } from '../../evaluator/witness.js';
 
 const ENOSYS = 38;
 

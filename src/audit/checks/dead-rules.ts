@@ -4,9 +4,9 @@
 // their action equals the default action — and rules that make the runtime refuse the profile.
 
 import { DEFAULT_ERRNO, type Action, type ConcreteRule, type Profile, type Rule } from '../../profile/model.js';
-import { conflicts } from '../../profile/evaluate.js';
+import { conflicts } from '../../evaluator/evaluate.js';
 import { filterArches } from '../../profile/resolve.js';
-import { ACTION_TO_SCMP } from '../../profile/vocabulary.js';
+import { ACTION_TO_SCMP } from '../../formats/shared/vocabulary.js';
 import { ARCHES, ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { abisOf, syscallNumber } from '../../syscalls/table.js';
 import { makeFinding, rulePath, type AuditContext } from '../context.js';

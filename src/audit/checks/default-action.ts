@@ -1,6 +1,6 @@
 // Findings about the default action: what every syscall no rule names gets.
 
-import { ACTION_TO_SCMP } from '../../profile/vocabulary.js';
+import { ACTION_TO_SCMP } from '../../formats/shared/vocabulary.js';
 import { makeFinding, type AuditContext } from '../context.js';
 import type { Finding } from '../model.js';
 

@@ -2,7 +2,7 @@
 // never used are reported whole by the ABI check).
 
 import { usedSyscalls } from '../../footprint/model.js';
-import { riskOf } from '../catalog.js';
+import { riskOf } from '../../catalog/dangerous.js';
 import { decisionWhere, makeFinding, type AuditContext } from '../context.js';
 import type { Finding } from '../model.js';
 import { abbreviate } from './counts.js';

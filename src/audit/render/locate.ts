@@ -1,6 +1,6 @@
 // JSON path → line:column for a parsed profile file, for SARIF regions and table "where" columns.
 
-import type { LocatedJson } from '../../profile/json-source.js';
+import type { LocatedJson } from '../../source/located-json.js';
 
 export type Locate = (path: string) => { line: number; column: number } | undefined;
 

@@ -1,7 +1,7 @@
 // `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
 
 import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
-import { loadProfile } from '../../profile/load.js';
+import { loadProfile } from '../../formats/read.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';

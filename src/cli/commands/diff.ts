@@ -1,7 +1,7 @@
 // `clawfence diff A B`: the semantic difference per ABI; exit 1 when the profiles differ.
 
-import { diffProfiles, formatDiff } from '../../profile/diff.js';
-import { loadProfile } from '../../profile/load.js';
+import { diffProfiles, formatDiff } from '../../diff/diff.js';
+import { loadProfile } from '../../formats/read.js';
 import { describeArgValue } from '../../syscalls/constants.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { toJson, write } from '../output.js';

@@ -1,8 +1,8 @@
 // `clawfence explain PROFILE SYSCALL [ARG…]`: one decision and the reasons for it.
 
 import { ClawfenceError } from '../../errors.js';
-import { decide, type Decision } from '../../profile/evaluate.js';
-import { loadProfile } from '../../profile/load.js';
+import { decide, type Decision } from '../../evaluator/evaluate.js';
+import { loadProfile } from '../../formats/read.js';
 import type { ArgCondition } from '../../profile/model.js';
 import { resolveProfile } from '../../profile/resolve.js';
 import type { Arch } from '../../syscalls/arch.js';

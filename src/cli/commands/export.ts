@@ -1,8 +1,8 @@
 // `clawfence export PROFILE --format docker|oci|k8s|systemd [-o FILE] [--lossy]`.
 
 import { ClawfenceError } from '../../errors.js';
-import { EXPORT_FORMATS, exportProfile, type ExportFormat } from '../../profile/formats/export.js';
-import { loadProfile } from '../../profile/load.js';
+import { EXPORT_FORMATS, exportProfile, type ExportFormat } from '../../formats/export.js';
+import { loadProfile } from '../../formats/read.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { toJson, write } from '../output.js';

@@ -3,7 +3,7 @@
 import { ClawfenceError } from '../../errors.js';
 import { loadFootprint } from '../../footprint/parse.js';
 import { describeStats, generateProfile } from '../../generator/index.js';
-import { printDockerProfile } from '../../profile/formats/docker.js';
+import { printDockerProfile } from '../../formats/docker.js';
 import { parseArch } from '../../syscalls/arch.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 

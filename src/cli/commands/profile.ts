@@ -3,9 +3,9 @@
 
 import { ClawfenceError } from '../../errors.js';
 import { parseRecorderChoice } from '../../recorder/record.js';
-import { timeoutOption } from '../../runtime/session.js';
+import { timeoutOption } from '../../engine/run-session.js';
 import { describeStats } from '../../generator/index.js';
-import { profileWorkloads } from '../../pipeline/profile.js';
+import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
 import { engineEnv } from '../engine-env.js';
 import { colors, wantColor, write } from '../output.js';

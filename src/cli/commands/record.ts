@@ -1,7 +1,7 @@
 // `clawfence record [-o FOOTPRINT] [--workload NAME] -- docker run …`: one workload's footprint.
 
 import { ClawfenceError } from '../../errors.js';
-import { parseTimeout, timeoutOption } from '../../runtime/session.js';
+import { parseTimeout, timeoutOption } from '../../engine/run-session.js';
 import { parseRecorderChoice, recordWorkload } from '../../recorder/record.js';
 import { footprintAbis, usedSyscalls } from '../../footprint/model.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';

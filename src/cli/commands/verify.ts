@@ -1,7 +1,7 @@
 // `clawfence verify --profile PROFILE [--expect-exit N] [--expect-stdout REGEX] [--complain] -- docker run …`
 
 import { parseRecorderChoice } from '../../recorder/record.js';
-import { timeoutOption } from '../../runtime/session.js';
+import { timeoutOption } from '../../engine/run-session.js';
 import { ClawfenceError } from '../../errors.js';
 import { verifyWorkload, type VerifyResult } from '../../verifier/verify.js';
 import { engineEnv } from '../engine-env.js';

@@ -1,0 +1,91 @@
+// `profile`: record every workload, generate one profile from all footprints, verify every
+// workload under it. The tool author's one command.
+
+import { existsSync } from 'node:fs';
+import { ClawfenceError } from '../errors.js';
+import type { Footprint } from '../footprint/model.js';
+import { generateProfile, mergeFootprints, type GenerateStats } from '../generator/index.js';
+import { printDockerProfile } from '../formats/docker.js';
+import type { Profile } from '../profile/model.js';
+import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
+import { ensureServer, type RunningServer } from './server.js';
+import { toJsonText } from './json-text.js';
+import type { Workload } from './workloads.js';
+
+export interface ProfileOptions {
+  workloads: Workload[];
+  output: string;
+  force: boolean;
+  env: NodeJS.ProcessEnv;
+  clawfenceVersion: string;
+  progress: (line: string) => void;
+  /** Write the merged footprint here too (for audit --against). */
+  footprintOutput?: string;
+  /** Record each workload this many times (a tool whose syscalls vary from run to run). */
+  repeat?: number;
+  /** Which recorder (default auto). */
+  recorder?: RecorderChoice;
+  /** Per run of a workload (recording or verifying); default none. */
+  timeoutMs?: number;
+}
+
+export interface ProfileResult {
+  profile: Profile;
+  stats: GenerateStats;
+  footprints: Footprint[];
+  verdicts: (VerifyResult & { name: string })[];
+  pass: boolean;
+  seconds: { record: number; verify: number };
+}
+
+async function withServer<T>(w: Workload, servers: Map<number, RunningServer>, run: () => Promise<T>): Promise<T> {
+  if (w.server !== undefined && !servers.has(w.server.port)) servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port, 20_000, w.server.readyStdout));
+  return run();
+}
+
+export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult> {
+  for (const f of [o.output, o.footprintOutput]) {
+    if (f !== undefined && existsSync(f) && !o.force) throw new ClawfenceError('exists', `${f} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
+  }
+  const servers = new Map<number, RunningServer>();
+  try {
+    const n = o.workloads.length;
+    const footprints: Footprint[] = [];
+    const t0 = Date.now();
+    const repeat = Math.max(1, o.repeat ?? 1);
+    for (const [i, w] of o.workloads.entries()) for (let k = 1; k <= repeat; k++) {
+      o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
+      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) }));
+      const exit = r.outcome.containerExit ?? r.outcome.exitCode;
+      if (exit !== (w.expectExit ?? 0)) {
+        throw new ClawfenceError('bad-input', `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, { hint: 'make the workload pass under Docker\'s default profile first' });
+      }
+      footprints.push(r.footprint);
+    }
+    const t1 = Date.now();
+    o.progress(`generating the profile from ${footprints.length} footprint${footprints.length === 1 ? '' : 's'}`);
+    const labels = o.workloads.flatMap((w) => Array.from({ length: repeat }, (_, k) => (repeat > 1 ? `${w.name}#${k + 1}` : w.name)));
+    const { profile, stats } = generateProfile(footprints, { labels });
+    writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
+    if (o.footprintOutput !== undefined) {
+      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels })), { force: o.force });
+    }
+    const verdicts: ProfileResult['verdicts'] = [];
+    for (const [i, w] of o.workloads.entries()) {
+      o.progress(`[${i + 1}/${n}] verifying ${w.name} under the profile`);
+      const v = await withServer(w, servers, () => verifyWorkload({
+        argv: w.argv, profileFile: o.output, env: o.env, clawfenceVersion: o.clawfenceVersion, stdio: 'pipe',
+        ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+        ...(w.expectExit === undefined ? {} : { expectExit: w.expectExit }),
+        ...(w.expectStdout === undefined ? {} : { expectStdout: new RegExp(w.expectStdout, 'm') }),
+      }));
+      verdicts.push({ name: w.name, ...v });
+    }
+    const t2 = Date.now();
+    return { profile, stats, footprints, verdicts, pass: verdicts.every((v) => v.pass), seconds: { record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 } };
+  } finally {
+    for (const s of servers.values()) await s.stop();
+  }
+}
