@@ -20,7 +20,8 @@ export { argFamily, describeArgValue, namedArguments, parseArgExpression } from 
 export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroups } from './syscalls/groups.js';
 export { compiledFilter, conditionsHold, conflicts, type Conflict, type Considered, type EvaluateOptions } from './evaluator/evaluate.js';
 export { normalizeProfile } from './profile/normalize.js';
-export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SyscallDiff, type Verdict } from './diff/diff.js';
+export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SideVerdict, type SyscallDiff } from './diff/index.js';
+export type { Verdict } from './evaluator/libseccomp/actions.js';
 export * from './generator/index.js';
 export { discoverEngine, engineEnv, probeEngines, CLAWFENCE_DOCKER_HOST, type DiscoverOptions, type EngineProbe } from './engine/discover.js';
 export type { Engine, EngineInfo, EngineSource } from './engine/engine-info.js';

@@ -1,6 +1,7 @@
 // Terminal output helpers: colour only on a TTY without NO_COLOR, JSON printing with bigints.
 
 import pc from 'picocolors';
+import { toJsonText } from '../util/json.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -18,9 +19,9 @@ export function colors(enabled: boolean): ReturnType<typeof pc.createColors> {
   return pc.createColors(enabled);
 }
 
-/** JSON with bigints as exact decimal strings, 2-space indent, trailing newline. */
+/** A `--json` report: bigints as exact decimal strings, 2-space indent, trailing newline. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+  return toJsonText(value, 'string');
 }
 
 // A reader that goes away early (`clawfence diff … | head`) is not an error.
@@ -33,6 +34,3 @@ export function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function hex(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}

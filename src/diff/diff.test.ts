@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { argClasses, diffConcrete, diffProfiles, formatDiff, type AbiDiff, type DiffResult, type SyscallDiff } from './diff.js';
+import { argClasses, diffConcrete, diffProfiles, formatDiff, type AbiDiff, type DiffResult, type SyscallDiff } from './index.js';
 import { parseDockerProfile } from '../formats/docker.js';
 import { emptyFilter, type ArgCondition, type Profile, type Rule } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';

@@ -5,12 +5,10 @@ import { errnoName } from '../syscalls/errno.js';
 import type { Verdict } from './libseccomp/actions.js';
 import type { ArgCondition } from '../profile/model.js';
 import { toDbArg } from './libseccomp/chain.js';
+import { hex } from '../util/hex.js';
 
 const U32 = 0xffffffffn;
 
-function hex(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
 
 const SYM: Readonly<Record<string, string>> = { ne: '!=', lt: '<', le: '<=', eq: '==', ge: '>=', gt: '>' };
 

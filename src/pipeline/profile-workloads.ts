@@ -11,7 +11,7 @@ import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
 import { ensureServer, type RunningServer } from './server.js';
-import { toJsonText } from './json-text.js';
+import { toJsonText } from '../util/json.js';
 import type { Workload } from './workloads.js';
 
 export interface ProfileOptions {

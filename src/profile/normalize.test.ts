@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseDockerProfile } from '../formats/docker.js';
 import { emptyFilter, type ArgCondition, type Profile, type Rule } from './model.js';
 import { normalizeProfile } from './normalize.js';
-import { diffProfiles } from '../diff/diff.js';
+import { diffProfiles } from '../diff/index.js';
 
 function rule(names: string[], over: Partial<Rule> = {}): Rule {
   return { names, action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), ...over };

@@ -8,6 +8,7 @@
 import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from './arch.js';
+import { hex } from '../util/hex.js';
 
 export type FamilyId =
   | 'clone' | 'namespace' | 'signal' | 'address-family' | 'socket-type' | 'netlink' | 'ipproto'
@@ -340,9 +341,6 @@ export function parseArgExpression(text: string, ctx?: ArgContext): bigint {
   return value;
 }
 
-function hex(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
 
 function nameIn(list: readonly (readonly [string, bigint])[] | undefined, v: bigint): string | undefined {
   return list?.find(([, x]) => x === v)?.[0];

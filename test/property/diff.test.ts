@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { ARCH_INFO, type Arch } from '../../src/syscalls/arch.js';
 import { syscallNumber } from '../../src/syscalls/table.js';
-import { diffConcrete, diffProfiles, formatDiff, type ArgRange, type DiffResult } from '../../src/diff/diff.js';
+import { diffConcrete, diffProfiles, formatDiff, type ArgRange, type DiffResult } from '../../src/diff/index.js';
 import { decide, type Decision } from '../../src/evaluator/evaluate.js';
 import { normalizeProfile } from '../../src/profile/normalize.js';
 import { resolveProfile, type HostContext } from '../../src/profile/resolve.js';

@@ -1,6 +1,6 @@
 // `clawfence diff A B`: the semantic difference per ABI; exit 1 when the profiles differ.
 
-import { diffProfiles, formatDiff } from '../../diff/diff.js';
+import { diffProfiles, formatDiff } from '../../diff/index.js';
 import { loadProfile } from '../../formats/read.js';
 import { describeArgValue } from '../../syscalls/constants.js';
 import { hostFromOptions, type HostOptions } from '../host.js';

@@ -1,16 +1,17 @@
 // `clawfence explain PROFILE SYSCALL [ARG…]`: one decision and the reasons for it.
 
 import { ClawfenceError } from '../../errors.js';
-import { decide, type Decision } from '../../evaluator/evaluate.js';
+import { decide } from '../../evaluator/evaluate.js';
+import { formatVerdict } from '../../evaluator/explain.js';
 import { loadProfile } from '../../formats/read.js';
 import type { ArgCondition } from '../../profile/model.js';
 import { resolveProfile } from '../../profile/resolve.js';
 import type { Arch } from '../../syscalls/arch.js';
-import { errnoName } from '../../syscalls/errno.js';
 import { describeArgValue, parseArgExpression } from '../../syscalls/constants.js';
 import { resolveSyscall } from '../../syscalls/table.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
-import { colors, hex, toJson, wantColor, write } from '../output.js';
+import { hex } from '../../util/hex.js';
+import { colors, toJson, wantColor, write } from '../output.js';
 
 export interface ExplainOptions extends HostOptions {
   json?: boolean;
@@ -30,11 +31,6 @@ export function nameConstants(syscall: string, c: ArgCondition, args: readonly b
   return parts.length === 0 ? undefined : parts.join('; ');
 }
 
-export function formatAction(d: Pick<Decision, 'action' | 'errno'>): string {
-  const a = d.action.toUpperCase();
-  return d.errno === undefined ? a : `${a} ${errnoName(d.errno)} (${d.errno})`;
-}
-
 export async function runExplain(file: string, syscallArg: string, argTexts: string[], o: ExplainOptions): Promise<number> {
   const host = hostFromOptions(o);
   if (argTexts.length > 6) {
@@ -51,7 +47,7 @@ export async function runExplain(file: string, syscallArg: string, argTexts: str
     return 0;
   }
   const c = colors(wantColor(o.color));
-  const verdict = d.action === 'allow' || d.action === 'log' ? c.green(formatAction(d)) : c.red(formatAction(d));
+  const verdict = d.action === 'allow' || d.action === 'log' ? c.green(formatVerdict(d)) : c.red(formatVerdict(d));
   const lines = [`${call} on ${host.abi} → ${verdict}`, `  ${d.why}`];
   for (const r of d.considered) {
     lines.push(`  ${c.dim(r.why)}`);
