@@ -6,11 +6,12 @@ import { hostArch, type Arch } from '../syscalls/arch.js';
 import type { Profile } from '../profile/model.js';
 import type { HostContext } from '../profile/resolve.js';
 import { printDockerProfile } from './docker.js';
-import { exportK8sProfile, isKubernetesName } from './k8s.js';
-import { exportOciProfile, type ExportResult } from './oci.js';
+import { exportK8sProfile, isKubernetesName } from './k8s/write.js';
+import { exportOciProfile } from './oci.js';
+import type { ExportResult } from './shared/host.js';
 import { exportSystemdDropIn } from './systemd.js';
 
-export type { ExportResult } from './oci.js';
+export type { ExportResult } from './shared/host.js';
 
 export const EXPORT_FORMATS = ['docker', 'oci', 'k8s', 'systemd'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

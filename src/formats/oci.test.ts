@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { DOCKER_DEFAULT_CAPS } from './shared/vocabulary.js';
 import { parseProfileText } from './read.js';
 import type { Profile } from '../profile/model.js';
-import { exportOciProfile, flattenForHost, isOciConfig, restrictiveness } from './oci.js';
+import { exportOciProfile, isOciConfig } from './oci.js';
+import { flattenForHost, restrictiveness } from './shared/host.js';
 import { parseLocatedJson } from '../source/located-json.js';
 
 const docker = parseProfileText(readFileSync(new URL('../../data/reference/docker-default.json', import.meta.url), 'utf8'), 'docker-default.json').profile;

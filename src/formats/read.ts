@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { ClawfenceError } from '../errors.js';
 import { decodeProfile } from './shared/decode.js';
-import { isKubernetesObject, isSeccompProfile, kubernetesObjects, readYamlDocuments, seccompProfileName, seccompProfileSpec } from './k8s.js';
+import { isKubernetesObject, isSeccompProfile, kubernetesObjects, seccompProfileName, seccompProfileSpec } from './k8s/read.js';
+import { readYamlDocuments } from '../source/yaml-tree.js';
 import { isOciConfig, ociSeccompNode } from './oci.js';
 import { issuesToError, oneLine, type Issue } from '../source/issues.js';
 import { parseLocatedJson, type LocatedJson } from '../source/located-json.js';

@@ -25,7 +25,7 @@ import { syscallsOf } from '../syscalls/table.js';
 import { decideOutcome } from '../evaluator/evaluate.js';
 import { DEFAULT_ERRNO, type Action, type ArgCondition, type ConcreteProfile, type ConcreteRule, type Profile } from '../profile/model.js';
 import { resolveProfile, type HostContext } from '../profile/resolve.js';
-import { describeHost, flattenForHost, restrictiveness, type ExportResult } from './oci.js';
+import { describeHost, flattenForHost, restrictiveness, type ExportResult } from './shared/host.js';
 
 /** One answer systemd can give a syscall. */
 type Answer = { kind: 'allow' } | { kind: 'log' } | { kind: 'errno'; errno: number } | { kind: 'kill' };

@@ -38,6 +38,11 @@ export function childPath(parent: string, key: string | number): string {
 }
 
 /** Deepest nesting accepted: real profiles nest 5 levels; this bounds the parsers' recursion. */
+/** The value of `key` in an object node; undefined for a missing key or a node that is no object. */
+export function memberOf(node: LocatedJson, key: string): LocatedJson | undefined {
+  return node.kind === 'object' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
+}
+
 export const MAX_NESTING = 64;
 
 /** Finds the first bracket nested deeper than MAX_NESTING (JSON or YAML flow style), skipping

@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { syscallsOf } from '../syscalls/table.js';
-import { parseProfileText } from './read.js';
-import type { Action, ArgCondition, Profile, Rule } from '../profile/model.js';
-import { exportK8sProfile, isKubernetesName } from './k8s.js';
-import { flattenForHost } from './oci.js';
+import { syscallsOf } from '../../syscalls/table.js';
+import { parseProfileText } from '../read.js';
+import type { Action, ArgCondition, Profile, Rule } from '../../profile/model.js';
+import { exportK8sProfile, isKubernetesName } from './write.js';
+import { flattenForHost } from '../shared/host.js';
 
 const HOST = { native: 'x86_64' as const, caps: [] as string[], kernel: '6.8' };
-const docker = parseProfileText(readFileSync(new URL('../../data/reference/docker-default.json', import.meta.url), 'utf8'), 'd.json').profile;
+const docker = parseProfileText(readFileSync(new URL('../../../data/reference/docker-default.json', import.meta.url), 'utf8'), 'd.json').profile;
 
 function rule(names: string[], action: Action, extra: Partial<Rule> = {}): Rule {
   return { names, action, args: [], includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] }, ...extra };
