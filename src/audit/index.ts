@@ -13,4 +13,4 @@ export {
 export { renderAuditTable, type TableOptions } from './render/table.js';
 export { auditReportToObject, renderAuditJson } from './render/json.js';
 export { auditReportToSarif, renderAuditSarif, sarifLevel, type SarifOptions } from './render/sarif.js';
-export { locatorFromTree, type Locate } from './render/locate.js';
+export { locatorFromTree, type Locate } from '../source/located-json.js';

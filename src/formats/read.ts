@@ -9,7 +9,7 @@ import { isKubernetesObject, isSeccompProfile, kubernetesObjects, seccompProfile
 import { readYamlDocuments } from '../source/yaml-tree.js';
 import { isOciConfig, ociSeccompNode } from './oci.js';
 import { issuesToError, oneLine, type Issue } from '../source/issues.js';
-import { parseLocatedJson, type LocatedJson } from '../source/located-json.js';
+import { locatorFromTree, parseLocatedJson, type LocatedJson } from '../source/located-json.js';
 import type { Profile } from '../profile/model.js';
 
 export type ProfileFormat = 'docker' | 'oci-config' | 'k8s';
@@ -48,25 +48,6 @@ export function loadProfile(file: string, opts: LoadOptions = {}): LoadedProfile
     throw new ClawfenceError('bad-input', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check that the file is readable', cause: e });
   }
   return parseProfileText(text, file, opts);
-}
-
-function locator(tree: LocatedJson, root: string): LoadedProfile['locate'] {
-  // Indexed on the first question: most commands never ask where anything is.
-  let at: Map<string, { line: number; column: number }> | undefined;
-  const index = (): Map<string, { line: number; column: number }> => {
-    const m = new Map<string, { line: number; column: number }>();
-    const walk = (n: LocatedJson): void => {
-      m.set(n.path, { line: n.line, column: n.column });
-      if (n.kind === 'object') for (const [, v] of n.entries) walk(v);
-      else if (n.kind === 'array') for (const v of n.items) walk(v);
-    };
-    walk(tree);
-    return m;
-  };
-  return (path) => {
-    at ??= index();
-    return at.get(path) ?? (path.startsWith('$') ? at.get(root + path.slice(1)) : undefined);
-  };
 }
 
 /** Every message, hint and path of an issue on one line, whatever the input contained. */
@@ -168,6 +149,6 @@ export function parseProfileText(text: string, fileName: string, opts: LoadOptio
     file: fileName,
     root: p.node.path,
     ...(p.name === undefined ? {} : { name: p.name }),
-    locate: locator(p.tree, p.node.path),
+    locate: locatorFromTree(p.tree, p.node.path),
   };
 }

@@ -43,6 +43,30 @@ export function memberOf(node: LocatedJson, key: string): LocatedJson | undefine
   return node.kind === 'object' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
 }
 
+/** JSON path → line:column in the file a tree was read from (SARIF regions, "where" columns). */
+export type Locate = (path: string) => { line: number; column: number } | undefined;
+
+/** A locator over every node of a located tree, indexed on the first question (most commands
+ * never ask where anything is). Paths under `$` also resolve below `root`, the node the profile was
+ * read from (a config.json's `$.linux.seccomp`, a SeccompProfile's `$.spec`). */
+export function locatorFromTree(tree: LocatedJson, root = '$'): Locate {
+  let at: Map<string, { line: number; column: number }> | undefined;
+  const index = (): Map<string, { line: number; column: number }> => {
+    const m = new Map<string, { line: number; column: number }>();
+    const walk = (n: LocatedJson): void => {
+      m.set(n.path, { line: n.line, column: n.column });
+      if (n.kind === 'object') for (const [, v] of n.entries) walk(v);
+      else if (n.kind === 'array') for (const v of n.items) walk(v);
+    };
+    walk(tree);
+    return m;
+  };
+  return (path) => {
+    at ??= index();
+    return at.get(path) ?? (root !== '$' && path.startsWith('$') ? at.get(root + path.slice(1)) : undefined);
+  };
+}
+
 export const MAX_NESTING = 64;
 
 /** Finds the first bracket nested deeper than MAX_NESTING (JSON or YAML flow style), skipping

@@ -13,7 +13,7 @@ import { auditProfile } from '../audit.js';
 import type { AuditReport } from '../model.js';
 import { AUDIT_RULES } from '../rules.js';
 import { renderAuditJson } from './json.js';
-import { locatorFromTree } from './locate.js';
+import { locatorFromTree } from '../../source/located-json.js';
 import { renderAuditSarif, sarifLevel } from './sarif.js';
 import { lineBreak, plainTable, renderAuditTable } from './table.js';
 
