@@ -6,7 +6,7 @@ export { abisOf, isKnownSyscall, resolveSyscall, syscallName, syscallNumber, sys
 export { ERRNO, errnoName } from './syscalls/errno.js';
 export * from './profile/model.js';
 export { decodeProfile } from './formats/shared/decode.js';
-export { formatIssue, issuesToError, type Issue, type ParseResult } from './source/issues.js';
+export { formatIssue, issuesToError, type Issue, type IssueCode, type ParseResult } from './source/issues.js';
 export { parseDockerProfile, printDockerProfile } from './formats/docker.js';
 export { resolveProfile, ruleExclusion, filterArches, type HostContext } from './profile/resolve.js';
 export { decide, type Decision, type DecisionSource } from './evaluator/evaluate.js';

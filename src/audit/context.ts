@@ -5,7 +5,7 @@ import type { Outcome } from '../evaluator/evaluate.js';
 import type { ConcreteProfile, ConcreteRule, Profile } from '../profile/model.js';
 import type { Arch } from '../syscalls/arch.js';
 import type { Footprint } from '../footprint/model.js';
-import type { Category, Finding, Severity } from './model.js';
+import type { Finding } from './model.js';
 import { auditRule, type AuditRuleId } from './rules.js';
 import type { AbiSurface, Permission } from '../evaluator/surface.js';
 
@@ -47,16 +47,8 @@ export function abiPath(profile: Profile, abi: Arch, native: Arch): string | und
   return s < 0 ? `$.archMap[${e}]` : `$.archMap[${e}].subArchitectures[${s}]`;
 }
 
-export interface FindingFields {
-  severity?: Severity;
-  category?: Category;
-  message: string;
-  syscall?: string;
-  abi?: Arch;
-  rule?: number;
-  path?: string;
-  syscalls?: string[];
-}
+/** What a check says of a finding; the rule's id, severity and category fill in the rest. */
+export type FindingFields = Omit<Finding, 'id' | 'severity' | 'category'> & Partial<Pick<Finding, 'severity' | 'category'>>;
 
 /** Builds a finding of an audit rule; severity and category default to the rule's. */
 export function makeFinding(id: AuditRuleId, f: FindingFields): Finding {

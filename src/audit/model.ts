@@ -3,13 +3,9 @@
 import type { Arch } from '../syscalls/arch.js';
 import type { Action } from '../profile/model.js';
 
-/** Most severe first. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type RiskCategory, type Severity } from '../catalog/dangerous.js';
 
-/** The four kinds of dangerous syscall the risk catalog knows. */
-export const RISK_CATEGORIES = ['namespace-escape', 'kernel-attack-surface', 'introspection', 'host-state'] as const;
-export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+export { RISK_CATEGORIES, SEVERITIES, type RiskCategory, type Severity } from '../catalog/dangerous.js';
 
 export type Category =
   | RiskCategory

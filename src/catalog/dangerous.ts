@@ -1,7 +1,13 @@
 // The risk catalog: syscalls a container workload rarely needs and an attacker often wants, with
 // a category, a severity and the reason, as data. docs/audit.md explains the severity choices.
 
-import type { RiskCategory, Severity } from '../audit/model.js';
+/** Most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The four kinds of dangerous syscall the risk catalog knows. */
+export const RISK_CATEGORIES = ['namespace-escape', 'kernel-attack-surface', 'introspection', 'host-state'] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
 
 export interface RiskEntry {
   syscall: string;

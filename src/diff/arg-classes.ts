@@ -21,7 +21,7 @@ export const ANY = LT | EQ | GT;
 
 /** The comparisons a syscall's filter can make on a word: datums under the full mask (ranges)
  * and (mask, datum) pairs under narrower masks (mask facts). */
-export interface Probes {
+interface Probes {
   cmps: bigint[];
   masks: { mask: bigint; value: bigint }[];
 }
@@ -72,9 +72,9 @@ export function collectProbes(rules: readonly { args: readonly ArgCondition[] }[
 }
 
 /** Past this many probe states on one bit the classes are cut by the constants alone. */
-export const MAX_STATES = 512;
+const MAX_STATES = 512;
 
-export interface ClassState {
+interface ClassState {
   prefix: bigint;
   cmp: number[]; // LT, EQ or GT of the word so far against each constant
   rel: number[]; // LT, EQ or GT of (word & mask) so far against each mask probe's value
@@ -96,7 +96,7 @@ export function argClasses(p: Probes): { classes: ArgClass[]; exact: boolean } {
   return { classes: walkClasses({ cmps, masks: [] }) as ArgClass[], exact: false };
 }
 
-export function walkClasses(p: Probes): ArgClass[] | undefined {
+function walkClasses(p: Probes): ArgClass[] | undefined {
   let states: ClassState[] = [{ prefix: 0n, cmp: p.cmps.map(() => EQ), rel: p.masks.map(() => EQ) }];
   for (let b = 31; b >= 0; b--) {
     if (states.length > MAX_STATES) return undefined;

@@ -35,7 +35,7 @@ export interface Described {
   example: bigint;
 }
 
-export function matchCount(classes: readonly ArgClass[], d: Described): number {
+function matchCount(classes: readonly ArgClass[], d: Described): number {
   return classes.filter((c) => c.lo >= d.lo && c.hi <= d.hi && d.facts.every((f, j) => (f & (c.facts[j] as number)) !== 0)).length;
 }
 
@@ -67,7 +67,7 @@ export function describeSet(classes: readonly ArgClass[], set: readonly number[]
   return d;
 }
 
-export function union(x: readonly number[], y: readonly number[]): number[] {
+function union(x: readonly number[], y: readonly number[]): number[] {
   return [...new Set([...x, ...y])].sort((p, q) => p - q);
 }
 

@@ -9,7 +9,7 @@ import { type ArgChange, type ArgRange, type MaskFact, type SyscallDiff, type Si
 import { EQ, GT, LT, U32, argClasses, collectProbes, compareBig, type ArgClass, type Dim } from './arg-classes.js';
 import { describeSet, mergeBoxes, outcomeKey, sameOutcome, sideVerdict, type Box, type Described } from './boxes.js';
 
-export interface SyscallContext {
+interface SyscallContext {
   abi: Arch;
   bits: number;
   name: string;
@@ -21,7 +21,7 @@ export interface SyscallContext {
 }
 
 /** Mixed-radix points: all of them when few enough, else a deterministic sample. */
-export function choosePoints(radices: number[], maxPoints: number): { points: number[][]; approximate: boolean } {
+function choosePoints(radices: number[], maxPoints: number): { points: number[][]; approximate: boolean } {
   const total = radices.reduce((n, r) => n * BigInt(r), 1n);
   const at = (k: bigint): number[] => {
     const out: number[] = [];
@@ -110,7 +110,7 @@ export function diffSyscall(ctx: SyscallContext): { diff?: SyscallDiff; sampled:
 }
 
 /** When only a sample was decided: a few differing calls per pair of outcomes, as single values. */
-export function exampleChanges(boxes: readonly Box[], dims: readonly Dim[], classes: readonly ArgClass[][]): ArgChange[] {
+function exampleChanges(boxes: readonly Box[], dims: readonly Dim[], classes: readonly ArgClass[][]): ArgChange[] {
   const perKey = new Map<string, number>();
   const out: ArgChange[] = [];
   for (const box of boxes) {
@@ -129,20 +129,20 @@ export function exampleChanges(boxes: readonly Box[], dims: readonly Dim[], clas
   return out.sort(compareChanges);
 }
 
-export const EXAMPLES_PER_OUTCOME = 3;
-export const EXAMPLES = 12;
+const EXAMPLES_PER_OUTCOME = 3;
+const EXAMPLES = 12;
 
-export const FULL_WORD: { d: Described; masks: { mask: bigint; value: bigint }[] } = { d: { lo: 0n, hi: U32, facts: [], example: 0n }, masks: [] };
+const FULL_WORD: { d: Described; masks: { mask: bigint; value: bigint }[] } = { d: { lo: 0n, hi: U32, facts: [], example: 0n }, masks: [] };
 
 /** A set of relations as an operator; undefined for "any". */
-export const RELATION_OP: Readonly<Record<number, MaskFact['op']>> = { [LT]: 'lt', [EQ]: 'eq', [GT]: 'gt', [LT | EQ]: 'le', [EQ | GT]: 'ge', [LT | GT]: 'ne' };
+const RELATION_OP: Readonly<Record<number, MaskFact['op']>> = { [LT]: 'lt', [EQ]: 'eq', [GT]: 'gt', [LT | EQ]: 'le', [EQ | GT]: 'ge', [LT | GT]: 'ne' };
 
 export function argMax(bits: number): bigint {
   return bits === 64 ? (1n << 64n) - 1n : U32;
 }
 
 /** One argument's values from its word descriptions; undefined when they are all values. */
-export function argRange(
+function argRange(
   index: number,
   bits: number,
   hiWord: { d: Described; masks: { mask: bigint; value: bigint }[] } | undefined,
@@ -171,7 +171,7 @@ export function argRange(
   return { index, lo: (hi.d.lo << 32n) | lo.d.lo, hi: (hi.d.hi << 32n) | lo.d.hi, words: { hi: [hi.d.lo, hi.d.hi], lo: [lo.d.lo, lo.d.hi] }, masks, example };
 }
 
-export function rangeKey(r: ArgRange, withBounds: boolean): string {
+function rangeKey(r: ArgRange, withBounds: boolean): string {
   const w = r.words === undefined ? '' : `w${r.words.hi.join('-')}/${r.words.lo.join('-')}`;
   const m = r.masks.map((f) => `${f.mask}${f.op}${f.value}`).join(',');
   return `${r.index}:${withBounds ? `${r.lo}-${r.hi}` : ''}${w}:${m}`;
@@ -179,7 +179,7 @@ export function rangeKey(r: ArgRange, withBounds: boolean): string {
 
 /** Joins changes with one outcome whose values differ only in one argument, where their ranges
  * touch: one sweep per argument over changes grouped by everything else, until nothing joins. */
-export function mergeChanges(items: { key: string; change: ArgChange }[], bits: number): ArgChange[] {
+function mergeChanges(items: { key: string; change: ArgChange }[], bits: number): ArgChange[] {
   let cur = items;
   const max = argMax(bits);
   const indices = [...new Set(items.flatMap((x) => x.change.args.map((r) => r.index)))];
@@ -237,7 +237,7 @@ export function joinVerdicts(x: SideVerdict, y: SideVerdict): SideVerdict {
   };
 }
 
-export function compareChanges(x: ArgChange, y: ArgChange): number {
+function compareChanges(x: ArgChange, y: ArgChange): number {
   const n = Math.min(x.args.length, y.args.length);
   for (let i = 0; i < n; i++) {
     const p = x.args[i] as ArgRange;

@@ -13,7 +13,7 @@ import { diffSyscall, joinVerdicts } from './changes.js';
 
 /** The conditions each rule add brings to each syscall number of this ABI, as libseccomp lands
  * it (a socketcall/ipc landing on a multiplexing ABI compares arg0 with the call number). */
-export function conditionsByNumber(cp: ConcreteProfile, abi: Arch): Map<number, { args: ArgCondition[] }[]> {
+function conditionsByNumber(cp: ConcreteProfile, abi: Arch): Map<number, { args: ArgCondition[] }[]> {
   const m = new Map<number, { args: ArgCondition[] }[]>();
   for (const r of cp.rules) {
     for (const n of new Set(r.names)) {
@@ -26,10 +26,10 @@ export function conditionsByNumber(cp: ConcreteProfile, abi: Arch): Map<number, 
   return m;
 }
 
-export const TABLES = new Map<Arch, { names: [string, number][]; beyond: number }>();
+const TABLES = new Map<Arch, { names: [string, number][]; beyond: number }>();
 
 /** The ABI's syscalls sorted by name with their numbers, and the first number past the table. */
-export function tableOf(abi: Arch): { names: [string, number][]; beyond: number } {
+function tableOf(abi: Arch): { names: [string, number][]; beyond: number } {
   let t = TABLES.get(abi);
   if (t === undefined) {
     const names = syscallsOf(abi).map((n): [string, number] => [n, syscallNumber(abi, n) as number]);
@@ -39,7 +39,7 @@ export function tableOf(abi: Arch): { names: [string, number][]; beyond: number 
   return t;
 }
 
-export function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions): AbiDiff {
+function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions): AbiDiff {
   const { names, beyond } = tableOf(abi);
   const bits = ARCH_INFO[abi].bits;
   const fa = decideOutcome(a, abi, beyond, [], evaluate);
@@ -106,7 +106,7 @@ export function diffProfiles(a: Profile, b: Profile, opts: DiffOptions): DiffRes
 }
 
 /** Adds the named constant of each single value or example (AF_ALG, CLONE_NEWUSER). */
-export function labelled(r: DiffResult, describe: NonNullable<DiffOptions['describe']>): DiffResult {
+function labelled(r: DiffResult, describe: NonNullable<DiffOptions['describe']>): DiffResult {
   const abis = r.abis.map((x) => ({
     ...x,
     syscalls: x.syscalls.map((s) => ({

@@ -14,9 +14,9 @@ export function formatSideAction(v: Pick<SideVerdict, 'action' | 'errno'>): stri
   return v.action === 'errno' ? `errno ${errnoName(v.errno)}` : `${v.action} ${v.errno}`;
 }
 
-export const OP_TEXT: Readonly<Record<MaskFact['op'], string>> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+const OP_TEXT: Readonly<Record<MaskFact['op'], string>> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
 
-export function formatRange(name: string, r: ArgRange, bits: number, describe: DiffOptions['describe']): string {
+function formatRange(name: string, r: ArgRange, bits: number, describe: DiffOptions['describe']): string {
   const arg = `arg${r.index}`;
   const max = argMax(bits);
   const named = (v: bigint): string => {
@@ -35,7 +35,7 @@ export function formatRange(name: string, r: ArgRange, bits: number, describe: D
   return parts.join(' ');
 }
 
-export function formatSide(label: string, v: SideVerdict): string {
+function formatSide(label: string, v: SideVerdict): string {
   const why = [
     ...(v.rules.length > 0 ? [`rule${v.rules.length > 1 ? 's' : ''} ${v.rules.map((r) => `#${r}`).join(', ')}`] : []),
     ...v.by.filter((b) => b !== 'rule').map((b) => (b === 'bad-arch' ? 'ABI not in filter' : b)),

@@ -9,7 +9,7 @@ import { closest } from 'fastest-levenshtein';
 import { ClawfenceError } from '../errors.js';
 import { ARCHES, lookupArch, type Arch } from '../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../syscalls/table.js';
-import { issuesToError, oneLine, type Issue, type ParseResult } from '../source/issues.js';
+import { issuesToError, oneLine, type Issue, type IssueCode, type ParseResult } from '../source/issues.js';
 import { childPath, parseLocatedJson, type LocatedJson } from '../source/located-json.js';
 import { FOOTPRINT_SCHEMA_VERSION, type Footprint } from './model.js';
 import { FOOTPRINT_SCHEMA } from './schema.js';
@@ -63,7 +63,7 @@ function pointerToPath(pointer: string, root: LocatedJson): string {
   return p;
 }
 
-const CODES: Readonly<Record<string, string>> = { const: 'unsupported-version', required: 'missing', additionalProperties: 'unknown-key' };
+const CODES: Readonly<Record<string, IssueCode>> = { const: 'unsupported-version', required: 'missing', additionalProperties: 'unknown-key' };
 
 function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, LocatedJson>): Issue {
   let path = pointerToPath(e.instancePath, root);
@@ -97,7 +97,7 @@ function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, Locat
 }
 
 interface NameProblem {
-  code: string;
+  code: IssueCode;
   message: string;
   hint: string;
 }

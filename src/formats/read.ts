@@ -8,7 +8,7 @@ import { decodeProfile } from './shared/decode.js';
 import { isKubernetesObject, isSeccompProfile, kubernetesObjects, seccompProfileName, seccompProfileSpec } from './k8s/read.js';
 import { readYamlDocuments } from '../source/yaml-tree.js';
 import { isOciConfig, ociSeccompNode } from './oci.js';
-import { issuesToError, oneLine, type Issue } from '../source/issues.js';
+import { issuesToError, oneLine, type Issue, type IssueCode } from '../source/issues.js';
 import { locatorFromTree, parseLocatedJson, type LocatedJson } from '../source/located-json.js';
 import type { Profile } from '../profile/model.js';
 
@@ -66,7 +66,7 @@ function nullDefaultAction(node: LocatedJson): Issue[] {
   return [problem(at, 'missing', 'defaultAction is empty', 'set it to an action such as SCMP_ACT_ERRNO')];
 }
 
-function problem(node: { path: string; line: number; column: number }, code: string, message: string, hint: string): Issue {
+function problem(node: { path: string; line: number; column: number }, code: IssueCode, message: string, hint: string): Issue {
   return { severity: 'error', code, message, path: node.path, line: node.line, column: node.column, hint };
 }
 

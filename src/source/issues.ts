@@ -2,9 +2,54 @@
 
 import { ClawfenceError, formatLocation } from '../errors.js';
 
+/** Every problem a reader reports has one of these stable codes (in --json output and the API). */
+export type IssueCode =
+  | 'api-version'
+  | 'architectures-and-archmap'
+  | 'bad-kernel-version'
+  | 'base-profile'
+  | 'duplicate-key'
+  | 'duplicate-name'
+  | 'empty'
+  | 'errno-mismatch'
+  | 'errno-range'
+  | 'errno-without-errno-action'
+  | 'internal'
+  | 'json-syntax'
+  | 'missing'
+  | 'name-and-names'
+  | 'no-names'
+  | 'no-seccomp'
+  | 'no-seccomp-profile'
+  | 'no-spec'
+  | 'no-such-profile'
+  | 'not-in-crd'
+  | 'notify-without-listener'
+  | 'profile-disabled'
+  | 'range'
+  | 'regex'
+  | 'schema'
+  | 'several-profiles'
+  | 'syscall-not-on-abi'
+  | 'too-deep'
+  | 'type'
+  | 'unknown-arch'
+  | 'unknown-capability'
+  | 'unknown-errno'
+  | 'unknown-flag'
+  | 'unknown-key'
+  | 'unknown-syscall'
+  | 'unknown-value'
+  | 'unsupported-version'
+  | 'yaml-too-large'
+  | 'yaml-alias'
+  | 'yaml-node'
+  | 'yaml-key'
+  | 'yaml-syntax';
+
 export interface Issue {
   severity: 'error' | 'warning';
-  code: string; // stable identifier, e.g. unknown-syscall
+  code: IssueCode;
   message: string;
   path: string; // JSON path
   line?: number;

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Document, Node as YamlNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Issue } from './issues.js';
+import type { Issue, IssueCode } from './issues.js';
 import { checkNesting, childPath, LineIndex, type LocatedJson } from './located-json.js';
 
 const MAX_NODES = 1_000_000;
@@ -41,7 +41,7 @@ class YamlConverter {
     return this.lines.at(n?.range?.[0] ?? fallback);
   }
 
-  private issue(path: string, at: { line: number; column: number }, code: string, message: string, hint: string): void {
+  private issue(path: string, at: { line: number; column: number }, code: IssueCode, message: string, hint: string): void {
     this.issues.push({ severity: 'error', code, message, path, ...at, hint });
   }
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { ClawfenceError } from '../errors.js';
-import { argFamily, describeArgValue, familyConstants, FAMILY_IDS, parseArgExpression, type FamilyId } from './constants.js';
+import { argFamily, describeArgValue, familyConstants, FAMILY_IDS, parseArgExpression } from './constants.js';
+import type { FamilyId } from './arg-constants.js';
 
 function hasGcc(): boolean {
   try {

@@ -3,7 +3,7 @@
 // says what the CRD can and cannot hold.
 
 import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
-import type { Issue } from '../../source/issues.js';
+import type { Issue, IssueCode } from '../../source/issues.js';
 import { childPath, memberOf, type LocatedJson } from '../../source/located-json.js';
 
 export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
@@ -46,7 +46,7 @@ export function seccompProfileName(node: LocatedJson): string | undefined {
   return meta === undefined ? undefined : str(memberOf(meta, 'name'));
 }
 
-export function warn(n: { path: string; line: number; column: number }, code: string, message: string, hint: string): Issue {
+export function warn(n: { path: string; line: number; column: number }, code: IssueCode, message: string, hint: string): Issue {
   return { severity: 'warning', code, message, path: n.path, line: n.line, column: n.column, hint };
 }
 

@@ -4,7 +4,7 @@
 import { closest } from 'fastest-levenshtein';
 import { ARCHES, ARCH_INFO, familyAbis, hostArch, type Arch } from '../../syscalls/arch.js';
 import { abisOf, isKnownSyscall, suggestSyscall, syscallNumber } from '../../syscalls/table.js';
-import { oneLine, type Issue, type ParseResult } from '../../source/issues.js';
+import { oneLine, type Issue, type IssueCode, type ParseResult } from '../../source/issues.js';
 import type { LocatedJson } from '../../source/located-json.js';
 import { FILTER_FLAGS, emptyFilter, type ArchMapEntry, type ArgCondition, type Profile, type Rule, type RuleFilter } from '../../profile/model.js';
 import { ERRNO } from '../../syscalls/errno.js';
@@ -18,7 +18,7 @@ type Obj = Extract<LocatedJson, { kind: 'object' }>;
 class Reader {
   readonly issues: Issue[] = [];
 
-  report(node: LocatedJson | { path: string; line?: number; column?: number }, code: string, message: string, hint?: string, severity: Issue['severity'] = 'error'): void {
+  report(node: LocatedJson | { path: string; line?: number; column?: number }, code: IssueCode, message: string, hint?: string, severity: Issue['severity'] = 'error'): void {
     this.issues.push({
       severity, code, message: oneLine(message), path: oneLine(node.path),
       ...(node.line === undefined ? {} : { line: node.line }),
