@@ -12,6 +12,7 @@ import { checkCounts, countSurface } from './checks/counts.js';
 import { checkDangerousSyscalls } from './checks/dangerous.js';
 import { checkDeadRules } from './checks/dead-rules.js';
 import { checkDefaultAction } from './checks/default-action.js';
+import { checkProgramSize } from './checks/program-size.js';
 import { checkUnused } from './checks/unused.js';
 import type { AuditContext } from './context.js';
 import {
@@ -108,6 +109,7 @@ export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditRe
     ...checkDangerousSyscalls(ctx, caps),
     ...checkAbis(ctx),
     ...checkDeadRules(ctx),
+    ...checkProgramSize(ctx),
     ...checkUnused(ctx),
     ...checkCounts(counts, referenceName),
   ].sort(compareFindings(cp.architectures));

@@ -7,6 +7,7 @@ import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { emptyFilter, type Profile, type Rule } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
+import { describeProgramSize, overKernelLimit, programSize } from '../evaluator/program-size.js';
 import type { Arch } from '../syscalls/arch.js';
 import { chooseAbis } from './abis.js';
 import { compareText, recordedAt } from './canonical.js';
@@ -124,6 +125,13 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const check = checkSurface(resolveProfile(draft, { native: choice.native, caps: [] }), recorded);
   const rules = evidence.map((e) => allowRule(e, ruleComment(e, wideningNotes(e.name, check.widened))));
   const profile = buildProfile(action, errno, choice.abis, [...rules, ...extra]);
+  // The kernel refuses a filter of more than 4096 instructions: the container would not start.
+  const size = programSize(resolveProfile(profile, { native: choice.native, caps: [] }));
+  if (overKernelLimit(size)) {
+    throw new ClawfenceError('bad-input', `the generated profile needs ${describeProgramSize(size)}: the kernel would refuse it and the container would not start`, {
+      hint: 'record fewer ABIs or workloads per profile, or split the tool into containers with their own profiles',
+    });
+  }
 
   const warnings = [
     ...check.gaps.map((g) => `${g.abi}: ${g.syscall} was recorded but the filter does not let it through: ${g.why}`),
