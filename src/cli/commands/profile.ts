@@ -2,12 +2,12 @@
 // record → generate → verify, with progress, and the verdict.
 
 import { ClawfenceError } from '../../errors.js';
+import { findEngineEnv } from '../../engine/discover.js';
 import { parseRecorderChoice } from '../../recorder/record.js';
 import { timeoutOption } from '../../engine/run-session.js';
 import { describeStats } from '../../generator/index.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
-import { engineEnv } from '../engine-env.js';
 import { colors, wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';
 import { parseExpectations } from './verify.js';
@@ -58,7 +58,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   const recorder = parseRecorderChoice(o.recorder);
   const started = Date.now();
   const r = await profileWorkloads({
-    workloads, output: o.output, force: o.force === true, env: await engineEnv(workloads.map((w) => w.argv)), clawfenceVersion: VERSION,
+    workloads, output: o.output, force: o.force === true, env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }), clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
     ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),

@@ -1,11 +1,11 @@
 // `clawfence record [-o FOOTPRINT] [--workload NAME] -- docker run …`: one workload's footprint.
 
 import { ClawfenceError } from '../../errors.js';
+import { findEngineEnv } from '../../engine/discover.js';
 import { parseTimeout, timeoutOption } from '../../engine/run-session.js';
 import { parseRecorderChoice, recordWorkload } from '../../recorder/record.js';
 import { footprintAbis, usedSyscalls } from '../../footprint/model.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { engineEnv } from '../engine-env.js';
 import { toJson } from '../output.js';
 import { VERSION } from '../version.js';
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ export async function runRecord(argv: string[], o: RecordCliOptions): Promise<nu
   const out = o.output ?? 'footprint.json';
   // Refuse before running anything rather than after a long recording.
   if (existsSync(out) && o.force !== true) throw new ClawfenceError('exists', `${out} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
-  const env = await engineEnv([argv]);
+  const env = await findEngineEnv({ commands: [argv] });
   const r = await recordWorkload({ argv, env, clawfenceVersion: VERSION, recorder, ...timeoutOption(o.timeout), ...(o.workload === undefined ? {} : { workload: o.workload }) });
   writeFileAtomic(out, toJson(r.footprint), { force: o.force === true });
   const abis = footprintAbis(r.footprint);

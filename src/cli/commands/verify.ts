@@ -3,8 +3,8 @@
 import { parseRecorderChoice } from '../../recorder/record.js';
 import { timeoutOption } from '../../engine/run-session.js';
 import { ClawfenceError } from '../../errors.js';
+import { findEngineEnv } from '../../engine/discover.js';
 import { verifyWorkload, type VerifyResult } from '../../verifier/verify.js';
-import { engineEnv } from '../engine-env.js';
 import { colors, toJson, wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -51,7 +51,7 @@ export function renderVerdict(r: VerifyResult, color: boolean): string {
 
 export async function runVerify(argv: string[], o: VerifyCliOptions): Promise<number> {
   if (argv.length === 0) throw new ClawfenceError('bad-input', 'nothing to verify', { hint: 'write the command after --: clawfence verify --profile p.json -- docker run --rm IMAGE CMD' });
-  const env = await engineEnv([argv]);
+  const env = await findEngineEnv({ commands: [argv] });
   const r = await verifyWorkload({ argv, profileFile: o.profile, env, clawfenceVersion: VERSION, ...parseExpectations(o), ...(o.complain === true ? { complain: true } : {}), recorder: parseRecorderChoice(o.recorder), ...timeoutOption(o.timeout), stdio: o.json === true ? 'pipe' : 'tee' });
   if (o.json === true) write(toJson(r));
   else process.stderr.write(`${renderVerdict(r, wantColor(o.color))}\n`);
