@@ -8,10 +8,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { ClawfenceError } from '../src/errors.js';
+import { cleanupNow, interruptedBy, onCleanup, setCleanupName } from '../src/util/cleanup.js';
 import { isFullRun, parseArgs, USAGE, UsageError, wants } from './lib/args.js';
 import type { Ctx } from './lib/measure.js';
 import type { BenchConfig, BenchResults, MachineFacts, Row } from './lib/model.js';
-import { BenchStopped, cleanupAll, installSignalHandlers, interruptedBy, onCleanup, removeDir, run, startHelper, type Helper } from './lib/proc.js';
+import { BenchStopped, removeDir, run, startHelper, type Helper } from './lib/proc.js';
 import { renderMarkdown, renderTable } from './lib/render.js';
 import {
   ROOT, buildClawfence, buildFloor, buildLoop, buildStraceImage, ensureFlaskImage, findEngine, flaskWorkloads, machineFacts,
@@ -68,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  installSignalHandlers();
+  setCleanupName('bench');
   const t0 = Date.now();
   const startedAt = new Date().toISOString();
   const load0 = loadavg();
@@ -169,6 +170,6 @@ try {
   code = e instanceof ClawfenceError ? 2 : 70;
 }
 if (interruptedBy() === undefined) {
-  await cleanupAll();
+  await cleanupNow();
   process.exitCode = code;
 }

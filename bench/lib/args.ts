@@ -1,5 +1,6 @@
-// `npm run bench -- [options]`: the options, parsed without side effects (test/bench/args.test.ts).
+// `npm run bench -- [options]`: the options, parsed by node:util parseArgs without side effects (test/bench/args.test.ts).
 
+import { parseArgs as parseArgv } from 'node:util';
 import { BENCH_IDS, type BenchConfig, type BenchId } from './model.js';
 
 export const USAGE = `usage: npm run bench -- [--rounds N] [--slow-rounds N] [--warmup N] [--only B1,B2,…] [--micro-calls N] [--ptrace-calls N]
@@ -25,41 +26,54 @@ export const DEFAULTS: BenchConfig = {
   ptraceCalls: 200_000,
 };
 
-function count(flag: string, v: string | undefined, min: number, max: number): number {
-  if (v === undefined || !/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}${v === undefined ? '' : `, not '${v}'`}`);
-  }
+/** The options that take a whole number, with their bounds. */
+const COUNTS = {
+  rounds: { key: 'rounds', min: 1, max: 100 },
+  'slow-rounds': { key: 'slowRounds', min: 1, max: 100 },
+  warmup: { key: 'warmup', min: 0, max: 10 },
+  'micro-calls': { key: 'microCalls', min: 1000, max: 100_000_000 },
+  'ptrace-calls': { key: 'ptraceCalls', min: 1000, max: 100_000_000 },
+} as const satisfies Record<string, { key: Exclude<keyof BenchConfig, 'only'>; min: number; max: number }>;
+
+function count(flag: string, v: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not '${v}'`);
   return Number(v);
 }
 
-/** Parses the bench's argv (after `--`); returns undefined for --help. */
+/** Parses the bench's argv (after `--`) with node:util's parseArgs; returns undefined for --help. */
 export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
+  let values: Partial<Record<keyof typeof COUNTS | 'only', string>> & { help?: boolean };
+  try {
+    ({ values } = parseArgv({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        only: { type: 'string' },
+        rounds: { type: 'string' },
+        'slow-rounds': { type: 'string' },
+        warmup: { type: 'string' },
+        'micro-calls': { type: 'string' },
+        'ptrace-calls': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    // node:util's own message ("Unknown option '--fast'", "Option '--rounds <value>' argument missing"), first line.
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_') === true) throw new UsageError((e as Error).message.split('\n')[0] ?? '');
+    throw e;
+  }
+  if (values.help === true) return undefined;
   const c: BenchConfig = { ...DEFAULTS, only: [...DEFAULTS.only] };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const flag = eq === -1 ? raw : raw.slice(0, eq);
-    const value = (): string | undefined => (eq === -1 ? argv[++i] : raw.slice(eq + 1));
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return undefined;
-      case '--rounds': c.rounds = count(flag, value(), 1, 100); break;
-      case '--slow-rounds': c.slowRounds = count(flag, value(), 1, 100); break;
-      case '--warmup': c.warmup = count(flag, value(), 0, 10); break;
-      case '--micro-calls': c.microCalls = count(flag, value(), 1000, 100_000_000); break;
-      case '--ptrace-calls': c.ptraceCalls = count(flag, value(), 1000, 100_000_000); break;
-      case '--only': {
-        const v = value();
-        const ids = (v ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-        const bad = ids.filter((s) => !(BENCH_IDS as readonly string[]).includes(s));
-        if (ids.length === 0 || bad.length > 0) throw new UsageError(`--only takes a list of ${BENCH_IDS.join(', ')}${bad.length > 0 ? `, not '${bad.join(',')}'` : ''}`);
-        c.only = BENCH_IDS.filter((b) => ids.includes(b));
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option '${raw}'`);
-    }
+  for (const [flag, { key, min, max }] of Object.entries(COUNTS)) {
+    const v = values[flag as keyof typeof COUNTS];
+    if (v !== undefined) c[key] = count(`--${flag}`, v, min, max);
+  }
+  if (values.only !== undefined) {
+    const ids = values.only.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+    const bad = ids.filter((s) => !(BENCH_IDS as readonly string[]).includes(s));
+    if (ids.length === 0 || bad.length > 0) throw new UsageError(`--only takes a list of ${BENCH_IDS.join(', ')}${bad.length > 0 ? `, not '${bad.join(',')}'` : ''}`);
+    c.only = BENCH_IDS.filter((b) => ids.includes(b));
   }
   c.slowRounds = Math.min(c.slowRounds, c.rounds);
   return c;

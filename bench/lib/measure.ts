@@ -4,7 +4,8 @@
 
 import { join } from 'node:path';
 import type { BenchConfig, BenchId, Row } from './model.js';
-import { BenchStopped, TIME_BIN, TreeSampler, haveTime, interruptedBy, readNumber, run, type RunResult } from './proc.js';
+import { interruptedBy } from '../../src/util/cleanup.js';
+import { BenchStopped, TIME_BIN, TreeSampler, haveTime, readNumber, run, type RunResult } from './proc.js';
 import { BIN, MEM_HOOK, type FlaskSetup } from './setup.js';
 import { formatKb, medianDeltaMs, roundRatios, summarize, type Summary } from './stats.js';
 

@@ -4,61 +4,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { interruptedBy, onCleanup, type CleanupHandle } from '../../src/util/cleanup.js';
 
-// --- cleanup -------------------------------------------------------------------------------------
+// --- cleanup: src/util/cleanup.ts (onCleanup, interruptedBy, the signal handlers and exit codes) ---
 
-type Step = { what: string; run: () => Promise<void> | void };
-const steps: Step[] = [];
-const live = new Set<ChildProcess>();
-let interrupted: NodeJS.Signals | undefined;
-
-/** The signal that stopped the bench, once one did. */
-export function interruptedBy(): NodeJS.Signals | undefined {
-  return interrupted;
-}
-
-/** Registers a cleanup step; returns a function that runs it now (once) and unregisters it. */
-export function onCleanup(what: string, run: () => Promise<void> | void): () => Promise<void> {
-  const step: Step = { what, run };
-  steps.push(step);
-  return async () => {
-    const i = steps.indexOf(step);
-    if (i === -1) return;
-    steps.splice(i, 1);
-    await run();
-  };
-}
-
-/** Runs every pending step, newest first. Children still running get the signal (they clean up
- * after themselves: clawfence removes its containers, recorder and cgroups) and are waited for. */
-export async function cleanupAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const waits = [...live].map((c) => new Promise<void>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) return resolve();
-    const t = setTimeout(() => { c.kill('SIGKILL'); resolve(); }, 20_000);
-    c.once('exit', () => { clearTimeout(t); resolve(); });
-    c.kill(signal);
+/** While a child runs, a cleanup step that stops it: it gets the signal that stopped the bench
+ * (SIGINT for Ctrl-C, else SIGTERM; it cleans up after itself: clawfence removes its containers,
+ * recorder and cgroups) and is waited for, SIGKILLed after 20 s. */
+function stopOnCleanup(what: string, child: ChildProcess): CleanupHandle {
+  return onCleanup(what, () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 20_000);
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+    child.kill(interruptedBy() === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   }));
-  await Promise.all(waits);
-  while (steps.length > 0) {
-    const s = steps.pop() as Step;
-    try {
-      await s.run();
-    } catch (e) {
-      process.stderr.write(`bench: cleanup of ${s.what} failed: ${(e as Error).message}\n`);
-    }
-  }
-}
-
-/** On SIGINT/SIGTERM/SIGHUP: clean up, then exit 128 + signal. */
-export function installSignalHandlers(): void {
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(s, () => {
-      if (interrupted !== undefined) return;
-      interrupted = s;
-      process.stderr.write(`\nbench: interrupted (${s}); cleaning up\n`);
-      void cleanupAll(s === 'SIGHUP' ? 'SIGTERM' : s).finally(() => process.exit(s === 'SIGINT' ? 130 : s === 'SIGHUP' ? 129 : 143));
-    });
-  }
 }
 
 export function removeDir(dir: string): void {
@@ -91,13 +50,14 @@ export class BenchStopped extends Error {}
 
 /** Runs argv[0] with the rest as arguments, stdout and stderr captured, stdin closed. */
 export function run(argv: readonly string[], o: RunOptions = {}): Promise<RunResult> {
-  if (interrupted !== undefined && o.cleanup !== true) return Promise.reject(new BenchStopped('interrupted'));
+  if (interruptedBy() !== undefined && o.cleanup !== true) return Promise.reject(new BenchStopped('interrupted'));
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('empty argv'));
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(file, args, { env: o.env ?? process.env, ...(o.cwd === undefined ? {} : { cwd: o.cwd }), stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
+    // The cleanup's own commands are not stopped by the cleanup that runs them.
+    const stop = o.cleanup === true ? undefined : stopOnCleanup(file, child);
     let t1: bigint | undefined;
     let timedOut = false;
     const out: Buffer[] = [];
@@ -112,12 +72,12 @@ export function run(argv: readonly string[], o: RunOptions = {}): Promise<RunRes
     child.once('spawn', () => { if (child.pid !== undefined) o.onSpawn?.(child.pid); });
     child.once('exit', () => { t1 = process.hrtime.bigint(); });
     child.once('error', (e) => {
-      live.delete(child);
+      stop?.dismiss();
       if (timer !== undefined) clearTimeout(timer);
       reject(new Error(`cannot run ${file}: ${e.message}`));
     });
     child.once('close', (code, signal) => {
-      live.delete(child);
+      stop?.dismiss();
       if (timer !== undefined) clearTimeout(timer);
       const end = t1 ?? process.hrtime.bigint();
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Number(end - t0) / 1e6, timedOut });
@@ -132,16 +92,15 @@ export interface Helper {
 }
 
 export function startHelper(what: string, argv: readonly string[], ready: RegExp, o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Helper> {
-  if (interrupted !== undefined) return Promise.reject(new BenchStopped('interrupted'));
+  if (interruptedBy() !== undefined) return Promise.reject(new BenchStopped('interrupted'));
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('empty argv'));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(o.cwd === undefined ? {} : { cwd: o.cwd }), ...(o.env === undefined ? {} : { env: o.env }) });
-    live.add(child);
     let out = '';
     let errText = '';
     let done = false;
-    const exited = new Promise<void>((r) => child.once('close', () => { live.delete(child); r(); }));
+    const exited = new Promise<void>((r) => child.once('close', () => r()));
     const stop = async (): Promise<void> => {
       if (child.exitCode === null && child.signalCode === null) {
         child.stdin.end();
@@ -151,12 +110,12 @@ export function startHelper(what: string, argv: readonly string[], ready: RegExp
         clearTimeout(t);
       }
     };
-    const unregister = onCleanup(what, stop);
+    const step = onCleanup(what, stop);
     const fail = (why: string): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      void unregister().finally(() => reject(new Error(`${what}: ${why}${errText.trim() === '' ? '' : ` (${errText.trim().split('\n').slice(-1)[0]})`}`)));
+      void step.run().finally(() => reject(new Error(`${what}: ${why}${errText.trim() === '' ? '' : ` (${errText.trim().split('\n').slice(-1)[0]})`}`)));
     };
     const timer = setTimeout(() => fail('not ready in time'), o.timeoutMs ?? 30_000);
     child.stdout.on('data', (d: Buffer) => {
@@ -164,7 +123,7 @@ export function startHelper(what: string, argv: readonly string[], ready: RegExp
       if (!done && ready.test(out)) {
         done = true;
         clearTimeout(timer);
-        resolve({ stop: unregister });
+        resolve({ stop: () => step.run() });
       }
     });
     child.stderr.on('data', (d: Buffer) => { errText += d.toString(); });

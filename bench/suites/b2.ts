@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from '../lib/model.js';
 import { clawfence, errorRows, expectOk, measureGroup, type Ctx, type RowSpec, type Variant } from '../lib/measure.js';
-import { BenchStopped, interruptedBy } from '../lib/proc.js';
+import { interruptedBy } from '../../src/util/cleanup.js';
+import { BenchStopped } from '../lib/proc.js';
 import { judgeWithinNoise, noiseBand } from '../lib/stats.js';
 import { countText, flaskArgv, flaskCheck, flaskWorkload, microArgv, parseLoopOf, plainFlask, plainMicro } from './workloads.js';
 

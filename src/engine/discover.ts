@@ -3,7 +3,7 @@
 
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { ClawfenceError } from '../errors.js';
 import { parseEngineInfo, type Engine, type EngineSource } from './engine-info.js';
 import { firstLine, runCommand, type CommandResult } from './run-command.js';
@@ -183,11 +183,21 @@ export async function discoverEngine(opts: DiscoverOptions = {}): Promise<Engine
   throw new ClawfenceError('environment', `no Docker engine answers (${describeProbes(probes)})`, { hint: engineHint(probes) });
 }
 
-/** The environment for running the user's `docker …` commands: the first candidate that answers.
+export interface FindEngineEnvOptions extends DiscoverOptions {
+  /** The engine commands the environment is for (argv lists; default: one `docker` command).
+   * When every one runs podman, no Docker engine is needed: the environment is returned as it is. */
+  commands?: readonly (readonly string[])[];
+}
+
+/** The environment for running the user's engine commands (`docker run …`, `podman run …`): for
+ * docker, the first candidate engine that answers (the user's DOCKER_HOST, the default socket, or
+ * clawfence's own dockerd), or a ClawfenceError('environment') saying what to do.
  * Known unix sockets are only pinged (GET /_ping, ~1 ms; /info takes the engine tens of ms);
  * anything else, and every failure, goes through full discovery for its message and fix. */
-export async function findEngineEnv(opts: DiscoverOptions = {}): Promise<NodeJS.ProcessEnv> {
+export async function findEngineEnv(opts: FindEngineEnvOptions = {}): Promise<NodeJS.ProcessEnv> {
   const base = opts.env ?? process.env;
+  const commands = opts.commands ?? [['docker']];
+  if (commands.length > 0 && commands.every((argv) => basename(argv[0] ?? '') === 'podman')) return base;
   for (const candidate of engineCandidates(base)) {
     const env = envFor(candidate, base);
     const known = candidate.dockerHost ?? defaultHostWithoutCli(env);

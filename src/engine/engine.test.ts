@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLAWFENCE_DOCKER_HOST, DEFAULT_DOCKER_HOST, defaultHostWithoutCli, engineCandidates, engineEnv, engineHint, type EngineProbe } from './discover.js';
+import { CLAWFENCE_DOCKER_HOST, DEFAULT_DOCKER_HOST, defaultHostWithoutCli, engineCandidates, engineEnv, engineHint, findEngineEnv, type EngineProbe } from './discover.js';
 import { unixSocketOf } from './socket-api.js';
 import { parseEngineInfo, parseSecurityOption } from './engine-info.js';
 
@@ -30,6 +30,18 @@ describe('engineEnv', () => {
   });
   it('removes an empty DOCKER_HOST for the CLI default, so that the CLI picks its context', () => {
     assert.deepEqual(engineEnv({ source: 'default', dockerHost: 'unix:///var/run/docker.sock' }, { PATH: '/bin', DOCKER_HOST: '' }), { PATH: '/bin' });
+  });
+});
+
+describe('findEngineEnv', () => {
+  it('needs no Docker engine for podman commands: the environment is returned as it is', async () => {
+    // A DOCKER_HOST that cannot answer and a docker client that does not exist: asking would fail.
+    const env = { PATH: '/nonexistent', DOCKER_HOST: 'unix:///nonexistent/clawfence-test.sock' };
+    assert.equal(await findEngineEnv({ env, docker: '/nonexistent/docker', commands: [['podman', 'run', 'x'], ['/usr/bin/podman', 'run', 'y']] }), env);
+  });
+  it('looks for the Docker engine as soon as one command runs docker', async () => {
+    const env = { PATH: '/nonexistent', DOCKER_HOST: 'unix:///nonexistent/clawfence-test.sock' };
+    await assert.rejects(findEngineEnv({ env, docker: '/nonexistent/docker', timeoutMs: 2000, commands: [['podman', 'run', 'x'], ['docker', 'run', 'y']] }), /no Docker engine answers/);
   });
 });
 

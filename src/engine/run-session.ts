@@ -20,20 +20,6 @@ export interface RunOutcome {
   timedOut?: true;
 }
 
-/** Reads a --timeout value in seconds (0: none) into milliseconds (undefined: none). */
-export function parseTimeout(s: string | undefined, flag = '--timeout'): number | undefined {
-  if (s === undefined) return undefined;
-  if (!/^\d{1,6}$/.test(s)) throw new ClawfenceError('bad-input', `${flag}: '${s}' is not a number of seconds`, { hint: `e.g. ${flag} 600, or ${flag} 0 for none` });
-  const n = Number(s);
-  return n === 0 ? undefined : n * 1000;
-}
-
-/** `{ timeoutMs }` for a --timeout value, or nothing when there is none. */
-export function timeoutOption(s: string | undefined): { timeoutMs?: number } {
-  const ms = parseTimeout(s);
-  return ms === undefined ? {} : { timeoutMs: ms };
-}
-
 /** A run that did not finish within its timeout (its containers were removed). */
 export class RunTimeoutError extends ClawfenceError {
   constructor(what: string, timeoutMs: number) {

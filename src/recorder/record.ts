@@ -20,14 +20,6 @@ import type { ActiveRecording } from './recorder.js';
 
 /** Which recorder: eBPF, ptrace (strace -f), or auto (eBPF when it loads, else ptrace). */
 export type RecorderChoice = 'ebpf' | 'ptrace' | 'auto';
-const RECORDERS: readonly RecorderChoice[] = ['ebpf', 'ptrace', 'auto'];
-
-/** Reads a --recorder value (undefined → auto). */
-export function parseRecorderChoice(s: string | undefined): RecorderChoice {
-  const v = s ?? 'auto';
-  if (!(RECORDERS as readonly string[]).includes(v)) throw new ClawfenceError('bad-input', `--recorder: '${v}' is not ebpf, ptrace or auto`, { hint: 'auto uses eBPF when it loads and ptrace (strace -f) otherwise' });
-  return v as RecorderChoice;
-}
 
 export interface RecordOptions {
   argv: string[];

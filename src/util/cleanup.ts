@@ -8,6 +8,13 @@ const steps: Step[] = [];
 let installed = false;
 let running: Promise<void> | undefined;
 let caught: NodeJS.Signals | undefined;
+let program = 'clawfence';
+
+/** The name the cleanup's own messages start with ("clawfence: interrupted (SIGINT); cleaning up");
+ * the bench, which uses the same cleanup, says "bench". */
+export function setCleanupName(name: string): void {
+  program = name;
+}
 
 /** The signal that interrupted this process, once one did: work that returns after it (a container
  * run ends because the cleanup removed the container) must not go on to record or write anything. */
@@ -27,7 +34,7 @@ async function runAll(): Promise<void> {
     try {
       await s.run();
     } catch (e) {
-      process.stderr.write(`clawfence: cleanup of ${s.what} failed: ${(e as Error).message}\n`);
+      process.stderr.write(`${program}: cleanup of ${s.what} failed: ${(e as Error).message}\n`);
     }
   }
 }
@@ -43,7 +50,7 @@ export function cleanupNow(): Promise<void> {
 function onSignal(signal: NodeJS.Signals): void {
   caught ??= signal;
   const code = signalExitCode(signal);
-  process.stderr.write(`\nclawfence: interrupted (${signal}); cleaning up\n`);
+  process.stderr.write(`\n${program}: interrupted (${signal}); cleaning up\n`);
   void cleanupNow().finally(() => process.exit(code));
 }
 

@@ -32,10 +32,21 @@ describe('bench options', () => {
     assert.equal(parseArgs(['--help']), undefined);
   });
 
-  it('refuses what it does not understand, saying why', () => {
+  it('-h too, and --help wins over the other options', () => {
+    assert.equal(parseArgs(['-h']), undefined);
+    assert.equal(parseArgs(['--rounds', '3', '--help']), undefined);
+  });
+
+  it('refuses what it does not understand, saying why in one line', () => {
     assert.throws(() => parseArgs(['--rounds', 'many']), UsageError);
-    assert.throws(() => parseArgs(['--rounds']), /--rounds needs a whole number/);
+    assert.throws(() => parseArgs(['--rounds', 'many']), /^Error: --rounds needs a whole number from 1 to 100, not 'many'$/);
+    assert.throws(() => parseArgs(['--warmup=11']), /--warmup needs a whole number from 0 to 10, not '11'/);
+    assert.throws(() => parseArgs(['--micro-calls', '999']), /--micro-calls needs a whole number from 1000/);
+    assert.throws(() => parseArgs(['--rounds']), (e: unknown) => e instanceof UsageError && /^Option '--rounds <value>' argument missing$/.test(e.message));
+    assert.throws(() => parseArgs(['--rounds', '--only', 'B1']), (e: unknown) => e instanceof UsageError && /'--rounds'.*ambiguous/.test(e.message) && !e.message.includes('\n'));
     assert.throws(() => parseArgs(['--only', 'B9']), /not 'B9'/);
-    assert.throws(() => parseArgs(['--fast']), /unknown option '--fast'/);
+    assert.throws(() => parseArgs(['--only', ',']), /--only takes a list of B1, B2, B3, B4, B5$/);
+    assert.throws(() => parseArgs(['--fast']), (e: unknown) => e instanceof UsageError && /Unknown option '--fast'/.test(e.message));
+    assert.throws(() => parseArgs(['B1']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'B1'/.test(e.message));
   });
 });

@@ -198,3 +198,47 @@ describe('clawfence syscalls', () => {
     assert.match(bad.stderr, /did you mean 'socket'/);
   });
 });
+
+describe('bad flag values', () => {
+  // commander's error: one `error:` line naming the flag, then the pointer to --help; nothing else.
+  const isCommanderError = (stderr: string): boolean => {
+    const lines = stderr.trim().split('\n');
+    return lines.length === 2 && lines[0]!.startsWith('error: ') && lines[1] === '(run with --help for usage)';
+  };
+  // Refused while parsing argv, before any engine is looked for: a DOCKER_HOST that cannot answer
+  // would turn a flag that got through into an engine error instead.
+  const env = { DOCKER_HOST: 'unix:///nonexistent/clawfence-cli-test.sock' };
+  const FP = 'test/fixtures/footprints/flask-1.json';
+
+  it('record --recorder bogus exits 2 with one error line, without an engine', () => {
+    const r = runCli(['record', '--recorder', 'bogus', '--', 'docker', 'run', 'x'], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(isCommanderError(r.stderr), r.stderr);
+    assert.match(r.stderr, /^error: option '--recorder <kind>' argument 'bogus' is invalid\. Allowed choices are ebpf, ptrace, auto\.$/m);
+    assert.equal(r.stdout, '');
+  });
+
+  it('refuses each bad value of the run commands before running anything', () => {
+    for (const [args, flag] of [
+      [['record', '--timeout', '10s', '--', 'docker', 'run', 'x'], '--timeout <seconds>'],
+      [['profile', '--repeat', '0', '--', 'docker', 'run', 'x'], '--repeat <n>'],
+      [['profile', '--expect-stdout', '(', '--', 'docker', 'run', 'x'], '--expect-stdout <regex>'],
+      [['verify', '--profile', DOCKER, '--expect-exit', '256', '--json', '--', 'docker', 'run', 'x'], '--expect-exit <code>'],
+      [['verify', '--profile', DOCKER, '--recorder', 'dtrace', '--', 'docker', 'run', 'x'], '--recorder <kind>'],
+      [['generate', FP, '--default-errno', 'abc'], '--default-errno <n>'],
+      [['generate', FP, '--default-errno', '0'], '--default-errno <n>'],
+    ] as const) {
+      const r = runCli([...args], { env });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(isCommanderError(r.stderr), `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stderr.startsWith(`error: option '${flag}' argument `), r.stderr);
+      assert.equal(r.stdout, '', args.join(' '));
+    }
+  });
+
+  it('takes good values as before', () => {
+    const r = runCli(['generate', FP, '--default-errno', '38']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"defaultErrnoRet": 38/);
+  });
+});

@@ -1,6 +1,6 @@
 // `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
 
-import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, parseSeverity, renderAuditJson, renderAuditSarif, renderAuditTable } from '../../audit/index.js';
+import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, renderAuditJson, renderAuditSarif, renderAuditTable, type Severity } from '../../audit/index.js';
 import { loadProfile } from '../../formats/read.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { wantColor, write } from '../output.js';
@@ -10,13 +10,12 @@ export interface AuditCliOptions extends HostOptions {
   against?: string;
   json?: boolean;
   sarif?: boolean;
-  failOn?: string;
+  failOn: Severity;
   color?: boolean | undefined;
 }
 
 export async function runAudit(file: string, o: AuditCliOptions): Promise<number> {
   const host = hostFromOptions(o);
-  const severity = parseSeverity(o.failOn ?? 'high');
   const lp = loadProfile(file);
   // The footprint reader (ajv) is only loaded when there is a footprint to read.
   const against = o.against === undefined ? undefined : (await import('../../footprint/parse.js')).loadFootprint(o.against).footprint;
@@ -31,5 +30,5 @@ export async function runAudit(file: string, o: AuditCliOptions): Promise<number
   if (o.sarif === true) write(renderAuditSarif(report, { artifactUri: file, locate: lp.locate, toolVersion: VERSION }));
   else if (o.json === true) write(renderAuditJson(report, { file }));
   else write(renderAuditTable(report, { color: wantColor(o.color), file, width: process.stdout.columns ?? 100 }));
-  return failOn(report, severity) ? 1 : 0;
+  return failOn(report, o.failOn) ? 1 : 0;
 }

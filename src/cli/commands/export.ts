@@ -1,14 +1,13 @@
 // `clawfence export PROFILE --format docker|oci|k8s|systemd [-o FILE] [--lossy]`.
 
-import { ClawfenceError } from '../../errors.js';
-import { EXPORT_FORMATS, exportProfile, type ExportFormat } from '../../formats/export.js';
+import { exportProfile, type ExportFormat } from '../../formats/export.js';
 import { loadProfile } from '../../formats/read.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { toJson, write } from '../output.js';
 
 export interface ExportCliOptions extends HostOptions {
-  format: string;
+  format: ExportFormat;
   output?: string;
   force?: boolean;
   lossy?: boolean;
@@ -19,12 +18,9 @@ export interface ExportCliOptions extends HostOptions {
 }
 
 export async function runExport(file: string, o: ExportCliOptions): Promise<number> {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
-    throw new ClawfenceError('bad-input', `unknown format '${o.format}'`, { hint: `use one of ${EXPORT_FORMATS.join(', ')}` });
-  }
   const host = hostFromOptions(o);
   const lp = loadProfile(file, o.select === undefined ? {} : { name: o.select });
-  const res = exportProfile(lp.profile, o.format as ExportFormat, {
+  const res = exportProfile(lp.profile, o.format, {
     native: host.native,
     caps: host.caps,
     ...(host.kernel === undefined ? {} : { kernel: host.kernel }),

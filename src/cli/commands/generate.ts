@@ -1,6 +1,5 @@
 // `clawfence generate FOOTPRINT… [-o PROFILE] [--force] [--default-errno N] [--kill] [--arch A]`
 
-import { ClawfenceError } from '../../errors.js';
 import { loadFootprint } from '../../footprint/parse.js';
 import { describeStats, generateProfile } from '../../generator/index.js';
 import { printDockerProfile } from '../../formats/docker.js';
@@ -10,19 +9,16 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 export interface GenerateCliOptions {
   output?: string;
   force?: boolean;
-  defaultErrno?: string;
+  defaultErrno?: number;
   kill?: boolean;
   arch?: string;
 }
 
 export async function runGenerate(files: string[], o: GenerateCliOptions): Promise<number> {
-  if (o.defaultErrno !== undefined && !/^\d+$/.test(o.defaultErrno)) {
-    throw new ClawfenceError('bad-input', `--default-errno: '${o.defaultErrno}' is not a number`, { hint: 'give an errno such as 1 (EPERM) or 38 (ENOSYS)' });
-  }
   const fps = files.map((f) => loadFootprint(f).footprint);
   const { profile, stats } = generateProfile(fps, {
     labels: files,
-    ...(o.defaultErrno === undefined ? {} : { defaultErrno: Number(o.defaultErrno) }),
+    ...(o.defaultErrno === undefined ? {} : { defaultErrno: o.defaultErrno }),
     defaultAction: o.kill === true ? 'kill_process' : 'errno',
     ...(o.arch === undefined ? {} : { native: parseArch(o.arch) }),
   });

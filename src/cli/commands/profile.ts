@@ -2,32 +2,28 @@
 // record → generate → verify, with progress, and the verdict.
 
 import { ClawfenceError } from '../../errors.js';
-import { parseRecorderChoice } from '../../recorder/record.js';
-import { timeoutOption } from '../../engine/run-session.js';
+import { findEngineEnv } from '../../engine/discover.js';
+import type { RecorderChoice } from '../../recorder/record.js';
 import { describeStats } from '../../generator/index.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
-import { engineEnv } from '../engine-env.js';
+import { timeoutMs } from '../options.js';
 import { colors, wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';
-import { parseExpectations } from './verify.js';
 
 export interface ProfileCliOptions {
   output: string;
   force?: boolean;
   workloads?: string;
   footprint?: string;
-  repeat?: string;
-  recorder?: string;
-  timeout?: string;
-  expectExit?: string;
-  expectStdout?: string;
+  repeat?: number;
+  recorder: RecorderChoice;
+  /** Seconds per run; 0: none. */
+  timeout: number;
+  /** For the workloads given after --. */
+  expectExit: number;
+  expectStdout?: RegExp;
   color?: boolean | undefined;
-}
-
-function parseRepeat(s: string): number {
-  if (!/^\d{1,2}$/.test(s) || Number(s) < 1) throw new ClawfenceError('bad-input', `--repeat: '${s}' is not a count from 1 to 99`, { hint: 'e.g. --repeat 3' });
-  return Number(s);
 }
 
 /** Splits `docker run a --- docker run b` into workloads. */
@@ -41,29 +37,27 @@ export function splitCommands(argv: string[]): string[][] {
 }
 
 export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<number> {
-  const expect = parseExpectations(o);
   const workloads: Workload[] = [
     ...(o.workloads === undefined ? [] : loadWorkloads(o.workloads).workloads),
     ...splitCommands(argv).map((cmd, i) => ({
       name: `workload-${i + 1}`,
       argv: cmd,
-      ...(expect.expectExit === undefined ? {} : { expectExit: expect.expectExit }),
-      ...(o.expectStdout === undefined ? {} : { expectStdout: o.expectStdout }),
+      expectExit: o.expectExit,
+      ...(o.expectStdout === undefined ? {} : { expectStdout: o.expectStdout.source }),
     })),
   ];
   if (workloads.length === 0) {
     throw new ClawfenceError('bad-input', 'no workload to profile', { hint: 'give --workloads FILE or a command after --: clawfence profile -o p.json -- docker run --rm IMAGE CMD' });
   }
   const c = colors(wantColor(o.color));
-  const recorder = parseRecorderChoice(o.recorder);
   const started = Date.now();
   const r = await profileWorkloads({
-    workloads, output: o.output, force: o.force === true, env: await engineEnv(workloads.map((w) => w.argv)), clawfenceVersion: VERSION,
+    workloads, output: o.output, force: o.force === true, env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }), clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
-    ...(o.repeat === undefined ? {} : { repeat: parseRepeat(o.repeat) }),
-    recorder,
-    ...timeoutOption(o.timeout),
+    ...(o.repeat === undefined ? {} : { repeat: o.repeat }),
+    recorder: o.recorder,
+    ...timeoutMs(o.timeout),
   });
   const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
   for (const v of r.verdicts) {

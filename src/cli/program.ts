@@ -1,0 +1,189 @@
+// The command table: every command, its arguments and flags (typed by @commander-js/extra-typings,
+// so each action gets the option types its command declares). Loaded by main.ts after the
+// `--version` fast path; command implementations are imported lazily, when their command runs.
+
+import { Command } from '@commander-js/extra-typings';
+import { VERSION } from './version.js';
+import {
+  defaultErrnoOption, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, repeatOption, runOptions,
+} from './options.js';
+
+export { CommanderError } from '@commander-js/extra-typings';
+
+/** What main.ts learns from a parse: the exit code, and how to report an error. */
+export interface ProgramState {
+  json: boolean;
+  verbose: boolean;
+  exit: number;
+}
+
+export function buildProgram(state: ProgramState) {
+  const program = new Command('clawfence')
+    .description('Minimal, verified, tool-specific seccomp profiles for containerized agent tools')
+    .version(VERSION, '-V, --version')
+    .option('--verbose', 'show the full error chain')
+    .option('--no-color', 'never colour output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .enablePositionalOptions()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.hook('preAction', (_this, action) => {
+    state.json = action.opts()['json'] === true;
+    state.verbose = program.opts().verbose === true;
+  });
+  const color = (): boolean => program.opts().color;
+
+  // Options are listed in --help in the order they are added: the host options come last.
+  hostOptions(jsonOption(
+    program
+      .command('explain')
+      .description('decide one syscall under a profile and say why (args accept names: CLONE_NEWUSER|SIGCHLD, AF_NETLINK)')
+      .argument('<profile>', 'profile file (Docker/OCI JSON, OCI config.json or Kubernetes SeccompProfile YAML)')
+      .argument('<syscall>', 'syscall name or number')
+      .argument('[args...]', 'up to six argument values'),
+  )).action(async (profile, syscall, args, opts) => {
+    const m = await import('./commands/explain.js');
+    state.exit = await m.runExplain(profile, syscall, args, { ...opts, color: color() });
+  });
+
+  hostOptions(jsonOption(
+    program
+      .command('diff')
+      .description('semantic difference between two profiles, per ABI (exit 1 when they differ)')
+      .argument('<a>', 'first profile')
+      .argument('<b>', 'second profile'),
+  )).action(async (a, b, opts) => {
+    const m = await import('./commands/diff.js');
+    state.exit = await m.runDiff(a, b, { ...opts, color: color() });
+  });
+
+  hostOptions(
+    jsonOption(
+      program
+        .command('audit')
+        .description('findings about a profile: dangerous allows, open ABIs, dead rules, size next to Docker\'s default')
+        .argument('<profile>', 'profile file')
+        .option('--against <footprint>', 'a recorded footprint: report permissions it never used'),
+    )
+      .option('--sarif', 'SARIF 2.1.0 report')
+      .addOption(failOnOption()),
+  ).action(async (profile, opts) => {
+    const m = await import('./commands/audit.js');
+    state.exit = await m.runAudit(profile, { ...opts, color: color() });
+  });
+
+  hostOptions(
+    jsonOption(
+      outputOptions(
+        program
+          .command('export')
+          .description('write a profile in another format')
+          .argument('<profile>', 'profile file')
+          .addOption(exportFormatOption()),
+        'the exported profile',
+      )
+        .option('--lossy', 'export even when the format cannot express everything (what is lost is printed)')
+        .option('--name <name>', 'metadata.name for the Kubernetes SeccompProfile')
+        .option('--select <name>', 'which SeccompProfile to read from a file that holds several'),
+      '{format, text, lost, notes}',
+    ),
+  ).action(async (profile, opts) => {
+    const m = await import('./commands/export.js');
+    state.exit = await m.runExport(profile, { ...opts, color: color() });
+  });
+
+  runOptions(
+    outputFileOptions(
+      program
+        .command('record')
+        .description('run a workload exactly as given and record every syscall its container makes')
+        .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…] (or podman run)'),
+      'footprint file', 'footprint.json',
+    ).option('--workload <name>', 'name of the workload in the footprint (default: image and command)'),
+    { timeout: 0 },
+  )
+    .passThroughOptions()
+    .action(async (command, opts) => {
+      const m = await import('./commands/record.js');
+      state.exit = await m.runRecord(command, opts);
+    });
+
+  expectOptions(
+    runOptions(
+      outputFileOptions(
+        program
+          .command('profile')
+          .description('record → generate → verify: a verified minimal profile for one or more workloads')
+          .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …'),
+        'profile file', 'seccomp-profile.json',
+      )
+        .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
+        .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+        .addOption(repeatOption()),
+      { timeout: 600 },
+    ),
+    'for commands given after --',
+  )
+    .passThroughOptions()
+    .action(async (command, opts) => {
+      const m = await import('./commands/profile.js');
+      state.exit = await m.runProfile(command, { ...opts, color: color() });
+    });
+
+  outputOptions(
+    program
+      .command('generate')
+      .description('a deny-by-default profile allowing exactly what the footprints recorded (merged)')
+      .argument('<footprints...>', 'footprint files from clawfence record'),
+    'profile file',
+  )
+    .addOption(defaultErrnoOption())
+    .option('--kill', 'kill the process instead of returning an errno')
+    .option('--arch <abi>', 'native ABI of the target host (default: the footprints\')')
+    .action(async (files, opts) => {
+      const m = await import('./commands/generate.js');
+      state.exit = await m.runGenerate(files, opts);
+    });
+
+  jsonOption(
+    runOptions(
+      expectOptions(
+        program
+          .command('verify')
+          .description('run a workload enforcing a profile; on failure name the denied syscalls (exit 1 when it fails)')
+          .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…]')
+          .requiredOption('--profile <file>', 'the profile to enforce'),
+      ).option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)'),
+      { recorderOf: 'the complain pass', timeout: 600 },
+    ),
+    'the tool\'s output is captured, not shown',
+  )
+    .passThroughOptions()
+    .action(async (command, opts) => {
+      const m = await import('./commands/verify.js');
+      state.exit = await m.runVerify(command, { ...opts, color: color() });
+    });
+
+  jsonOption(
+    program
+      .command('doctor')
+      .description('check this host: engine, seccomp, BTF, tracepoints, recorder, privileges — with a fix for each problem'),
+  ).action(async (opts) => {
+    const m = await import('./commands/doctor.js');
+    state.exit = await m.runDoctorCommand({ ...opts, color: color() });
+  });
+
+  jsonOption(
+    program
+      .command('syscalls')
+      .description('look up syscalls by name or number per ABI, with their groups')
+      .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')
+      .option('--arch <abi>', 'ABI (default: this host); use --arch all to compare every ABI')
+      .option('--group <group>', 'list the members of a group such as @network-io'),
+  ).action(async (query, opts) => {
+    const m = await import('./commands/syscalls.js');
+    state.exit = await m.runSyscalls(query, { ...opts, color: color() });
+  });
+
+  return program;
+}
