@@ -41,6 +41,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     checkPrivileges(process.getuid?.()),
     checkRecorderToolchain(),
     checkRecorderBinary(recorderPath),
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- a synchronous check; Promise.all takes both
     checkStrace(),
     checkPodman(process.getuid?.()),
     checkBaseImage(engine),

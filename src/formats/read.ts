@@ -26,7 +26,7 @@ export interface LoadedProfile {
   name?: string;
   /** Where a JSON path is in the file. Takes absolute paths ($.spec.syscalls[2]) or paths
    * relative to the profile ($.syscalls[2]). */
-  locate(path: string): { line: number; column: number } | undefined;
+  locate: (path: string) => { line: number; column: number } | undefined;
 }
 
 export interface LoadOptions {

@@ -22,7 +22,7 @@ type SdAnswer = 'allow' | 'log' | 'kill' | `errno ${number}`;
 
 /** What systemd makes of the [Service] seccomp settings, per syscall name. */
 function systemdModel(text: string): { answer(name: string): SdAnswer; arches: string[] } {
-  let filter: Map<string, number | 'kill' | -1> | undefined;
+  let filter: Map<string, number | 'kill'> | undefined;
   let allowList = false;
   let errorNumber: number | 'kill' = 'kill';
   let logs: Set<string> | undefined;

@@ -97,7 +97,7 @@ export function commonProvenance(fps: readonly Footprint[]): Provenance | undefi
       out[key] = structuredClone(value);
     }
   }
-  return Object.keys(out).length === 0 ? undefined : (out as Provenance);
+  return Object.keys(out).length === 0 ? undefined : (out);
 }
 
 /** The host ABI of the merged recordings: their common arch, else the family of the ones given. */

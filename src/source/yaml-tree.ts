@@ -112,7 +112,9 @@ class YamlConverter {
     if (typeof v === 'boolean') return { kind: 'boolean', value: v, ...base };
     if (typeof v === 'bigint') return { kind: 'number', value: Number(v), raw: v.toString(), ...base };
     if (typeof v === 'number') return { kind: 'number', value: v, raw: n.source ?? String(v), ...base };
-    return { kind: 'string', value: String(n.source ?? v), ...base };
+    // Unreachable in the core schema, whose scalars are strings, numbers, bigints, booleans and null.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever else it is, as text
+    return { kind: 'string', value: typeof n.source === 'string' ? n.source : String(v), ...base };
   }
 }
 

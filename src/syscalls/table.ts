@@ -82,7 +82,7 @@ export function knownSyscallNames(): readonly string[] {
 }
 
 export function suggestSyscall(name: string): string {
-  return closest(name, ALL_NAMES as string[]);
+  return closest(name, ALL_NAMES);
 }
 
 /** ABIs on which the name exists. */

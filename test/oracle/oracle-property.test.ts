@@ -38,7 +38,7 @@ const profile: fc.Arbitrary<ConcreteProfile> = fc
   .map(({ def, extra, rules }) => ({
     defaultAction: def[0],
     ...(def[1] === undefined ? {} : { defaultErrnoRet: def[1] }),
-    architectures: ['x86_64' as Arch, ...extra],
+    architectures: ['x86_64', ...extra],
     flags: [],
     rules: rules.map((r, source): ConcreteRule => ({
       names: r.names, action: r.verdict[0], args: r.args, source,

@@ -92,7 +92,7 @@ function ruleArb(notify: boolean, size: ProfileSize): fc.Arbitrary<Rule> {
 
 const abis: fc.Arbitrary<{ architectures: Arch[]; archMap: ArchMapEntry[] }> = fc.oneof(
   { weight: 4, arbitrary: subsetOf(ABI_POOL).map((architectures) => ({ architectures, archMap: [] })) },
-  { weight: 1, arbitrary: subsetOf(['x86', 'x32'] as Arch[]).map((subs) => ({ architectures: [], archMap: [{ architecture: 'x86_64' as Arch, subArchitectures: subs }] })) },
+  { weight: 1, arbitrary: subsetOf(['x86', 'x32'] as Arch[]).map((subs) => ({ architectures: [], archMap: [{ architecture: 'x86_64' as const, subArchitectures: subs }] })) },
 );
 
 /** A valid profile: printDockerProfile then parseDockerProfile gives it back unchanged. */
@@ -164,7 +164,7 @@ export const profilePair = pairOf(profile);
 /** A host: x86_64, a few capabilities, and a kernel version or "new enough". */
 export const host: fc.Arbitrary<HostContext> = fc
   .record({ caps: subsetOf(CAP_POOL), kernel: fc.option(fc.constantFrom('4.4', '5.8', '6.8'), { nil: undefined }) })
-  .map(({ caps, kernel }) => ({ native: 'x86_64' as Arch, caps, ...(kernel === undefined ? {} : { kernel }) }));
+  .map(({ caps, kernel }) => ({ native: 'x86_64', caps, ...(kernel === undefined ? {} : { kernel }) }));
 
 /** A call: ABI, syscall (mostly from the pool the rules use), six argument values. */
 export const call: fc.Arbitrary<{ abi: Arch; name: string; args: bigint[] }> = fc

@@ -13,7 +13,6 @@ import { CAPABILITIES, RULE_ARCH_NAMES, SCMP_ACTIONS, SCMP_OPS } from './vocabul
 const U64_MAX = (1n << 64n) - 1n;
 const SCMP_ARCH_NAMES = ARCHES.map((a) => ARCH_INFO[a].scmp);
 
-type Obj = Extract<LocatedJson, { kind: 'object' }>;
 
 class Reader {
   readonly issues: Issue[] = [];
@@ -33,9 +32,9 @@ class Reader {
       return undefined;
     }
     const m = new Map<string, LocatedJson>();
-    for (const [k, v] of (node as Obj).entries) {
+    for (const [k, v] of (node).entries) {
       if (!allowed.includes(k)) {
-        this.report(v, 'unknown-key', `unknown key ${JSON.stringify(k)} in ${what}`, `did you mean '${closest(k, allowed as string[])}'? Allowed: ${allowed.join(', ')}`);
+        this.report(v, 'unknown-key', `unknown key ${JSON.stringify(k)} in ${what}`, `did you mean '${closest(k, allowed)}'? Allowed: ${allowed.join(', ')}`);
         continue;
       }
       m.set(k, v);
