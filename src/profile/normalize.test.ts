@@ -5,6 +5,8 @@ import { parseDockerProfile } from '../formats/docker.js';
 import { emptyFilter, type ArgCondition, type Profile, type Rule } from './model.js';
 import { normalizeProfile } from './normalize.js';
 import { diffProfiles } from '../diff/index.js';
+import { decide } from '../evaluator/evaluate.js';
+import { resolveProfile } from './resolve.js';
 
 function rule(names: string[], over: Partial<Rule> = {}): Rule {
   return { names, action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), ...over };
@@ -26,7 +28,7 @@ test('sorts and dedupes names, caps, arches, flags and ABIs; keeps every conditi
   const p = prof(
     [
       rule(['write', 'read', 'write'], {
-        args: [c(2, 'eq', 5n), c(0, 'masked_eq', 0xffn, 3n), c(0, 'eq', 1n), c(0, 'eq', 1n)],
+        args: [c(2, 'eq', 5n), c(1, 'masked_eq', 0xffn, 3n), c(0, 'eq', 1n)],
         includes: { caps: ['CAP_SYS_ADMIN', 'CAP_BPF', 'CAP_SYS_ADMIN'], arches: ['x86', 'amd64'] },
         excludes: { caps: [], arches: ['x32', 'x32'], minKernel: '5.8' },
       }),
@@ -38,10 +40,58 @@ test('sorts and dedupes names, caps, arches, flags and ABIs; keeps every conditi
   assert.deepEqual(n.flags, ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_TSYNC']);
   const r = n.syscalls[0] as Rule;
   assert.deepEqual(r.names, ['read', 'write']);
-  // Two conditions on one index make runc split the rule: both copies of eq 1 stay.
-  assert.deepEqual(r.args, [c(0, 'eq', 1n), c(0, 'eq', 1n), c(0, 'masked_eq', 0xffn, 3n), c(2, 'eq', 5n)]);
+  assert.deepEqual(r.args, [c(0, 'eq', 1n), c(1, 'masked_eq', 0xffn, 3n), c(2, 'eq', 5n)]);
   assert.deepEqual(r.includes, { caps: ['CAP_BPF', 'CAP_SYS_ADMIN'], arches: ['amd64', 'x86'] });
   assert.deepEqual(r.excludes, { caps: [], arches: ['x32'], minKernel: '5.8' });
+});
+
+test('keeps the conditions of a rule runc splits as written, duplicates too', () => {
+  // Two conditions on one index: runc adds one rule per condition, in this order.
+  const args = [c(2, 'eq', 5n), c(0, 'masked_eq', 0xffn, 3n), c(0, 'eq', 1n), c(0, 'eq', 1n)];
+  const n = normalizeProfile(prof([rule(['read'], { args })]));
+  assert.deepEqual((n.syscalls[0] as Rule).args, args);
+  assert.deepEqual(normalizeProfile(n), n);
+});
+
+test('does not reorder split conditions: libseccomp 2.5 builds a different filter for the other order', () => {
+  // Checked against real libseccomp 2.5.4 (test/oracle): after an allow rule on prctl, for
+  // prctl(0x10000000) the written order gives TRACE (gen_bpf.c compares the wrong 32-bit word),
+  // the other order the default action. Neither condition holds, so neither is "right".
+  const written = [c(0, 'ge', 0x100000001n), c(0, 'lt', 0n)];
+  const before = rule(['prctl'], { args: [c(0, 'gt', 0n), c(1, 'ne', 0n)] });
+  const p = prof([before, rule(['prctl'], { action: 'trace', errnoRet: 1, args: written })], { defaultAction: 'kill_process' });
+  const call = [0x10000000n, 0n, 0n, 0n, 0n, 0n];
+  const host = { native: 'x86_64' as const, caps: [] };
+  assert.deepEqual((normalizeProfile(p).syscalls[1] as Rule).args, written);
+  assert.equal(decide(resolveProfile(p, host), 'x86_64', 'prctl', call).action, 'trace');
+  assert.equal(decide(resolveProfile(normalizeProfile(p), host), 'x86_64', 'prctl', call).action, 'trace');
+  const swapped = { ...p, syscalls: [before, { ...(p.syscalls[1] as Rule), args: [...written].reverse() }] };
+  assert.equal(decide(resolveProfile(swapped, host), 'x86_64', 'prctl', call).action, 'kill_process');
+});
+
+test('names that share a multiplexer keep their written order and repeats, in the places sorting gives them', () => {
+  const n = normalizeProfile(prof([rule(['write', 'socketcall', 'read', 'socket', 'read', 'shmget']), rule(['close'], { action: 'trap' })]));
+  // socketcall and socket meet in socketcall's tree on i386: socketcall stays first
+  assert.deepEqual(n.syscalls[0]?.names, ['read', 'shmget', 'socketcall', 'socket', 'write']);
+  assert.deepEqual(normalizeProfile(n), n);
+  // one member alone shares with nothing: sorted and deduped as usual
+  assert.deepEqual(normalizeProfile(prof([rule(['socket', 'read', 'socket'])])).syscalls[0]?.names, ['read', 'socket']);
+});
+
+test('does not reorder names that share a multiplexer: the sorted order is refused on i386 (EEXIST)', () => {
+  const p = prof([rule(['socket'], { action: 'errno' }), rule(['socketcall', 'socket'], { action: 'errno', errnoRet: 95 })], { defaultAction: 'allow', architectures: ['x86_64', 'x86'] });
+  const n = normalizeProfile(p);
+  assert.deepEqual(n.syscalls[1]?.names, ['socketcall', 'socket']);
+  const host = { native: 'x86_64' as const, caps: [] };
+  assert.equal(decide(resolveProfile(n, host), 'x86', 'socketcall', [1n, 0n]).conflicts, undefined);
+  const sorted = { ...p, syscalls: [p.syscalls[0] as Rule, { ...(p.syscalls[1] as Rule), names: ['socket', 'socketcall'] }] };
+  assert.ok(decide(resolveProfile(sorted, host), 'x86', 'socketcall', [1n, 0n]).conflicts !== undefined);
+});
+
+test('a rule runc splits keeps repeated names (each repeats its adds); its names are still sorted', () => {
+  const args = [c(0, 'le', 255n), c(0, 'le', 0x6187n)];
+  assert.deepEqual(normalizeProfile(prof([rule(['kill', 'clone', 'kill'], { args })])).syscalls[0]?.names, ['clone', 'kill', 'kill']);
+  assert.deepEqual(normalizeProfile(prof([rule(['kill', 'clone', 'kill'], { args: [c(0, 'le', 255n)] })])).syscalls[0]?.names, ['clone', 'kill']);
 });
 
 test('merges neighbouring unconditional rules that differ only in names', () => {

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import type { Arch } from '../../src/syscalls/arch.js';
 import { syscallNumber } from '../../src/syscalls/table.js';
+import { runcSplits } from '../../src/evaluator/runc.js';
+import { MULTIPLEXERS } from '../../src/syscalls/multiplexers.js';
 import { ACTIONS, FILTER_FLAGS, OPS, type Action, type ArgCondition, type ArchMapEntry, type Profile, type Rule, type RuleFilter } from '../../src/profile/model.js';
 import type { HostContext } from '../../src/profile/resolve.js';
 
@@ -71,6 +73,8 @@ const comment = fc.option(fc.oneof(fc.string({ minLength: 1, maxLength: 12, unit
 export interface ProfileSize {
   maxRules: number;
   maxConditions: number;
+  /** The syscall names rules use; SYSCALL_POOL unless given. */
+  names?: readonly string[];
 }
 
 const FULL_SIZE: ProfileSize = { maxRules: 8, maxConditions: 3 };
@@ -79,7 +83,7 @@ function ruleArb(notify: boolean, size: ProfileSize): fc.Arbitrary<Rule> {
   const actions = ACTIONS.filter((a) => notify || a !== 'notify');
   return fc
     .record({
-      names: fc.array(fc.constantFrom(...SYSCALL_POOL), { minLength: 1, maxLength: 3 }),
+      names: fc.array(fc.constantFrom(...(size.names ?? SYSCALL_POOL)), { minLength: 1, maxLength: 3 }),
       action: fc.constantFrom(...actions),
       errno: fc.option(fc.constantFrom(...ERRNO_POOL), { nil: undefined }),
       args: fc.oneof({ weight: 2, arbitrary: none<ArgCondition>() }, { weight: 3, arbitrary: fc.array(argCondition, { minLength: 1, maxLength: size.maxConditions }) }),
@@ -161,6 +165,12 @@ export function pairOf(base: fc.Arbitrary<Profile>): fc.Arbitrary<[Profile, Prof
 
 export const profilePair = pairOf(profile);
 
+/** Names that meet in one libseccomp tree on i386: socketcall, ipc and some of their members. */
+export const MULTIPLEXED_POOL = ['socketcall', 'socket', 'connect', 'bind', 'ipc', 'shmget', 'semget', 'getpid'] as const;
+
+/** Profiles whose rules name multiplexers and their members (rule names that share a tree). */
+export const multiplexedProfile = profileOf({ maxRules: 6, maxConditions: 2, names: MULTIPLEXED_POOL });
+
 /** A host: x86_64, a few capabilities, and a kernel version or "new enough". */
 export const host: fc.Arbitrary<HostContext> = fc
   .record({ caps: subsetOf(CAP_POOL), kernel: fc.option(fc.constantFrom('4.4', '5.8', '6.8'), { nil: undefined }) })
@@ -175,20 +185,48 @@ export const call: fc.Arbitrary<{ abi: Arch; name: string; args: bigint[] }> = f
   })
   .filter((c) => syscallNumber(c.abi, c.name) !== undefined);
 
+/** Calls for multiplexedProfile: mostly socketcall and ipc on i386, with sub-call numbers in arg0. */
+export const multiplexedCall: fc.Arbitrary<{ abi: Arch; name: string; args: bigint[] }> = fc
+  .record({
+    abi: fc.constantFrom<Arch>('x86', 'x86', 'x86', 'x86_64'),
+    name: fc.constantFrom<string>(...MULTIPLEXED_POOL),
+    code: fc.constantFrom(0n, 1n, 2n, 3n, 23n, 2n, 0x100000001n),
+    args: fc.array(argValue, { minLength: 5, maxLength: 5 }),
+  })
+  .map(({ abi, name, code, args }) => ({ abi, name, args: [code, ...args] }))
+  .filter((c) => syscallNumber(c.abi, c.name) !== undefined);
+
 function shuffled<T>(xs: readonly T[]): fc.Arbitrary<T[]> {
   return fc.shuffledSubarray([...xs], { minLength: xs.length, maxLength: xs.length });
 }
 
+/** True when two different names of the rule reach one multiplexer's libseccomp tree (i386). */
+function namesShareATree(names: readonly string[]): boolean {
+  const groups = Object.entries(MULTIPLEXERS).map(([mux, members]) => new Set(names.filter((n) => n === mux || Object.hasOwn(members, n))));
+  return groups.some((g) => g.size > 1);
+}
+
 /** The same rule written redundantly: names and conditions reordered, a name repeated, or the
- * rule split into neighbouring rules that differ only in their names, or written twice. */
+ * rule split into neighbouring rules that differ only in their names, or written twice. Only
+ * rewritings that keep runc's sequence of rule adds into each libseccomp tree, except for an add
+ * repeated right after itself (the same chain again): when two conditions name one argument,
+ * runc adds one rule per condition in the order written, and libseccomp 2.5 builds another
+ * filter for another order of those adds or for them repeated (evaluator cases E133/E134,
+ * E137/E138); names that reach one multiplexer's tree add into it in the order written
+ * (E135/E136). See normalizeNames and normalizeConditions in src/profile/normalize.ts. */
 function redundantRule(r: Rule): fc.Arbitrary<Rule[]> {
+  const split = runcSplits(r.args);
+  const shared = namesShareATree(r.names);
+  const names: fc.Arbitrary<string[]> = shared ? fc.constant(0).map(() => [...r.names]) : shuffled(r.names);
+  const args: fc.Arbitrary<ArgCondition[]> = split ? fc.constant(0).map(() => [...r.args]) : shuffled(r.args);
   const variants: fc.Arbitrary<Rule[]>[] = [
     fc.constant([r]),
-    fc.tuple(shuffled(r.names), shuffled(r.args)).map(([names, args]) => [{ ...r, names, args }]),
-    fc.constantFrom(...r.names).map((n) => [{ ...r, names: [...r.names, n] }]),
+    fc.tuple(names, args).map(([n, a]) => [{ ...r, names: n, args: a }]),
     fc.constant(r.names.map((n) => ({ ...r, names: [n] }))),
-    fc.constant([r, r]),
   ];
+  if (!split && !shared) {
+    variants.push(fc.constantFrom(...r.names).map((n) => [{ ...r, names: [...r.names, n] }]), fc.constant([r, r]));
+  }
   return fc.oneof(...variants);
 }
 
