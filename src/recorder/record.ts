@@ -15,8 +15,8 @@ import { checkRunCommand, parseRunCommand, type RunCommand } from '../engine/run
 import { engineQuery, runContainer, RunTimeoutError, type RunOutcome } from '../engine/run-session.js';
 import { interruptedBy, onCleanup } from '../util/cleanup.js';
 import { createRunCgroup, removeRunCgroup, type RunCgroup } from './cgroup.js';
-import { startEbpfRecording } from './ebpf/ebpf-recorder.js';
-import type { ActiveRecording } from './recorder.js';
+import { ebpfRecorder } from './ebpf/ebpf-recorder.js';
+import type { ActiveRecording, Recorder } from './recorder.js';
 
 /** Which recorder: eBPF, ptrace (strace -f), or auto (eBPF when it loads, else ptrace). */
 export type RecorderChoice = 'ebpf' | 'ptrace' | 'auto';
@@ -81,17 +81,18 @@ function provenance(cmd: RunCommand, facts: EngineFacts, env: NodeJS.ProcessEnv,
   };
 }
 
+/** The ptrace recorder, loaded only when used: most recordings never need it. */
+const ptraceRecorder = async (): Promise<Recorder> => (await import('./ptrace/ptrace-recorder.js')).ptraceRecorder;
+
 /** Starts the chosen recorder; with auto, the ptrace fallback when eBPF cannot load (said on stderr). */
 async function startRecorder(choice: RecorderChoice, cg: RunCgroup): Promise<ActiveRecording> {
-  // Loaded only when used: most recordings never need it.
-  const ptrace = async (): Promise<ActiveRecording> => (await import('./ptrace/ptrace-recorder.js')).startPtraceRecording(cg);
-  if (choice === 'ptrace') return ptrace();
+  if (choice === 'ptrace') return (await ptraceRecorder()).start(cg);
   try {
-    return await startEbpfRecording(cg);
+    return await ebpfRecorder.start(cg);
   } catch (e) {
     if (choice === 'ebpf' || !(e instanceof ClawfenceError) || e.code !== 'environment') throw e;
     process.stderr.write(`clawfence: the eBPF recorder is unavailable (${e.message}); recording with ptrace (strace -f) instead, which is slower\n`);
-    return ptrace();
+    return (await ptraceRecorder()).start(cg);
   }
 }
 

@@ -1,7 +1,22 @@
-// What a recorder delivers: per ABI and syscall number, how often it was made, the first process
-// that made it, and the values of selected arguments; plus whether anything was lost.
+// The one recorder interface, and what a recorder delivers: per ABI and syscall number, how often
+// it was made, the first process that made it, and the values of selected arguments; plus whether
+// anything was lost. Implemented by the eBPF recorder (ebpf/) and the ptrace fallback (ptrace/);
+// record.ts chooses one, and test/live/recorder.case.ts runs the same live suite against each.
 
 import type { Arch } from '../syscalls/arch.js';
+import type { RunCgroup } from './cgroup.js';
+
+/** The recorders clawfence has. */
+export type RecorderName = 'ebpf' | 'ptrace';
+
+/** A way of recording every syscall the tasks of one run cgroup make under their seccomp filter. */
+export interface Recorder {
+  readonly name: RecorderName;
+  /** Starts recording the tasks that will enter this (still empty) run cgroup; resolves once no
+   * call of theirs can be missed. Throws ClawfenceError 'environment' when this recorder cannot
+   * work on this host (record's auto choice then falls back to the next one). */
+  start(cg: RunCgroup): Promise<ActiveRecording>;
+}
 
 export interface RawSyscall {
   abi: Arch;
@@ -25,7 +40,7 @@ export interface RawArgValue {
 }
 
 export interface RawRecording {
-  recorder: 'ebpf' | 'ptrace';
+  recorder: RecorderName;
   version: string;
   syscalls: RawSyscall[];
   args: RawArgValue[];

@@ -5,7 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSurface } from '../../src/audit/index.js';
@@ -14,7 +14,7 @@ import { usedSyscalls } from '../../src/footprint/model.js';
 import { loadProfile } from '../../src/formats/read.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import { BIN, runCli } from '../support/cli.js';
-import { docker, engineEnv, requireLiveHost } from '../support/live.js';
+import { docker, engineEnv, leftoverCgroups, processesNamed, RECORDER_PROCESS, requireLiveHost } from '../support/live.js';
 
 const EXAMPLES = ['flask-tool', 'node-tool', 'shell-tool'];
 
@@ -108,10 +108,8 @@ describe('profile: record → generate → verify on the examples', () => {
       assert.equal(code, 130, stderr);
       assert.equal(docker(['ps', '-aq', '--filter', 'label=clawfence.run']).trim(), '', 'no container left');
       assert.ok(!existsSync(out), 'no partial output');
-      const tracers = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('clawfence-rec'); } catch { return false; } });
-      assert.deepEqual(tracers, []);
-      const cgroups = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => f[2] === 'cgroup2' || f[2] === 'cgroup').flatMap((f) => readdirSync(f[1] ?? '/nonexistent').filter((x) => x.startsWith('clawfence-')));
-      assert.deepEqual(cgroups, []);
+      assert.deepEqual(processesNamed(RECORDER_PROCESS), [], 'no recorder left');
+      assert.deepEqual(leftoverCgroups(), [], 'no cgroup left');
     });
   }
 });

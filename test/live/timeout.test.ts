@@ -5,22 +5,16 @@
 
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
-import { BASE_IMAGE, docker, engineEnv, requireLiveHost } from '../support/live.js';
+import { BASE_IMAGE, docker, engineEnv, leftovers, requireLiveHost } from '../support/live.js';
 
 const DOCKER_DEFAULT = new URL('../../data/reference/docker-default.json', import.meta.url).pathname;
 
 function env(): Record<string, string> {
   return engineEnv() as Record<string, string>;
-}
-
-function leftovers(): { containers: string; cgroups: string[] } {
-  const containers = docker(['ps', '-aq', '--filter', 'label=clawfence.run']).trim();
-  const cgroups = existsSync('/sys/fs/cgroup/unified') ? readdirSync('/sys/fs/cgroup/unified').filter((d) => d.startsWith('clawfence-')) : [];
-  return { containers, cgroups };
 }
 
 describe('--timeout against the real engine', () => {
@@ -37,7 +31,7 @@ describe('--timeout against the real engine', () => {
       assert.match(r.stderr, /hint: raise --timeout/);
       assert.ok(seconds < 30, `ended by the timeout, not by sleep 60 (${seconds.toFixed(1)} s)`);
       assert.ok(!existsSync(out), 'no footprint');
-      assert.deepEqual(leftovers(), { containers: '', cgroups: [] }, `nothing left (${detach.join('') || 'attached'})`);
+      assert.deepEqual(leftovers(), { containers: '', recorders: [], cgroups: [] }, `nothing left (${detach.join('') || 'attached'})`);
     }
   });
 
@@ -45,7 +39,7 @@ describe('--timeout against the real engine', () => {
     const r = runCli(['verify', '--timeout', '3', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '60'], { env: env() });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /verify: FAIL — did not finish within 3 s \(its containers were removed\); the complain pass did not finish either/);
-    assert.deepEqual(leftovers(), { containers: '', cgroups: [] });
+    assert.deepEqual(leftovers(), { containers: '', recorders: [], cgroups: [] });
   });
 
   it('verify: a run that ends in time passes as before', () => {

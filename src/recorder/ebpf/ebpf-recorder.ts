@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../errors.js';
 import type { RunCgroup } from '../cgroup.js';
 import { ABI_SLOTS, argSpecTriples } from '../arg-spec.js';
-import type { ActiveRecording, RawArgValue, RawRecording, RawSyscall } from '../recorder.js';
+import type { ActiveRecording, RawArgValue, RawRecording, RawSyscall, Recorder } from '../recorder.js';
 
 export const EBPF_RECORDER_VERSION = '1';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -111,3 +111,6 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
     },
   };
 }
+
+/** The eBPF recorder: a BPF program on the sys_enter tracepoint, for the run cgroup's tasks under a filter. */
+export const ebpfRecorder: Recorder = { name: 'ebpf', start: startEbpfRecording };

@@ -11,7 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { hostArch } from '../../syscalls/arch.js';
 import { ClawfenceError } from '../../errors.js';
 import type { RunCgroup } from '../cgroup.js';
-import type { ActiveRecording, RawRecording } from '../recorder.js';
+import type { ActiveRecording, RawRecording, Recorder } from '../recorder.js';
 import { processesUnder, setFrozen, taskInfo, thawQuietly, threadsOf, type TaskInfo } from './run-tasks.js';
 import { runStrace, straceVersion, type StraceRun } from './strace.js';
 import { TraceCounter } from './trace-counter.js';
@@ -158,3 +158,6 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
     },
   };
 }
+
+/** The ptrace fallback: strace -f on the run cgroup's tasks, frozen until it is attached. */
+export const ptraceRecorder: Recorder = { name: 'ptrace', start: startPtraceRecording };

@@ -56,6 +56,9 @@ describe('parseStraceLine', () => {
 
   it('reports a call whose number strace could not read, and rejects foreign text', () => {
     assert.deepEqual(parseStraceLine('77 [????] ????( <unfinished ...>'), { kind: 'unknown-call', tid: 77 });
+    // A thread killed by another thread's execve, its registers unreadable: the number shown is stale.
+    assert.deepEqual(parseStraceLine('12230<race> [ 230] ???( <unfinished ...>'), { kind: 'unknown-call', tid: 12230 });
+    assert.deepEqual(parseStraceLine('12230<race> [ 230] <... ??? resumed>)   = ?'), { kind: 'notice', tid: 12230 });
     assert.equal(parseStraceLine('strace: Process 5 attached'), undefined);
     assert.equal(parseStraceLine('12 [  1] ???'), undefined);
   });

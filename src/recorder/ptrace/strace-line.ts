@@ -8,7 +8,9 @@ export type StraceLine =
   | { kind: 'resumed'; tid: number; comm?: string; nr: number; name: string; args: string; ret?: string; retPid?: number }
   | { kind: 'personality'; tid: number; mode: '64 bit' | '32 bit' | 'x32' }
   | { kind: 'superseded'; tid: number; oldTid: number }
-  /** A syscall whose number strace could not read ("[????]"). */
+  /** A syscall whose number strace could not read ("[????] ????(", or "[ 230] ???(" when it could
+   * not read the registers of a thread that was being killed: the number shown is then the
+   * thread's previous call's). */
   | { kind: 'unknown-call'; tid: number }
   /** The task ended ("+++ exited with 0 +++", "+++ killed by SIGKILL +++"): its id may be reused. */
   | { kind: 'exit'; tid: number }
@@ -53,7 +55,9 @@ export function parseStraceLine(line: string): StraceLine | undefined {
   if (/^\+\+\+ (exited with|killed by) /.test(body)) return { kind: 'exit', tid };
   if (body.startsWith('+++ ') || body.startsWith('--- ') || body.startsWith('<detached')) return { kind: 'notice', tid };
   if (nrText === undefined) return undefined;
-  if (nrText.startsWith('?')) return { kind: 'unknown-call', tid };
+  if (nrText.startsWith('?') || body.startsWith('???(')) return { kind: 'unknown-call', tid };
+  // The end of such a call: nothing more to learn from it.
+  if (body.startsWith('<... ??? resumed>')) return { kind: 'notice', tid };
   const nr = Number(nrText);
   const resumed = RESUMED.exec(body);
   if (resumed !== null) {
