@@ -51,7 +51,7 @@ describe('--timeout against the real engine', () => {
     for (const cmd of ['record', 'verify', 'profile']) {
       const r = runCli([cmd, '--timeout', '10s', ...(cmd === 'verify' ? ['--profile', DOCKER_DEFAULT] : []), '--', 'docker', 'run', BASE_IMAGE, 'true'], { env: env() });
       assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
-      assert.match(r.stderr, /^clawfence: --timeout: '10s' is not a number of seconds$/m, cmd);
+      assert.match(r.stderr, /^error: option '--timeout <seconds>' argument '10s' is invalid\. Give a whole number of seconds/m, cmd);
     }
   });
 });
