@@ -16,11 +16,11 @@ export const DOCKER_DEFAULT_NAME = "Docker default (moby v0.2.3)";
 
 let cached: Profile | undefined;
 
-/** The package root: the nearest directory above this module that holds the reference data. */
-function findReference(): string | undefined {
+/** A data file of the package: the nearest directory above this module that holds it. */
+export function findPackageFile(rel: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, DOCKER_DEFAULT_FILE);
+    const candidate = join(dir, rel);
     if (existsSync(candidate)) return candidate;
     const up = dirname(dir);
     if (up === dir) return undefined;
@@ -31,7 +31,7 @@ function findReference(): string | undefined {
 /** Docker's default profile, parsed once. */
 export function loadDockerDefault(): Profile {
   if (cached !== undefined) return cached;
-  const file = findReference();
+  const file = findPackageFile(DOCKER_DEFAULT_FILE);
   if (file === undefined) {
     throw new ClawfenceError('environment', `cannot find ${DOCKER_DEFAULT_FILE} next to the clawfence installation`, {
       hint: 'reinstall clawfence: the package ships its reference profiles under data/reference/',
