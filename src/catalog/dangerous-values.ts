@@ -20,9 +20,11 @@ export interface DangerousValue {
   name: string;
   reason: string;
   sources: string[];
+  /** Values that never count (personality(0xffffffff) only reads the persona). */
+  except: bigint[];
 }
 
-interface RawEntry { syscall: unknown; index: unknown; kind: unknown; value: unknown; reason: unknown; sources: unknown }
+interface RawEntry { syscall: unknown; index: unknown; kind: unknown; value: unknown; reason: unknown; sources: unknown; except?: unknown }
 
 let cached: readonly DangerousValue[] | undefined;
 
@@ -42,7 +44,9 @@ export function parseDangerousValues(text: string): DangerousValue[] {
     if (typeof e.reason !== 'string' || e.reason === '') bad(i, 'every entry needs a reason');
     if (!Array.isArray(e.sources) || e.sources.length === 0 || !e.sources.every((s) => typeof s === 'string')) bad(i, 'every entry names its sources');
     const value = parseArgExpression(e.value, { syscall: e.syscall, index: e.index });
-    return { syscall: e.syscall, index: e.index, kind: e.kind, value, name: e.value, reason: e.reason, sources: e.sources as string[] };
+    if (e.except !== undefined && (!Array.isArray(e.except) || !e.except.every((x) => typeof x === 'string'))) bad(i, 'except must list constant expressions');
+    const except = ((e.except ?? []) as string[]).map((x) => parseArgExpression(x));
+    return { syscall: e.syscall, index: e.index, kind: e.kind, value, name: e.value, reason: e.reason, sources: e.sources as string[], except };
   });
 }
 
@@ -62,5 +66,5 @@ export function dangerousFor(syscall: string, index: number): DangerousValue[] {
 /** Which catalog entries a recorded value hits. */
 export function matchDangerous(syscall: string, index: number, value: bigint): DangerousValue[] {
   const low = value & 0xffffffffn;
-  return dangerousFor(syscall, index).filter((d) => (d.kind === 'mask' ? (value & d.value) !== 0n : low === d.value));
+  return dangerousFor(syscall, index).filter((d) => !d.except.includes(low) && (d.kind === 'mask' ? (value & d.value) !== 0n : low === d.value));
 }

@@ -129,6 +129,16 @@ export function repeatOption() {
   return new Option('--repeat <n>', 'record each workload n times and merge (for tools whose syscalls vary between runs)').argParser(parseRepeat);
 }
 
+export const ARG_LEVEL_CHOICES = ['none', 'safe', 'strict'] as const;
+
+/** --args and --allow / --justifications: argument rules and the justified doors (generate, profile). */
+export function doorOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Cmd<A, O, G>) {
+  return cmd
+    .addOption(new Option('--args <level>', 'argument rules from the recorded values: none (only where Docker\'s default has them: clone, unshare, socket family, personality), safe, or strict (also ioctl, fcntl, mmap, mprotect: slower)').choices(ARG_LEVEL_CHOICES).default('safe' as const))
+    .option('--allow <spec>', 'let one catalogued door the recording used through: NAME[=VALUE]:"reason" (repeatable; the reason goes into the rule comment)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--justifications <file>', 'a file of --allow specs, one per line (# comments)');
+}
+
 /** --default-errno for generate. */
 export function defaultErrnoOption() {
   return new Option('--default-errno <n>', 'errno for everything not allowed (default 1, EPERM)').argParser(parseErrno);

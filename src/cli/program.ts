@@ -5,7 +5,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { VERSION } from './version.js';
 import {
-  defaultErrnoOption, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, repeatOption, runOptions,
+  defaultErrnoOption, doorOptions, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, repeatOption, runOptions,
 } from './options.js';
 
 export { CommanderError } from '@commander-js/extra-typings';
@@ -130,13 +130,13 @@ export function buildProgram(state: ProgramState) {
       state.exit = await m.runProfile(command, { ...opts, color: color() });
     });
 
-  outputOptions(
+  doorOptions(outputOptions(
     program
       .command('generate')
-      .description('a deny-by-default profile allowing exactly what the footprints recorded (merged)')
+      .description('a deny-by-default profile allowing what the footprints recorded (merged), with argument rules; catalogued dangerous calls stay denied unless justified (exit 1)')
       .argument('<footprints...>', 'footprint files from clawfence record'),
     'profile file',
-  )
+  ))
     .addOption(defaultErrnoOption())
     .option('--kill', 'kill the process instead of returning an errno')
     .option('--arch <abi>', 'native ABI of the target host (default: the footprints\')')

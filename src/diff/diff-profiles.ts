@@ -39,7 +39,7 @@ function tableOf(abi: Arch): { names: [string, number][]; beyond: number } {
   return t;
 }
 
-function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions): AbiDiff {
+function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions, subset: ReadonlySet<string> | undefined): AbiDiff {
   const { names, beyond } = tableOf(abi);
   const bits = ARCH_INFO[abi].bits;
   const fa = decideOutcome(a, abi, beyond, [], evaluate);
@@ -50,6 +50,7 @@ function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: n
   const unruled = new Map<string, { a: SideVerdict; b: SideVerdict; syscalls: string[] }>();
   const sampled: string[] = [];
   for (const [name, nr] of names) {
+    if (subset !== undefined && !subset.has(name)) continue;
     const rules = [...(ca.get(nr) ?? []), ...(cb.get(nr) ?? [])];
     const r = diffSyscall({ abi, bits, name, a, b, rules, maxPoints, evaluate });
     if (r.sampled) sampled.push(name);
@@ -87,7 +88,7 @@ export function diffConcrete(a: ConcreteProfile, b: ConcreteProfile, native: Arc
   const handled = new Set([...a.architectures, ...b.architectures]);
   const abis = familyAbis(native)
     .filter((abi) => handled.has(abi))
-    .map((abi) => diffAbi(a, b, abi, opts.maxPoints ?? 1024, opts.evaluate ?? {}));
+    .map((abi) => diffAbi(a, b, abi, opts.maxPoints ?? 1024, opts.evaluate ?? {}, opts.only));
   const flags = { onlyA: [...new Set(a.flags)].filter((f) => !b.flags.includes(f)).sort(), onlyB: [...new Set(b.flags)].filter((f) => !a.flags.includes(f)).sort() };
   const refused = { a: conflicts(a, undefined, opts.evaluate), b: conflicts(b, undefined, opts.evaluate) };
   const isEmpty = abis.every((x) => x.isEmpty) && flags.onlyA.length === 0 && flags.onlyB.length === 0 && (refused.a.length === 0) === (refused.b.length === 0);

@@ -1,6 +1,6 @@
 // The diff as human-readable lines, one per difference, grouped by ABI. Deterministic.
 
-import { ARCH_INFO } from '../syscalls/arch.js';
+import { ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { errnoName } from '../syscalls/errno.js';
 import { type ArgRange, type DiffOptions, type DiffResult, type MaskFact, type SideVerdict } from './model.js';
 import { argMax } from './changes.js';
@@ -15,6 +15,11 @@ export function formatSideAction(v: Pick<SideVerdict, 'action' | 'errno'>): stri
 }
 
 const OP_TEXT: Readonly<Record<MaskFact['op'], string>> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+
+/** One argument range as text ("arg0=40 AF_VSOCK", "arg0&0x10000000==0x10000000"), for one ABI. */
+export function formatRangeText(name: string, r: ArgRange, abi: Arch, describe?: DiffOptions['describe']): string {
+  return formatRange(name, r, ARCH_INFO[abi].bits, describe);
+}
 
 function formatRange(name: string, r: ArgRange, bits: number, describe: DiffOptions['describe']): string {
   const arg = `arg${r.index}`;

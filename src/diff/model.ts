@@ -14,10 +14,12 @@ export interface DiffOptions extends HostContext {
   maxPoints?: number;
   /** Which runtime and libseccomp load the filters (passed to the evaluator). */
   evaluate?: EvaluateOptions;
+  /** Compare only these syscalls (default: every syscall of each ABI). */
+  only?: ReadonlySet<string>;
 }
 
 /** The knobs of diffConcrete. */
-export type DiffTuning = Pick<DiffOptions, 'maxPoints' | 'evaluate'>;
+export type DiffTuning = Pick<DiffOptions, 'maxPoints' | 'evaluate' | 'only'>;
 
 /** What one side did on a set of points: the verdict (action and errno), and every way it got there. */
 export interface SideVerdict extends Verdict {

@@ -12,7 +12,12 @@ import type { Arch } from '../syscalls/arch.js';
 import { chooseAbis } from './abis.js';
 import { compareText, recordedAt } from './canonical.js';
 import { footprintLabel } from './check-footprint.js';
-import { chooseClone3, clone3EnosysRule, ENOSYS } from './clone3.js';
+import { chooseClone3, clone3EnosysRule, cloneCompanionRule, ENOSYS } from './clone3.js';
+import { DEFAULT_ARG_LEVEL, type ArgLevel } from './arg-rules.js';
+import { describeRefusal, planRules, planSyscall, type DoorPlan, type Refusal } from './doors.js';
+import { valueLabel } from './arg-rules.js';
+import type { Justification } from './justify.js';
+import { describeWider, widerThanDefault, type WiderDoor } from '../diff/doors.js';
 import { ruleComment, wideningNotes } from './comments.js';
 import { collectEvidence, recordedSets, type SyscallEvidence } from './evidence.js';
 import { mergeFootprints } from './merge.js';
@@ -32,6 +37,12 @@ export interface GenerateOptions {
   native?: Arch;
   /** Names for the footprints in error messages (normally their file names), in input order. */
   labels?: readonly string[];
+  /** Which argument rules to make from the recorded values (default safe; arg-rules.ts). */
+  args?: ArgLevel;
+  /** What lets a catalogued door through that the recording used (justify.ts). */
+  justifications?: readonly Justification[];
+  /** The reference for "never wider than the engine's default" (default: Docker's, data/reference). */
+  reference?: Profile;
 }
 
 export interface GenerateResult {
@@ -39,6 +50,12 @@ export interface GenerateResult {
   stats: GenerateStats;
   /** The merged footprint the profile was generated from. */
   footprint: Footprint;
+  /** Catalogued doors the recording went through that the profile keeps shut (not justified). */
+  refusals: Refusal[];
+  /** Where the profile still lets through a catalogued door that Docker's default denies (not justified). */
+  wider: WiderDoor[];
+  /** The justifications that let something through. */
+  justified: Justification[];
 }
 
 const MAX_ERRNO = 4095;
@@ -63,9 +80,6 @@ function allowRuleFor(name: string, comment: string): Rule {
   return { names: [name], action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
 }
 
-function allowRule(e: SyscallEvidence, comment: string): Rule {
-  return allowRuleFor(e.name, comment);
-}
 
 function buildProfile(action: GenerateDefaultAction, errno: number, abis: Arch[], rules: Rule[]): Profile {
   return {
@@ -76,6 +90,20 @@ function buildProfile(action: GenerateDefaultAction, errno: number, abis: Arch[]
     flags: [],
     syscalls: [...rules].sort((a, b) => compareText(a.names[0] ?? '', b.names[0] ?? '')),
   };
+}
+
+/** "socket: arg0 = AF_INET (2), AF_UNIX (1)", "clone: arg0 & 0x7e020000 == 0" per syscall with argument rules. */
+function narrowedSummary(p: Profile): string[] {
+  const by = new Map<string, string[]>();
+  for (const r of p.syscalls) {
+    if (r.action !== 'allow' || r.args.length === 0) continue;
+    const name = r.names[0] ?? '';
+    const c = r.args[0];
+    if (c === undefined) continue;
+    const text = c.op === 'masked_eq' && c.value === 0xffffffffn ? valueLabel(name, c.index, c.valueTwo) : `arg${c.index} & 0x${c.value.toString(16)} == ${c.valueTwo === 0n ? '0' : valueLabel(name, c.index, c.valueTwo)}`;
+    by.set(name, [...(by.get(name) ?? []), text]);
+  }
+  return [...by].map(([n, vs]) => `${n}: ${vs.join(', ')}`);
 }
 
 function summarizeSources(fps: readonly Footprint[], labels: readonly string[] | undefined): SourceSummary[] {
@@ -111,20 +139,39 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   }
   const recorded = recordedSets(evidence);
   const recordedAnywhere = new Set(evidence.map((e) => e.name));
-  const clone3 = chooseClone3(recordedAnywhere, action === 'errno' && errno === ENOSYS);
+  const level = opts.args ?? DEFAULT_ARG_LEVEL;
+  const js = opts.justifications ?? [];
+  const clone3 = chooseClone3(recordedAnywhere, js, action === 'errno' && errno === ENOSYS);
+  // clone3 is never allowed unless justified: it is answered with ENOSYS (clone3.ts).
+  const plans = new Map<string, DoorPlan>();
+  for (const e of evidence) if (e.name !== 'clone3' || clone3 === 'justified') plans.set(e.name, planSyscall(e, footprint, choice.abis, level, js));
+  const refusals = [...plans.values()].flatMap((p) => p.refusals);
   const allowance = runtimeAllowance(fps, recordedAnywhere);
+  const companion = clone3 === 'enosys' && !recordedAnywhere.has('clone');
   const extra = [
     ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
+    ...(companion ? [cloneCompanionRule()] : []),
     ...allowance.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded: allowed for the container runtime (${a.runtime}): ${a.why}`)),
   ];
-  // The allowance is expected on the native ABI, so the check does not report it as a widening.
-  for (const a of allowance) recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), a.syscall]));
+  // What the filter is expected to let through: the recording, less what stays shut, plus the
+  // runtime allowance and clone for clone3's fallback (on the native ABI).
+  const shut = new Set([...refusals.filter((r) => r.value === undefined).map((r) => r.syscall), ...(clone3 === 'enosys' ? ['clone3'] : [])]);
+  for (const [abi, names] of recorded) recorded.set(abi, new Set([...names].filter((n) => !shut.has(n))));
+  for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]) recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
+  const rulesFor = (comment: (e: SyscallEvidence) => string): Rule[] =>
+    evidence.flatMap((e) => {
+      const plan = plans.get(e.name);
+      return plan === undefined ? [] : planRules(e.name, plan, comment(e));
+    });
 
   // First pass: the rules alone, to ask the evaluator what the loaded filter lets through.
-  const draft = buildProfile(action, errno, choice.abis, [...evidence.map((e) => allowRule(e, e.name)), ...extra]);
+  const draft = buildProfile(action, errno, choice.abis, [...rulesFor((e) => e.name), ...extra]);
   const check = checkSurface(resolveProfile(draft, { native: choice.native, caps: [] }), recorded);
-  const rules = evidence.map((e) => allowRule(e, ruleComment(e, wideningNotes(e.name, check.widened))));
+  const rules = rulesFor((e) => ruleComment(e, wideningNotes(e.name, check.widened)));
   const profile = buildProfile(action, errno, choice.abis, [...rules, ...extra]);
+  const justified = [...new Set([...plans.values()].flatMap((p) => p.used))];
+  const justifiedNames = new Set(js.map((j) => j.syscall));
+  const wider = widerThanDefault(profile, { native: choice.native }, opts.reference).filter((w) => !justifiedNames.has(w.syscall));
   // The kernel refuses a filter of more than 4096 instructions: the container would not start.
   const size = programSize(resolveProfile(profile, { native: choice.native, caps: [] }));
   if (overKernelLimit(size)) {
@@ -136,10 +183,17 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const warnings = [
     ...check.gaps.map((g) => `${g.abi}: ${g.syscall} was recorded but the filter does not let it through: ${g.why}`),
     ...check.widened.filter((w) => w.kind === 'unexplained').map(describeWidening),
+    ...[...plans.values()].flatMap((p) => p.warnings),
+    ...wider.map(describeWider),
     ...(action === 'errno' && errno !== 1
       ? [`Docker 20.10 drops defaultErrnoRet from custom profiles, so there denied calls get EPERM, not errno ${errno}; newer Docker and podman keep it`]
       : []),
   ];
-  const stats = computeStats({ choice, evidence, check, clone3, runtimeAllowance: allowance.map((a) => a.syscall), workloads: workloadNames(footprint, evidence), sources: summarizeSources(fps, opts.labels), warnings });
-  return { profile, stats, footprint };
+  const stats = computeStats({ choice, evidence, check, clone3, runtimeAllowance: allowance.map((a) => a.syscall), workloads: workloadNames(footprint, evidence), sources: summarizeSources(fps, opts.labels),
+    args: { level, narrowed: narrowedSummary(profile) },
+    refused: refusals.map(describeRefusal),
+    justified: justified.map((j) => `${j.syscall}${j.value === undefined ? '' : `=${j.value.text}`}: ${j.reason}`),
+    warnings,
+  });
+  return { profile, stats, footprint, refusals, wider, justified };
 }

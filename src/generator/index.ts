@@ -8,3 +8,6 @@ export { collectEvidence, type AbiUse, type SyscallEvidence } from './evidence.j
 export { checkSurface, describeWidening, type Gap, type SurfaceCheck, type Widening } from './widening.js';
 export { dockerDefaultCounts, type AbiStats, type GenerateStats, type SourceSummary } from './stats.js';
 export { describeStats } from './summary.js';
+export { ARG_LEVELS, DEFAULT_ARG_LEVEL, type ArgLevel } from './arg-rules.js';
+export { describeRefusal, type Refusal } from './doors.js';
+export { parseJustification, parseJustificationFile, type Justification } from './justify.js';

@@ -10,6 +10,7 @@ import type { Provenance } from '../footprint/model.js';
 import type { Arch } from '../syscalls/arch.js';
 import { syscallsOf } from '../syscalls/table.js';
 import type { AbiChoice } from './abis.js';
+import type { ArgLevel } from './arg-rules.js';
 import type { Clone3Policy } from './clone3.js';
 import type { SyscallEvidence } from './evidence.js';
 import type { Gap, SurfaceCheck, Widening } from './widening.js';
@@ -61,6 +62,12 @@ export interface GenerateStats {
   widened: Widening[];
   /** Recorded syscalls the filter does not let through (empty unless something is wrong). */
   gaps: Gap[];
+  /** --args level, and the syscalls with argument rules ("socket: arg0 (address family) = AF_INET, AF_UNIX"). */
+  args: { level: ArgLevel; narrowed: string[] };
+  /** What the recording did that stays denied, one line each (describeRefusal). */
+  refused: string[];
+  /** Justifications that let something through ("unshare=CLONE_NEWUSER: bwrap …"). */
+  justified: string[];
   warnings: string[];
 }
 
@@ -85,6 +92,9 @@ export interface StatsInput {
   runtimeAllowance: string[];
   workloads: string[];
   sources: SourceSummary[];
+  args: { level: ArgLevel; narrowed: string[] };
+  refused: string[];
+  justified: string[];
   warnings: string[];
 }
 
@@ -115,6 +125,9 @@ export function computeStats(i: StatsInput): GenerateStats {
     reference: `${DOCKER_DEFAULT_NAME} with Docker's default capabilities`,
     widened: i.check.widened,
     gaps: i.check.gaps,
+    args: i.args,
+    refused: i.refused,
+    justified: i.justified,
     warnings: i.warnings,
   };
 }

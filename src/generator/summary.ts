@@ -5,8 +5,8 @@ import { describeWidening, type Widening } from './widening.js';
 import type { GenerateStats } from './stats.js';
 
 const CLONE3: Readonly<Record<GenerateStats['clone3'], string>> = {
-  recorded: 'clone3: allowed (recorded)',
-  enosys: 'clone3: answered with ENOSYS so libc falls back to the recorded clone',
+  justified: 'clone3: allowed by justification (its flags cannot be filtered)',
+  enosys: 'clone3: answered with ENOSYS, so libc falls back to clone, allowed without CLONE_NEW* bits',
   none: 'clone3: neither clone nor clone3 was recorded; both get the default action',
 };
 
@@ -40,6 +40,9 @@ export function describeStats(s: GenerateStats): string[] {
   if (s.runtimeAllowance.length > 0) lines.push(`allowed for the container runtime though not recorded: ${s.runtimeAllowance.join(', ')} (see its rule's comment)`);
   if (s.runtimeOnly.length > 0) lines.push(`needed only by the container runtime after installing the filter: ${s.runtimeOnly.join(', ')}`);
   lines.push(CLONE3[s.clone3]);
+  if (s.args.narrowed.length > 0) lines.push(`argument rules (--args ${s.args.level}): ${s.args.narrowed.join('; ')}`);
+  for (const j of s.justified) lines.push(`justified: ${j}`);
+  for (const r of s.refused) lines.push(`refused: ${r}`);
   lines.push(...groupWidenings(s.widened));
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   return lines;

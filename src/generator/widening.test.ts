@@ -22,7 +22,8 @@ const X86_64_CALLS = new Set([...RUNC_AFTER_FILTER, ...PYTHON_GET, ...PYTHON_POS
 /** What the native ABI allows: the recording and runc's allowance. */
 const X86_64_ALLOWED = new Set([...X86_64_CALLS, ...RUNC_ALLOWANCE]);
 
-function permits(cp: ConcreteProfile, abi: 'x86_64' | 'x86', name: string, args: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n]): boolean {
+/** socket carries an argument rule (the recorded AF_INET); other calls are asked with zeros. */
+function permits(cp: ConcreteProfile, abi: 'x86_64' | 'x86', name: string, args: bigint[] = name === 'socket' ? [2n, 1n, 0n, 0n, 0n, 0n] : [0n, 0n, 0n, 0n, 0n, 0n]): boolean {
   const a = decide(cp, abi, name, args).action;
   return a === 'allow' || a === 'log';
 }

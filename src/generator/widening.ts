@@ -63,7 +63,8 @@ export function checkSurface(cp: ConcreteProfile, recorded: ReadonlyMap<Arch, Re
     for (const name of extra) widened.push(explain(cp, abi, name, recorded, recordedAnywhere));
     for (const name of [...here].sort()) {
       const p = s.syscalls.get(name);
-      if (p?.permission === 'allowed') continue;
+      // Conditional: argument rules made from the recorded values let those through.
+      if (p?.permission === 'allowed' || p?.permission === 'conditional') continue;
       gaps.push({ abi, syscall: name, why: p === undefined ? `${name} does not exist on ${abi}` : decide(cp, abi, name, p.args).why });
     }
   }

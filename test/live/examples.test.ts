@@ -102,8 +102,8 @@ describe('example tools', () => {
     assert.equal(built.code, 0, `scripts/build-examples.sh failed:\n${built.stdout}\n${built.stderr}`);
   });
 
-  it('has three examples, each with a README and two or more workloads', () => {
-    assert.deepEqual(EXAMPLES, ['flask-tool', 'node-tool', 'shell-tool']);
+  it('has four examples, each with a README and two or more workloads', () => {
+    assert.deepEqual(EXAMPLES, ['flask-tool', 'hostile-tool', 'node-tool', 'shell-tool']);
     for (const name of EXAMPLES) {
       assert.ok(existsSync(join(ROOT, 'examples', name, 'README.md')), `${name} has no README.md`);
       const w = loadWorkloads(name);

@@ -45,6 +45,8 @@ export interface RecordingOptions {
   createdAt?: string;
   /** Calls per syscall (default 1 for the runtime, 3 for the tool). */
   count?: number;
+  /** Recorded argument values per syscall (replacing the defaults above): name → index → values. */
+  args?: Readonly<Record<string, { index: number; values: bigint[] }>>;
 }
 
 /** One recording of one workload, as the recorder writes it. */
@@ -59,7 +61,8 @@ export function recording(o: RecordingOptions): Footprint {
     }
     const nr = syscallNumber(abi, name);
     if (nr === undefined) throw new ClawfenceError('internal', `test fixture: ${name} does not exist on ${abi}`);
-    const args = ARGS[name];
+    const own = o.args?.[name];
+    const args = own === undefined ? ARGS[name] : [{ index: own.index, values: own.values.map((v) => ({ value: v.toString(), count })) }];
     uses[name] = { count, nr, firstBy: by, runtime, workloads: [o.workload], ...(args === undefined ? {} : { args: structuredClone(args) }) };
   };
   for (const n of o.runtime ?? []) add(n, 1, RUNC_INIT, true);

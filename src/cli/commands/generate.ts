@@ -1,7 +1,12 @@
-// `clawfence generate FOOTPRINT… [-o PROFILE] [--force] [--default-errno N] [--kill] [--arch A]`
+// `clawfence generate FOOTPRINT… [-o PROFILE] [--force] [--default-errno N] [--kill] [--arch A]
+// [--args none|safe|strict] [--allow NAME[=VALUE]:REASON]… [--justifications FILE]`. Exit 1 when the
+// recording went through a catalogued door that the profile keeps shut, or the profile is wider
+// than Docker's default on one (the profile is written all the same).
 
+import { readFileSync } from 'node:fs';
+import { ClawfenceError } from '../../errors.js';
 import { loadFootprint } from '../../footprint/parse.js';
-import { describeStats, generateProfile } from '../../generator/index.js';
+import { describeStats, generateProfile, parseJustification, parseJustificationFile, type ArgLevel, type Justification } from '../../generator/index.js';
 import { printDockerProfile } from '../../formats/docker.js';
 import { parseArch } from '../../syscalls/arch.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -12,20 +17,46 @@ export interface GenerateCliOptions {
   defaultErrno?: number;
   kill?: boolean;
   arch?: string;
+  args?: ArgLevel;
+  allow?: string[];
+  justifications?: string;
+}
+
+/** The --allow specs and the --justifications file, parsed. */
+export function loadJustifications(o: { allow?: string[]; justifications?: string }): Justification[] {
+  const fromFile = (): Justification[] => {
+    if (o.justifications === undefined) return [];
+    let text: string;
+    try {
+      text = readFileSync(o.justifications, 'utf8');
+    } catch (e) {
+      throw new ClawfenceError('not-found', `cannot read --justifications ${o.justifications}: ${(e as Error).message}`, { hint: 'give a file with one NAME[=VALUE]:reason per line' });
+    }
+    return parseJustificationFile(text, o.justifications);
+  };
+  return [...(o.allow ?? []).map((s) => parseJustification(s)), ...fromFile()];
 }
 
 export async function runGenerate(files: string[], o: GenerateCliOptions): Promise<number> {
+  const justifications = loadJustifications(o);
   const fps = files.map((f) => loadFootprint(f).footprint);
-  const { profile, stats } = generateProfile(fps, {
+  const { profile, stats, refusals, wider } = generateProfile(fps, {
     labels: files,
     ...(o.defaultErrno === undefined ? {} : { defaultErrno: o.defaultErrno }),
     defaultAction: o.kill === true ? 'kill_process' : 'errno',
     ...(o.arch === undefined ? {} : { native: parseArch(o.arch) }),
+    ...(o.args === undefined ? {} : { args: o.args }),
+    justifications,
   });
   const text = printDockerProfile(profile);
   if (o.output === undefined) process.stdout.write(text);
   else writeFileAtomic(o.output, text, { force: o.force === true });
   for (const l of describeStats(stats)) process.stderr.write(`${l}\n`);
   if (o.output !== undefined) process.stderr.write(`clawfence: wrote ${o.output}\n`);
+  if (refusals.length > 0 || wider.length > 0) {
+    const what = [refusals.length > 0 ? `${refusals.length} catalogued door${refusals.length === 1 ? '' : 's'} the recording used stay${refusals.length === 1 ? 's' : ''} denied` : '', wider.length > 0 ? `${wider.length} place${wider.length === 1 ? '' : 's'} wider than Docker's default` : ''].filter(Boolean).join('; ');
+    process.stderr.write(`clawfence: ${what} (see refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"\n`);
+    return 1;
+  }
   return 0;
 }
