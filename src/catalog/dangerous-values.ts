@@ -45,8 +45,8 @@ export function parseDangerousValues(text: string): DangerousValue[] {
     if (!Array.isArray(e.sources) || e.sources.length === 0 || !e.sources.every((s) => typeof s === 'string')) bad(i, 'every entry names its sources');
     const value = parseArgExpression(e.value, { syscall: e.syscall, index: e.index });
     if (e.except !== undefined && (!Array.isArray(e.except) || !e.except.every((x) => typeof x === 'string'))) bad(i, 'except must list constant expressions');
-    const except = ((e.except ?? []) as string[]).map((x) => parseArgExpression(x));
-    return { syscall: e.syscall, index: e.index, kind: e.kind, value, name: e.value, reason: e.reason, sources: e.sources as string[], except };
+    const except = ((e.except ?? [])).map((x) => parseArgExpression(x));
+    return { syscall: e.syscall, index: e.index, kind: e.kind, value, name: e.value, reason: e.reason, sources: e.sources, except };
   });
 }
 
