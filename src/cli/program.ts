@@ -108,7 +108,7 @@ export function buildProgram(state: ProgramState) {
       state.exit = await m.runRecord(command, opts);
     });
 
-  expectOptions(
+  doorOptions(expectOptions(
     runOptions(
       outputFileOptions(
         program
@@ -123,7 +123,7 @@ export function buildProgram(state: ProgramState) {
       { timeout: 600 },
     ),
     'for commands given after --',
-  )
+  ))
     .passThroughOptions()
     .action(async (command, opts) => {
       const m = await import('./commands/profile.js');

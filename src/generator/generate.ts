@@ -155,7 +155,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   ];
   // What the filter is expected to let through: the recording, less what stays shut, plus the
   // runtime allowance and clone for clone3's fallback (on the native ABI).
-  const shut = new Set([...refusals.filter((r) => r.value === undefined).map((r) => r.syscall), ...(clone3 === 'enosys' ? ['clone3'] : [])]);
+  const shut = new Set([...[...plans].filter(([, p]) => p.rules.length === 0).map(([n]) => n), ...(clone3 === 'enosys' ? ['clone3'] : [])]);
   for (const [abi, names] of recorded) recorded.set(abi, new Set([...names].filter((n) => !shut.has(n))));
   for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]) recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
   const rulesFor = (comment: (e: SyscallEvidence) => string): Rule[] =>

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
-import { generateProfile, mergeFootprints, type GenerateStats } from '../generator/index.js';
+import { generateProfile, mergeFootprints, type ArgLevel, type GenerateStats, type Justification, type Refusal } from '../generator/index.js';
+import type { WiderDoor } from '../diff/doors.js';
 import { printDockerProfile } from '../formats/docker.js';
 import type { Profile } from '../profile/model.js';
 import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
@@ -29,6 +30,9 @@ export interface ProfileOptions {
   recorder?: RecorderChoice;
   /** Per run of a workload (recording or verifying); default none. */
   timeoutMs?: number;
+  /** Argument rules (default safe) and the justified doors, as for generate. */
+  args?: ArgLevel;
+  justifications?: readonly Justification[];
 }
 
 export interface ProfileResult {
@@ -37,6 +41,10 @@ export interface ProfileResult {
   footprints: Footprint[];
   verdicts: (VerifyResult & { name: string })[];
   pass: boolean;
+  /** Catalogued doors the recordings used that the profile keeps shut (not justified). */
+  refusals: Refusal[];
+  /** Where the profile is wider than Docker's default on a catalogued door (not justified). */
+  wider: WiderDoor[];
   seconds: { record: number; verify: number };
 }
 
@@ -67,7 +75,9 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const t1 = Date.now();
     o.progress(`generating the profile from ${footprints.length} footprint${footprints.length === 1 ? '' : 's'}`);
     const labels = o.workloads.flatMap((w) => Array.from({ length: repeat }, (_, k) => (repeat > 1 ? `${w.name}#${k + 1}` : w.name)));
-    const { profile, stats } = generateProfile(footprints, { labels });
+    const { profile, stats, refusals, wider } = generateProfile(footprints, {
+      labels, ...(o.args === undefined ? {} : { args: o.args }), ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
+    });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
       writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels })), { force: o.force });
@@ -84,7 +94,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       verdicts.push({ name: w.name, ...v });
     }
     const t2 = Date.now();
-    return { profile, stats, footprints, verdicts, pass: verdicts.every((v) => v.pass), seconds: { record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 } };
+    return { profile, stats, footprints, verdicts, pass: verdicts.every((v) => v.pass), refusals, wider, seconds: { record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 } };
   } finally {
     for (const s of servers.values()) await s.stop();
   }
