@@ -13,6 +13,7 @@ import { checkDangerousSyscalls } from './checks/dangerous.js';
 import { checkDeadRules } from './checks/dead-rules.js';
 import { checkDefaultAction } from './checks/default-action.js';
 import { checkProgramSize } from './checks/program-size.js';
+import { checkWiderThanDefault } from './checks/wider.js';
 import { checkUnused } from './checks/unused.js';
 import type { AuditContext } from './context.js';
 import {
@@ -110,6 +111,7 @@ export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditRe
     ...checkAbis(ctx),
     ...checkDeadRules(ctx),
     ...checkProgramSize(ctx),
+    ...checkWiderThanDefault(ctx, opts.kernel),
     ...checkUnused(ctx),
     ...checkCounts(counts, referenceName),
   ].sort(compareFindings(cp.architectures));
