@@ -18,6 +18,7 @@ import type { Footprint, ProcessRef } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand } from '../engine/run-argv.js';
 import { runContainer, RunTimeoutError } from '../engine/run-session.js';
 import { familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
+import { describeArgValue } from '../syscalls/constants.js';
 import { onCleanup } from '../util/cleanup.js';
 
 export interface VerifyOptions {
@@ -44,6 +45,8 @@ export interface DeniedCall {
   by?: ProcessRef;
   runtime: boolean;
   action: string;
+  /** The recorded argument values the profile denies ("arg0 = AF_NETLINK (16)"); absent when the call is denied whatever its arguments. */
+  values?: string[];
 }
 
 export interface VerifyResult {
@@ -65,6 +68,12 @@ export function complainProfile(p: Profile, native: Arch): Profile {
   return { ...rest, archMap: [], architectures: familyAbis(native), defaultAction: 'log' };
 }
 
+function argText(syscall: string, index: number, v: bigint): string {
+  const name = describeArgValue(syscall, index, v);
+  const num = v < 0x10000n ? v.toString() : `0x${v.toString(16)}`;
+  return `arg${index} = ${name === undefined ? num : `${name} (${num})`}`;
+}
+
 /** Calls in the footprint that the profile would not allow. */
 export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]): DeniedCall[] {
   const native = fp.arch ?? hostArch();
@@ -74,10 +83,20 @@ export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]):
     for (const [name, use] of Object.entries(uses)) {
       if (use.count === 0) continue;
       // With recorded argument values, judge each; otherwise the call with zero arguments.
-      const variants: bigint[][] = use.args?.length ? use.args.flatMap((a) => a.values.map((v) => { const args = [0n, 0n, 0n, 0n, 0n, 0n]; args[a.index] = BigInt(v.value); return args; })) : [[]];
-      const verdicts = variants.map((args) => decide(cp, abi, name, args));
-      const bad = verdicts.find((d) => d.action !== 'allow' && d.action !== 'log');
-      if (bad !== undefined) out.push({ abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true, action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}` });
+      const variants: { args: bigint[]; index?: number }[] = use.args?.length
+        ? use.args.flatMap((a) => a.values.map((v) => { const args = [0n, 0n, 0n, 0n, 0n, 0n]; args[a.index] = BigInt(v.value); return { args, index: a.index }; }))
+        : [{ args: [] }];
+      const judged = variants.map((v) => ({ ...v, d: decide(cp, abi, name, v.args) }));
+      const denied = judged.filter((j) => j.d.action !== 'allow' && j.d.action !== 'log');
+      const bad = denied[0]?.d;
+      if (bad === undefined) continue;
+      // Name the values when some recorded values pass and others do not: the argument rule is what denied.
+      const byValue = denied.length < judged.length || denied.some((j) => j.d.considered.length > 0 || j.d.rule !== undefined);
+      const values = byValue ? denied.flatMap((j) => (j.index === undefined ? [] : [argText(name, j.index, j.args[j.index] ?? 0n)])) : [];
+      out.push({
+        abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true,
+        action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}`, ...(values.length === 0 ? {} : { values }),
+      });
     }
   }
   return out.sort((a, b) => a.abi.localeCompare(b.abi) || a.syscall.localeCompare(b.syscall));

@@ -69,7 +69,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
   for (const v of r.verdicts) {
     lines.push(`verify ${v.name}: ${v.pass ? c.green('PASS') : c.red('FAIL')}${v.pass ? '' : ` — ${v.reasons.join('; ')}`}`);
-    for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall} on ${d.abi} by ${d.by?.comm ?? '?'}`);
+    for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} by ${d.by?.comm ?? '?'}`);
   }
   lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
   const doors = r.refusals.length + r.wider.length;

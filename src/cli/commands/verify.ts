@@ -27,7 +27,7 @@ export function renderVerdict(r: VerifyResult, color: boolean): string {
     if (r.denied.length === 0) lines.push('  the complain run saw no call outside the profile');
     for (const d of r.denied) {
       const by = d.by === undefined ? '' : ` by ${d.by.comm}${d.by.exe !== undefined && d.by.exe !== d.by.comm ? ` (${d.by.exe})` : ''}`;
-      lines.push(`  denied: ${d.syscall} on ${d.abi} (${d.action}), ${d.count}×${by}${d.runtime ? ' [container runtime]' : ''}`);
+      lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} (${d.action}), ${d.count}×${by}${d.runtime ? ' [container runtime]' : ''}`);
     }
     if (r.denied.length > 0) lines.push(`  fix: re-record with this workload and regenerate (clawfence profile …), or add ${r.denied.map((d) => d.syscall).join(', ')} to the profile if you accept them`);
   }
