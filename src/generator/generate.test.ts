@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { auditProfile, severityRank } from '../audit/index.js';
-import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { decide } from '../evaluator/evaluate.js';
 import { parseDockerProfile, printDockerProfile } from '../formats/docker.js';
@@ -17,6 +16,7 @@ import { describeStats } from './summary.js';
 import {
   flaskFootprints, PYTHON_GET, PYTHON_POST, recording, reversedKeys, RUNC_AFTER_FILTER, RUNC_ALLOWANCE, shuffled,
 } from '../../test/support/test-footprints.js';
+import { refusal } from '../../test/support/refusal.js';
 
 const ZEROS = [0n, 0n, 0n, 0n, 0n, 0n];
 
@@ -27,20 +27,6 @@ function concrete(p: Profile): ConcreteProfile {
 function allows(cp: ConcreteProfile, abi: 'x86_64' | 'x86' | 'x32', name: string, args: readonly bigint[] = ZEROS): boolean {
   const a = decide(cp, abi, name, args).action;
   return a === 'allow' || a === 'log';
-}
-
-function refusal(f: () => unknown, message: RegExp): ClawfenceError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof ClawfenceError, `a ClawfenceError is thrown (got ${String(caught)})`);
-  assert.equal(caught.code, 'bad-input');
-  assert.match(caught.message, message);
-  assert.ok((caught.hint ?? '').length > 0, 'it says what to do');
-  return caught;
 }
 
 /** The names the fixtures recorded, computed from the fixture lists, not from the footprint code. */

@@ -3,29 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { parseFootprint } from '../footprint/parse.js';
 import { canonicalJson } from './canonical.js';
 import { mergeFootprints } from './merge.js';
 import { flaskFootprints, PYTHON, recording, reversedKeys, RUNC_INIT, shuffled } from '../../test/support/test-footprints.js';
+import { refusal } from '../../test/support/refusal.js';
 
 function fp(syscalls: Footprint['syscalls'], extra: Partial<Footprint> = {}): Footprint {
   return { schemaVersion: 1, syscalls, ...extra };
-}
-
-function refusal(f: () => unknown, message: RegExp): ClawfenceError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof ClawfenceError, 'a ClawfenceError is thrown');
-  assert.equal(caught.code, 'bad-input');
-  assert.match(caught.message, message);
-  assert.ok(caught.hint !== undefined && caught.hint.length > 0, 'it says what to do');
-  return caught;
 }
 
 describe('mergeFootprints', () => {
