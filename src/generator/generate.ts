@@ -32,6 +32,8 @@ export interface GenerateOptions {
   native?: Arch;
   /** Names for the footprints in error messages (normally their file names), in input order. */
   labels?: readonly string[];
+  /** Runtime calibrations (recorder/calibrate.ts): the set of each is allowed for the footprints it fits. */
+  runtimeCalibrations?: readonly import('../footprint/runtime-calibration.js').RuntimeCalibration[];
 }
 
 export interface GenerateResult {
@@ -112,7 +114,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const recorded = recordedSets(evidence);
   const recordedAnywhere = new Set(evidence.map((e) => e.name));
   const clone3 = chooseClone3(recordedAnywhere, action === 'errno' && errno === ENOSYS);
-  const allowance = runtimeAllowance(fps, recordedAnywhere);
+  const allowance = runtimeAllowance(fps, recordedAnywhere, opts.runtimeCalibrations);
   const extra = [
     ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
     ...allowance.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded: allowed for the container runtime (${a.runtime}): ${a.why}`)),
