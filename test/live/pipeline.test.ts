@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { computeSurface } from '../../src/audit/index.js';
 import { loadFootprint } from '../../src/footprint/parse.js';
 import { usedSyscalls } from '../../src/footprint/model.js';
+import { parseCalibration } from '../../src/footprint/runtime-calibration.js';
 import { loadProfile } from '../../src/formats/read.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import { BIN, runCli } from '../support/cli.js';
@@ -38,10 +39,18 @@ describe('profile: record → generate → verify on the examples', () => {
       const fp = loadFootprint(fpOut).footprint;
       const profile = loadProfile(out).profile;
       const surface = computeSurface(resolveProfile(profile, { native: 'x86_64', caps: [] }));
-      // Exactly the recording, plus rt_sigreturn for runc when no run happened to need it
+      // Exactly the recording, plus what the runtime's calibration saw that no run recorded (profile
+      // calibrates when the host has none), or rt_sigreturn for an uncalibrated runc
       // (src/generator/runtime-allowance.ts), each such rule saying so.
-      const added = profile.syscalls.filter((rule) => /^\S+ — not recorded: allowed for the container runtime \(runc\)/.test(rule.comment ?? '')).flatMap((rule) => rule.names);
-      assert.ok(added.every((n) => n === 'rt_sigreturn'), `only rt_sigreturn may be added: ${added.join(', ')}`);
+      const addedRules = profile.syscalls.filter((rule) => /^\S+ — not recorded: allowed for the container runtime \(runc[ )]/.test(rule.comment ?? ''));
+      for (const rule of addedRules) {
+        const name = rule.names[0] ?? '';
+        const cal = /\(runc \S+\): seen in \d+ of \d+ calibration starts under load, (\S+)$/.exec(rule.comment ?? '');
+        if (cal === null) assert.equal(name, 'rt_sigreturn', `uncalibrated, only rt_sigreturn may be added: ${rule.comment ?? ''}`);
+        else assert.ok(name in (parseCalibration(readFileSync(cal[1] ?? '', 'utf8'), cal[1] ?? '').syscalls.x86_64 ?? {}), `${name} is in ${cal[1] ?? ''}`);
+      }
+      assert.match(r.stdout, /runtime calibration: docker runc \S+, \d+ starts under load: \S+\.json/, 'profile names the calibration it used');
+      const added = addedRules.flatMap((rule) => rule.names);
       for (const [abi, s] of surface) {
         const expected: Set<string> = new Set([...usedSyscalls(fp, abi), ...(abi === 'x86_64' ? added : [])]);
         assert.deepEqual([...s.allowed].sort(), [...expected].sort(), `${ex} ${abi}: allowed set equals the recorded set (+ ${added.join(', ') || 'nothing'} for runc)`);

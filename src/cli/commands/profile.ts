@@ -5,6 +5,7 @@ import { ClawfenceError } from '../../errors.js';
 import { findEngineEnv } from '../../engine/discover.js';
 import type { RecorderChoice } from '../../recorder/record.js';
 import { describeStats } from '../../generator/index.js';
+import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
 import { timeoutMs } from '../options.js';
@@ -59,12 +60,16 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     recorder: o.recorder,
     ...timeoutMs(o.timeout),
   });
-  const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
+  const lines = [
+    `profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`,
+    ...describeStats(r.stats).map((l) => `  ${l}`),
+    ...r.calibrations.map((k) => `  runtime calibration: ${describeRuntimeId(calibrationId(k))}, ${k.runs} starts under load: ${k.file ?? k.createdAt}`),
+  ];
   for (const v of r.verdicts) {
     lines.push(`verify ${v.name}: ${v.pass ? c.green('PASS') : c.red('FAIL')}${v.pass ? '' : ` — ${v.reasons.join('; ')}`}`);
     for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall} on ${d.abi} by ${d.by?.comm ?? '?'}`);
   }
-  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
+  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: ${r.seconds.calibrate >= 1 ? `calibrate ${r.seconds.calibrate.toFixed(1)} s, ` : ''}record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
   write(lines.join('\n'));
   return r.pass ? 0 : 1;
 }
