@@ -8,3 +8,4 @@ export { collectEvidence, type AbiUse, type SyscallEvidence } from './evidence.j
 export { checkSurface, describeWidening, type Gap, type SurfaceCheck, type Widening } from './widening.js';
 export { dockerDefaultCounts, type AbiStats, type GenerateStats, type SourceSummary } from './stats.js';
 export { describeStats } from './summary.js';
+export { runtimeAllowance, type RuntimeAllowance } from './runtime-allowance.js';
