@@ -12,6 +12,7 @@ import { CALIBRATION_SCHEMA_VERSION, parseCalibration, type RuntimeCalibration }
 import { calibrationFileName, calibrationsFor, readCalibration, runtimeCacheDir, writeCalibration } from './calibration-cache.js';
 import { calibrationArgv, runtimeCalls, tallyRuns } from './calibrate.js';
 import type { RawRecording } from './recorder.js';
+import { runtimeVersionOf } from './record.js';
 import { recording } from '../../test/support/test-footprints.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cf-calib-cache-'));
@@ -119,5 +120,14 @@ describe('tallying a calibration', () => {
       runtimeCalls(raw([['x86_64', 59, true], ['x86_64', 202, false]])),
     ];
     assert.deepEqual(tallyRuns(runs), { x86_64: { futex: 2, execve: 3, read: 1, rt_sigreturn: 1 } });
+  });
+});
+
+describe('the runtime version the engine names', () => {
+  it('reads podman\'s OCIRuntime.Version (first line)', () => {
+    assert.equal(runtimeVersionOf('runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev'), '1.1.5+ds1');
+    assert.equal(runtimeVersionOf('crun version 1.8.1\ncommit: f8a096be060b22ccd3d5f3ebe44108517fbf6c30'), '1.8.1');
+    assert.equal(runtimeVersionOf(''), undefined);
+    assert.equal(runtimeVersionOf('commit: abc\nversion 1'), undefined);
   });
 });
