@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from '@commander-js/ext
 import { SEVERITIES } from '../audit/model.js';
 import { EXPORT_FORMATS } from '../formats/export.js';
 import {
-  defaultErrnoOption, EXPORT_FORMAT_CHOICES, expectOptions, parseErrno, parseExitCode, parseRegExp, parseRepeat, parseTimeout, RECORDER_CHOICES, repeatOption, runOptions,
+  defaultErrnoOption, EXPORT_FORMAT_CHOICES, expectOptions, parseErrno, parseExitCode, parseRegExp, parseRepeat, parseRuns, parseTimeout, RECORDER_CHOICES, repeatOption, runOptions,
   SEVERITY_CHOICES, timeoutMs,
 } from './options.js';
 
@@ -35,6 +35,12 @@ describe('flag parsers', () => {
     assert.equal(parseRepeat('1'), 1);
     assert.equal(parseRepeat('99'), 99);
     for (const bad of ['0', '00', '100', '-2', '2.0', 'three', '']) refuses(parseRepeat, bad, /from 1 to 99/);
+  });
+
+  it('--runs: a count of starts from 1 to 999', () => {
+    assert.equal(parseRuns('1'), 1);
+    assert.equal(parseRuns('999'), 999);
+    for (const bad of ['0', '000', '1000', '-2', '2.0', 'ten', '']) refuses(parseRuns, bad, /from 1 to 999/);
   });
 
   it('--expect-exit: an exit code from 0 to 255', () => {

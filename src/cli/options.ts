@@ -39,6 +39,12 @@ export function parseRepeat(s: string): number {
   return Number(s);
 }
 
+/** --runs for calibrate: a count of container starts from 1 to 999. */
+export function parseRuns(s: string): number {
+  if (!/^\d{1,3}$/.test(s) || Number(s) < 1) throw new InvalidArgumentError('Give a count of starts from 1 to 999, e.g. 30.');
+  return Number(s);
+}
+
 /** --expect-exit: an exit code from 0 to 255. */
 export function parseExitCode(s: string): number {
   if (!/^\d{1,3}$/.test(s) || Number(s) > 255) throw new InvalidArgumentError('Give an exit code from 0 to 255.');

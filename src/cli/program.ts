@@ -2,10 +2,10 @@
 // so each action gets the option types its command declares). Loaded by main.ts after the
 // `--version` fast path; command implementations are imported lazily, when their command runs.
 
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { VERSION } from './version.js';
 import {
-  defaultErrnoOption, doorOptions, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, repeatOption, runOptions,
+  defaultErrnoOption, doorOptions, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, parseRuns, repeatOption, runOptions,
 } from './options.js';
 
 export { CommanderError } from '@commander-js/extra-typings';
@@ -163,6 +163,20 @@ export function buildProgram(state: ProgramState) {
       const m = await import('./commands/verify.js');
       state.exit = await m.runVerify(command, { ...opts, color: color() });
     });
+
+  jsonOption(
+    program
+      .command('calibrate')
+      .description('measure the container runtime\'s own calls (many starts of a trivial container under CPU load), cached for generate and profile')
+      .option('--runs <n>', 'container starts to record', parseRuns, 30)
+      .option('--force', 'calibrate again, replacing the cached calibration')
+      .addOption(new Option('--engine <engine>', 'the engine whose runtime to calibrate').choices(['docker', 'podman'] as const).default('docker' as const))
+      .option('--image <image>', 'the trivial container\'s image (default: debian:bookworm-slim)'),
+    'the calibration with its cache file',
+  ).action(async (opts) => {
+    const m = await import('./commands/calibrate.js');
+    state.exit = await m.runCalibrate({ ...opts, color: color() });
+  });
 
   jsonOption(
     program

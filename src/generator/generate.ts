@@ -43,6 +43,8 @@ export interface GenerateOptions {
   justifications?: readonly Justification[];
   /** The reference for "never wider than the engine's default" (default: Docker's, data/reference). */
   reference?: Profile;
+  /** Runtime calibrations (recorder/calibrate.ts): the set of each is allowed for the footprints it fits. */
+  runtimeCalibrations?: readonly import('../footprint/runtime-calibration.js').RuntimeCalibration[];
 }
 
 export interface GenerateResult {
@@ -146,7 +148,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const plans = new Map<string, DoorPlan>();
   for (const e of evidence) if (e.name !== 'clone3' || clone3 === 'justified') plans.set(e.name, planSyscall(e, footprint, choice.abis, level, js));
   const refusals = [...plans.values()].flatMap((p) => p.refusals);
-  const allowance = runtimeAllowance(fps, recordedAnywhere);
+  const allowance = runtimeAllowance(fps, recordedAnywhere, opts.runtimeCalibrations);
   const companion = clone3 === 'enosys' && !recordedAnywhere.has('clone');
   const extra = [
     ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),

@@ -11,3 +11,4 @@ export { describeStats } from './summary.js';
 export { ARG_LEVELS, DEFAULT_ARG_LEVEL, type ArgLevel } from './arg-rules.js';
 export { describeRefusal, type Refusal } from './doors.js';
 export { parseJustification, parseJustificationFile, type Justification } from './justify.js';
+export { runtimeAllowance, type RuntimeAllowance } from './runtime-allowance.js';

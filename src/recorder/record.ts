@@ -16,7 +16,7 @@ import { engineQuery, runContainer, RunTimeoutError, type RunOutcome } from '../
 import { interruptedBy, onCleanup } from '../util/cleanup.js';
 import { createRunCgroup, removeRunCgroup, type RunCgroup } from './cgroup.js';
 import { ebpfRecorder } from './ebpf/ebpf-recorder.js';
-import type { ActiveRecording, Recorder } from './recorder.js';
+import type { ActiveRecording, RawRecording, Recorder } from './recorder.js';
 
 /** Which recorder: eBPF, ptrace (strace -f), or auto (eBPF when it loads, else ptrace). */
 export type RecorderChoice = 'ebpf' | 'ptrace' | 'auto';
@@ -38,6 +38,9 @@ export interface RecordOptions {
 
 export interface RecordResult {
   footprint: Footprint;
+  /** What the recorder delivered, before the tool's and the runtime's rows were merged (a
+   * runtime calibration needs the runtime's own calls, also those the tool makes too). */
+  recording: RawRecording;
   outcome: RunOutcome & { stdout: string; stderr: string };
 }
 
@@ -47,18 +50,33 @@ export function recordingProfile(native: Arch): string {
   return `${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', architectures: familyAbis(native).map((a) => ARCH_INFO[a].scmp), syscalls: [] }, null, 2)}\n`;
 }
 
-interface EngineFacts {
+export interface EngineFacts {
   version?: string;
   runtime?: string;
+  /** The default runtime's version as the engine reports it (docker: runc's only), e.g. 1.1.5+ds1. */
+  runtimeVersion?: string;
   cgroupDriver?: string;
 }
 
+/** The version in podman's OCIRuntime.Version ("runc version 1.1.5+ds1\ncommit: …"). */
+export function runtimeVersionOf(text: string): string | undefined {
+  return /\bversion\s+(\S+)/.exec(text.split('\n')[0] ?? '')?.[1];
+}
+
 /** What the engine says of itself (each fact only when it answers). */
-async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Promise<EngineFacts> {
-  const fmt = cmd.engine === 'docker' ? '{{.ServerVersion}}|{{.DefaultRuntime}}|{{.CgroupDriver}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}|{{.Host.CgroupManager}}';
-  const info = await engineQuery(cmd, ['info', '--format', fmt], env).catch(() => '');
-  const [version, runtime, cgroupDriver] = info.trim().split('|');
-  return { ...(version ? { version } : {}), ...(runtime ? { runtime } : {}), ...(cgroupDriver ? { cgroupDriver } : {}) };
+export async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Promise<EngineFacts> {
+  const fmt = cmd.engine === 'docker' ? '{{.ServerVersion}}|{{.DefaultRuntime}}|{{.CgroupDriver}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}|{{.Host.CgroupManager}}|{{.Host.OCIRuntime.Version}}';
+  // Docker names the version of runc only (its bundled runtime), in `docker version`.
+  const runcFmt = '{{range .Server.Components}}{{if eq .Name "runc"}}{{.Version}}{{end}}{{end}}';
+  const [info, runc] = await Promise.all([
+    engineQuery(cmd, ['info', '--format', fmt], env).catch(() => ''),
+    cmd.engine === 'docker' ? engineQuery(cmd, ['version', '--format', runcFmt], env).catch(() => '') : Promise.resolve(''),
+  ]);
+  const [version, runtime, cgroupDriver, ociVersion] = info.trim().split('|');
+  const runtimeVersion = cmd.engine === 'docker' ? (runtime === 'runc' && runc.trim() !== '' ? runc.trim() : undefined) : runtimeVersionOf(ociVersion ?? '');
+  return {
+    ...(version ? { version } : {}), ...(runtime ? { runtime } : {}), ...(runtimeVersion === undefined ? {} : { runtimeVersion }), ...(cgroupDriver ? { cgroupDriver } : {}),
+  };
 }
 
 /** The recorder finds the container by the cgroup clawfence creates and passes as
@@ -74,7 +92,7 @@ function checkCgroupDriver(cmd: RunCommand, facts: EngineFacts): void {
 
 function provenance(cmd: RunCommand, facts: EngineFacts, env: NodeJS.ProcessEnv, version: string): Provenance {
   return {
-    engine: { name: cmd.engine, ...(facts.version === undefined ? {} : { version: facts.version }), ...(facts.runtime === undefined ? {} : { runtime: facts.runtime }), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
+    engine: { name: cmd.engine, ...(facts.version === undefined ? {} : { version: facts.version }), ...(facts.runtime === undefined ? {} : { runtime: facts.runtime }), ...(facts.runtimeVersion === undefined ? {} : { runtimeVersion: facts.runtimeVersion }), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
     kernel: release(),
     clawfence: version,
     createdAt: new Date().toISOString(),
@@ -150,7 +168,7 @@ export async function recordWorkload(o: RecordOptions): Promise<RecordResult> {
         },
         provenance: provenance(cmd, facts, o.env, o.clawfenceVersion),
       });
-      return { footprint, outcome };
+      return { footprint, recording: raw, outcome };
     } finally {
       // Once interrupted, the signal handler's cleanup owns these steps (and exits when done).
       if (interruptedBy() === undefined) await cgStep.run();

@@ -4,13 +4,14 @@
 
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSurface } from '../../src/audit/index.js';
 import { loadFootprint } from '../../src/footprint/parse.js';
 import { usedSyscalls } from '../../src/footprint/model.js';
+import { parseCalibration } from '../../src/footprint/runtime-calibration.js';
 import { loadProfile } from '../../src/formats/read.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
 import { BIN, runCli } from '../support/cli.js';
@@ -25,7 +26,13 @@ function tmp(): string {
 const env = (): Record<string, string> => engineEnv() as Record<string, string>;
 
 describe('profile: record → generate → verify on the examples', () => {
-  before(() => requireLiveHost());
+  before(() => {
+    requireLiveHost();
+    // profile calibrates the runtime first when the host's cache has none: do it here, where it
+    // may take longer than one CLI call of these tests is given (a no-op once cached).
+    const c = spawnSync(process.execPath, [BIN, 'calibrate'], { env: { ...env(), NO_COLOR: '1' }, encoding: 'utf8', timeout: 600_000 });
+    assert.equal(c.status, 0, c.stdout + c.stderr);
+  });
 
   for (const ex of EXAMPLES) {
     it(`${ex}: every workload passes under its generated profile, which allows exactly what was recorded (and runc's allowance)`, () => {
@@ -38,10 +45,18 @@ describe('profile: record → generate → verify on the examples', () => {
       const fp = loadFootprint(fpOut).footprint;
       const profile = loadProfile(out).profile;
       const surface = computeSurface(resolveProfile(profile, { native: 'x86_64', caps: [] }));
-      // Exactly the recording, plus rt_sigreturn for runc when no run happened to need it
+      // Exactly the recording, plus what the runtime's calibration saw that no run recorded (profile
+      // calibrates when the host has none), or rt_sigreturn for an uncalibrated runc
       // (src/generator/runtime-allowance.ts), each such rule saying so.
-      const added = profile.syscalls.filter((rule) => /^\S+ — not recorded: allowed for the container runtime \(runc\)/.test(rule.comment ?? '')).flatMap((rule) => rule.names);
-      assert.ok(added.every((n) => n === 'rt_sigreturn'), `only rt_sigreturn may be added: ${added.join(', ')}`);
+      const addedRules = profile.syscalls.filter((rule) => /^\S+ — not recorded: allowed for the container runtime \(runc[ )]/.test(rule.comment ?? ''));
+      for (const rule of addedRules) {
+        const name = rule.names[0] ?? '';
+        const cal = /\(runc \S+\): seen in \d+ of \d+ calibration starts under load, (\S+)$/.exec(rule.comment ?? '');
+        if (cal === null) assert.equal(name, 'rt_sigreturn', `uncalibrated, only rt_sigreturn may be added: ${rule.comment ?? ''}`);
+        else assert.ok(name in (parseCalibration(readFileSync(cal[1] ?? '', 'utf8'), cal[1] ?? '').syscalls.x86_64 ?? {}), `${name} is in ${cal[1] ?? ''}`);
+      }
+      assert.match(r.stdout, /runtime calibration: docker runc \S+, \d+ starts under load: \S+\.json/, 'profile names the calibration it used');
+      const added = addedRules.flatMap((rule) => rule.names);
       for (const [abi, s] of surface) {
         // clone3 is answered with ENOSYS (its flags cannot be filtered) and clone, without
         // CLONE_NEW* bits, is what libc falls back to: added when only clone3 was recorded.

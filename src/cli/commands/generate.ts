@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { ClawfenceError } from '../../errors.js';
 import { loadFootprint } from '../../footprint/parse.js';
+import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
+import { calibrationsFor, runtimeCacheDir } from '../../recorder/calibration-cache.js';
 import { describeStats, generateProfile, parseJustification, parseJustificationFile, type ArgLevel, type Justification } from '../../generator/index.js';
 import { printDockerProfile } from '../../formats/docker.js';
 import { parseArch } from '../../syscalls/arch.js';
@@ -40,8 +42,11 @@ export function loadJustifications(o: { allow?: string[]; justifications?: strin
 export async function runGenerate(files: string[], o: GenerateCliOptions): Promise<number> {
   const justifications = loadJustifications(o);
   const fps = files.map((f) => loadFootprint(f).footprint);
+  // The host's calibrations of the runtimes the footprints were recorded under (clawfence calibrate).
+  const { calibrations, missing } = calibrationsFor(fps);
   const { profile, stats, refusals, wider } = generateProfile(fps, {
     labels: files,
+    runtimeCalibrations: calibrations,
     ...(o.defaultErrno === undefined ? {} : { defaultErrno: o.defaultErrno }),
     defaultAction: o.kill === true ? 'kill_process' : 'errno',
     ...(o.arch === undefined ? {} : { native: parseArch(o.arch) }),
@@ -52,6 +57,8 @@ export async function runGenerate(files: string[], o: GenerateCliOptions): Promi
   if (o.output === undefined) process.stdout.write(text);
   else writeFileAtomic(o.output, text, { force: o.force === true });
   for (const l of describeStats(stats)) process.stderr.write(`${l}\n`);
+  for (const c of calibrations) process.stderr.write(`runtime calibration: ${describeRuntimeId(calibrationId(c))}, ${c.runs} starts under load: ${c.file ?? c.createdAt}\n`);
+  for (const id of missing) process.stderr.write(`no runtime calibration of ${describeRuntimeId(id)} in ${runtimeCacheDir()}: a recording can miss calls the runtime needs at random; run \`clawfence calibrate\` on a host with that runtime\n`);
   if (o.output !== undefined) process.stderr.write(`clawfence: wrote ${o.output}\n`);
   if (refusals.length > 0 || wider.length > 0) {
     const what = [refusals.length > 0 ? `${refusals.length} catalogued door${refusals.length === 1 ? '' : 's'} the recording used stay${refusals.length === 1 ? 's' : ''} denied` : '', wider.length > 0 ? `${wider.length} place${wider.length === 1 ? '' : 's'} wider than Docker's default` : ''].filter(Boolean).join('; ');

@@ -6,6 +6,7 @@ import { findEngineEnv } from '../../engine/discover.js';
 import type { RecorderChoice } from '../../recorder/record.js';
 import { describeStats, type ArgLevel } from '../../generator/index.js';
 import { loadJustifications } from './generate.js';
+import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
 import { timeoutMs } from '../options.js';
@@ -66,12 +67,16 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     ...(o.args === undefined ? {} : { args: o.args }),
     justifications,
   });
-  const lines = [`profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`, ...describeStats(r.stats).map((l) => `  ${l}`)];
+  const lines = [
+    `profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`,
+    ...describeStats(r.stats).map((l) => `  ${l}`),
+    ...r.calibrations.map((k) => `  runtime calibration: ${describeRuntimeId(calibrationId(k))}, ${k.runs} starts under load: ${k.file ?? k.createdAt}`),
+  ];
   for (const v of r.verdicts) {
     lines.push(`verify ${v.name}: ${v.pass ? c.green('PASS') : c.red('FAIL')}${v.pass ? '' : ` — ${v.reasons.join('; ')}`}`);
     for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} by ${d.by?.comm ?? '?'}`);
   }
-  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
+  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: ${r.seconds.calibrate >= 1 ? `calibrate ${r.seconds.calibrate.toFixed(1)} s, ` : ''}record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
   const doors = r.refusals.length + r.wider.length;
   if (doors > 0) lines.push(`${c.red('findings')}: ${r.refusals.length} catalogued door${r.refusals.length === 1 ? '' : 's'} the workloads used stay${r.refusals.length === 1 ? 's' : ''} denied${r.wider.length > 0 ? `, ${r.wider.length} wider than Docker's default` : ''} (refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"`);
   write(lines.join('\n'));
