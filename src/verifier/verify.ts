@@ -14,7 +14,7 @@ import { loadProfile } from '../formats/read.js';
 import type { Profile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
 import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
-import type { Footprint, ProcessRef } from '../footprint/model.js';
+import type { Footprint, ProcessRef, SyscallUse } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand } from '../engine/run-argv.js';
 import { runContainer, RunTimeoutError } from '../engine/run-session.js';
 import { familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
@@ -65,6 +65,25 @@ export function complainProfile(p: Profile, native: Arch): Profile {
   return { ...rest, archMap: [], architectures: familyAbis(native), defaultAction: 'log' };
 }
 
+/** The calls to judge for one recorded use. With recorded argument values, each: a tuple of
+ * values seen together (socket's family, type and protocol) with all of them set, a value of an
+ * argument no tuple has with that argument alone set (a tuple's per-index args are its own
+ * projections: judged alone, socket's type would go with family 0). Otherwise the call with zero
+ * arguments. */
+function argVariants(use: SyscallUse): bigint[][] {
+  if (!(use.args?.length ?? 0) && !(use.argTuples?.length ?? 0)) return [[]];
+  const call = (set: [number, string][]): bigint[] => {
+    const args = [0n, 0n, 0n, 0n, 0n, 0n];
+    for (const [i, v] of set) args[i] = BigInt(v);
+    return args;
+  };
+  const inTuple = new Set((use.argTuples ?? []).flatMap((t) => t.indices));
+  return [
+    ...(use.argTuples ?? []).flatMap((t) => t.values.map((v) => call(t.indices.map((i, k): [number, string] => [i, v.value[k] ?? '0'])))),
+    ...(use.args ?? []).filter((a) => !inTuple.has(a.index)).flatMap((a) => a.values.map((v) => call([[a.index, v.value]]))),
+  ];
+}
+
 /** Calls in the footprint that the profile would not allow. */
 export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]): DeniedCall[] {
   const native = fp.arch ?? hostArch();
@@ -73,8 +92,7 @@ export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]):
   for (const [abi, uses] of Object.entries(fp.syscalls) as [Arch, Record<string, NonNullable<Footprint['syscalls'][Arch]>[string]>][]) {
     for (const [name, use] of Object.entries(uses)) {
       if (use.count === 0) continue;
-      // With recorded argument values, judge each; otherwise the call with zero arguments.
-      const variants: bigint[][] = use.args?.length ? use.args.flatMap((a) => a.values.map((v) => { const args = [0n, 0n, 0n, 0n, 0n, 0n]; args[a.index] = BigInt(v.value); return args; })) : [[]];
+      const variants = argVariants(use);
       const verdicts = variants.map((args) => decide(cp, abi, name, args));
       const bad = verdicts.find((d) => d.action !== 'allow' && d.action !== 'log');
       if (bad !== undefined) out.push({ abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true, action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}` });
