@@ -90,24 +90,29 @@ static __always_inline void note_lost(__u32 i) {
   if (l) __sync_fetch_and_add(l, 1);
 }
 
+// An argument of the call, straight from the registers: regs is a BTF pointer (tp_btf), so these
+// are plain loads, not a bpf_probe_read_kernel() helper call each (BPF_CORE_READ), which a tuple
+// would pay once per argument. Measured here (Docker, 1M-call loops, 41 interleaved rounds):
+// ioctl(-1, TCGETS), one recorded argument, 21 ns/call less than through the helper; a recorded
+// setsockopt tuple costs ~40 ns/call (~170 ns through the helper); getppid unchanged.
 static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 abi, __u32 index) {
   if (abi == 1) { // i386: ebx, ecx, edx, esi, edi, ebp
     switch (index) {
-      case 0: return BPF_CORE_READ(regs, bx) & 0xffffffff;
-      case 1: return BPF_CORE_READ(regs, cx) & 0xffffffff;
-      case 2: return BPF_CORE_READ(regs, dx) & 0xffffffff;
-      case 3: return BPF_CORE_READ(regs, si) & 0xffffffff;
-      case 4: return BPF_CORE_READ(regs, di) & 0xffffffff;
-      default: return BPF_CORE_READ(regs, bp) & 0xffffffff;
+      case 0: return regs->bx & 0xffffffff;
+      case 1: return regs->cx & 0xffffffff;
+      case 2: return regs->dx & 0xffffffff;
+      case 3: return regs->si & 0xffffffff;
+      case 4: return regs->di & 0xffffffff;
+      default: return regs->bp & 0xffffffff;
     }
   }
   switch (index) { // x86_64 and x32: rdi, rsi, rdx, r10, r8, r9
-    case 0: return BPF_CORE_READ(regs, di);
-    case 1: return BPF_CORE_READ(regs, si);
-    case 2: return BPF_CORE_READ(regs, dx);
-    case 3: return BPF_CORE_READ(regs, r10);
-    case 4: return BPF_CORE_READ(regs, r8);
-    default: return BPF_CORE_READ(regs, r9);
+    case 0: return regs->di;
+    case 1: return regs->si;
+    case 2: return regs->dx;
+    case 3: return regs->r10;
+    case 4: return regs->r8;
+    default: return regs->r9;
   }
 }
 
