@@ -35,7 +35,8 @@ const I386_POOL = [
   'set_thread_area', 'rt_sigaction', 'rt_sigprocmask', 'socketcall', 'ioctl', 'fcntl64', 'getpid', 'uname', 'access', 'readlink',
 ];
 
-/** Values of the danger-deciding arguments (the index the recorder keeps, src/recorder/arg-spec.ts). */
+/** Values of the danger-deciding arguments (one index each, src/recorder/arg-spec.ts; the argument
+ * tuples the recorder also keeps for socket, socketpair and setsockopt are not synthesized). */
 const ARG_VALUES: Readonly<Record<string, { index: number; values: readonly number[] }>> = {
   clone: { index: 0, values: [0x3d0f00, 0x1200011, 0x11] },
   socket: { index: 0, values: [1, 2, 10, 16] },

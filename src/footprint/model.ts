@@ -1,8 +1,9 @@
 // The recorded footprint of one or more workloads: which syscalls every process of a container
 // made on which ABI from the moment its seccomp filter was installed, how often, who made each
-// first, which argument values were seen for the arguments that decide danger, and where the
-// recording came from. Versioned JSON (schemaVersion 1, schema in docs/footprint.schema.json);
-// only schemaVersion and syscalls are required, so hand-written footprints stay small.
+// first, which argument values were seen for the arguments that decide danger (alone, and as
+// tuples where the combination matters), and where the recording came from. Versioned JSON
+// (schemaVersion 1, schema in docs/footprint.schema.json); only schemaVersion and syscalls are
+// required, so hand-written footprints stay small.
 
 import type { Arch } from '../syscalls/arch.js';
 
@@ -21,6 +22,23 @@ export interface ArgValues {
   values: { value: string; count: number }[];
 }
 
+/** Combinations of argument values seen together in one call (socket's family, type and
+ * protocol: AF_NETLINK with NETLINK_ROUTE is not AF_NETLINK with NETLINK_AUDIT). The per-index
+ * `args` of the same syscall are these tuples projected on each index (a footprint may carry
+ * either alone). */
+export interface ArgTuples {
+  /** The argument indices, ascending, at least two. */
+  indices: number[];
+  /** Distinct combinations seen: value[i] is the value of argument indices[i] (decimal strings),
+   * with how often. */
+  values: { value: string[]; count: number }[];
+}
+
+/** socket's and socketpair's type (argument 1) is recorded without SOCK_NONBLOCK and
+ * SOCK_CLOEXEC: type & SOCK_TYPE_MASK, the kernel's own mask (include/linux/net.h). A rule on the
+ * recorded type compares under this mask. */
+export const SOCK_TYPE_MASK = 0xfn;
+
 export interface SyscallUse {
   /** How many times the syscall was seen (0 means listed but never seen, i.e. not used). */
   count: number;
@@ -32,8 +50,11 @@ export interface SyscallUse {
   runtime?: boolean;
   /** Names of the workloads that made it. */
   workloads?: string[];
-  /** Values of the arguments that decide danger (clone flags, socket family, …). */
+  /** Values of the arguments that decide danger (clone flags, socket family, …), per index. */
   args?: ArgValues[];
+  /** Values of arguments that decide danger together (socket: family, type, protocol;
+   * socketpair: family, type; setsockopt: level, optname), per set of indices. */
+  argTuples?: ArgTuples[];
 }
 
 export interface WorkloadRecord {

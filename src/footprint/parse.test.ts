@@ -67,6 +67,39 @@ describe('parseFootprint', () => {
     assert.deepEqual(bad.map((i) => [i.severity, i.code, i.path]), [['error', 'unknown-key', '$.provenanse'], ['error', 'unknown-key', '$.syscalls.x86_64.read.argz']]);
   });
 
+  it('reads a footprint without argTuples as before: one written before tuples were recorded', () => {
+    // What clawfence record wrote before argument tuples (socket: the family alone).
+    const old = '{"schemaVersion":1,"arch":"x86_64","syscalls":{"x86_64":{"socket":{"count":3,"nr":41,"firstBy":{"comm":"curl","exe":"curl","pid":9},"workloads":["w"],"args":[{"index":0,"values":[{"value":"2","count":2},{"value":"10","count":1}]}]}}},"provenance":{"recorder":{"name":"ebpf","version":"1"}}}';
+    const r = parseFootprint(old);
+    assert.ok(r.ok);
+    assert.deepEqual(r.issues, []);
+    assert.equal(r.value.syscalls.x86_64?.['socket']?.argTuples, undefined);
+    assert.deepEqual(r.value.syscalls.x86_64?.['socket']?.args?.[0]?.values.map((v) => v.value), ['2', '10']);
+  });
+
+  it('reads argument tuples, and locates a tuple of the wrong length, indices out of order and values that are not decimal', () => {
+    const use = (tuples: string): string => `{"schemaVersion":1,"syscalls":{"x86_64":{"socket":{"count":2,"args":[{"index":0,"values":[{"value":"16","count":2}]}],"argTuples":${tuples}}}}}`;
+    const r = parseFootprint(use('[{"indices":[0,1,2],"values":[{"value":["16","3","0"],"count":1},{"value":["16","3","9"],"count":1}]}]'));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.syscalls.x86_64?.['socket']?.argTuples, [{ indices: [0, 1, 2], values: [{ value: ['16', '3', '0'], count: 1 }, { value: ['16', '3', '9'], count: 1 }] }]);
+    const shortText = use('[{"indices":[0,1,2],"values":[{"value":["16","3","0"],"count":1},{"value":["16","3"],"count":1}]}]');
+    const short = issues(shortText);
+    assert.deepEqual(short.map((i) => [i.code, i.path, i.message]), [['schema', '$.syscalls.x86_64.socket.argTuples[0].values[1].value', 'a tuple of 2 values for 3 argument indices']]);
+    assert.equal(short[0]?.column, shortText.indexOf('["16","3"]') + 1, 'at the short tuple');
+    const order = issues(use('[{"indices":[1,0],"values":[]}]'));
+    assert.deepEqual(order.map((i) => [i.code, i.path]), [['schema', '$.syscalls.x86_64.socket.argTuples[0].indices']]);
+    assert.match(order[0]?.hint ?? '', /ascending/);
+    const shape = issues(use('[{"indices":[0],"values":[{"value":["0x10"],"count":1}]},{"indices":[0,0,6],"values":[],"mask":1}]'));
+    assert.deepEqual(shape.map((i) => [i.code, i.path]), [
+      ['type', '$.syscalls.x86_64.socket.argTuples[0].indices'],
+      ['type', '$.syscalls.x86_64.socket.argTuples[0].values[0].value'],
+      ['type', '$.syscalls.x86_64.socket.argTuples[0].values[0].value[0]'],
+      ['unknown-key', '$.syscalls.x86_64.socket.argTuples[1].mask'],
+      ['type', '$.syscalls.x86_64.socket.argTuples[1].indices[2]'],
+      ['type', '$.syscalls.x86_64.socket.argTuples[1].indices'],
+    ]);
+  });
+
   it('reports JSON syntax errors and missing fields with positions', () => {
     assert.equal(issues('{"schemaVersion": 1,')[0]?.code, 'json-syntax');
     assert.deepEqual(issues('{}').map((i) => i.code), ['missing', 'missing']);
@@ -113,7 +146,7 @@ describe('parseFootprint', () => {
     assert.ok(rejected > 5_000, `only ${rejected} inputs were malformed`);
   });
 
-  it('gives what the located parse gives, JSON.parse path or not (duplicate keys, bad names, odd JSON)', () => {
+  it('gives what the located parse gives, JSON.parse path or not (duplicate keys, bad names, odd JSON, argument tuples)', () => {
     // The located parse alone, as parseFootprint did before it tried JSON.parse first.
     const located = (text: string): ParseResult<Footprint> => {
       const { tree, issues: syntax } = parseLocatedJson(text);
@@ -125,7 +158,14 @@ describe('parseFootprint', () => {
     // Mostly valid, with a few of each kind of problem.
     const often = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: bad });
     const name = often(fc.constantFrom('read', 'write', 'getpid', 'clone'), fc.constantFrom('raed', 'socketcall', '__proto__', 'a"b', 'x:y'));
-    const use = fc.record({ count: often(fc.nat(), fc.constant(-1)), nr: fc.nat(), workloads: fc.array(fc.constantFrom('w', 'a:b', '"', '\\')) }, { requiredKeys: ['count'] });
+    const tuple = fc.record({
+      indices: often(fc.constantFrom([0, 1, 2], [1, 2]), fc.constantFrom([2, 1], [0, 0])),
+      values: fc.array(fc.record({ value: often(fc.constant(['2', '1', '0']), fc.constantFrom(['2'], ['1', '2', '3', '4'])), count: fc.nat() }), { maxLength: 2 }),
+    });
+    const use = fc.record({
+      count: often(fc.nat(), fc.constant(-1)), nr: fc.nat(), workloads: fc.array(fc.constantFrom('w', 'a:b', '"', '\\')),
+      argTuples: fc.array(tuple, { maxLength: 1 }),
+    }, { requiredKeys: ['count'] });
     const footprint = fc.record({
       schemaVersion: often(fc.constant(1), fc.constant(2)),
       arch: often(fc.constant('x86_64'), fc.constantFrom('amd64', 'x86')),

@@ -1,5 +1,6 @@
 // Reads a footprint file (JSON, schemaVersion 1): the structure is checked with ajv against
-// src/footprint/schema.ts, names (ABIs, syscalls) against the syscall tables; every problem is
+// src/footprint/schema.ts, names (ABIs, syscalls) against the syscall tables, argument tuples
+// for what the schema cannot say (one value per index, indices ascending); every problem is
 // reported with its JSON path and line:column. A footprint without problems is read with
 // JSON.parse; positions are only worked out when there is a problem to report.
 
@@ -139,6 +140,47 @@ function nameIssues(root: LocatedJson): Issue[] {
   return out;
 }
 
+/** What is wrong with one argTuples entry that the schema cannot say (it has the shape already):
+ * indices out of order, or a tuple with another number of values than there are indices. */
+function tupleProblem(indices: readonly unknown[], values: readonly unknown[]): { at: number | undefined; message: string; hint: string } | undefined {
+  if (indices.some((x, i) => i > 0 && !((x as number) > (indices[i - 1] as number)))) {
+    return { at: undefined, message: `argument indices ${JSON.stringify(indices)} are not in ascending order`, hint: 'list the indices ascending, each once, with every value in the same order' };
+  }
+  const bad = values.findIndex((v) => (v as { value: unknown[] }).value.length !== indices.length);
+  if (bad < 0) return undefined;
+  const n = (values[bad] as { value: unknown[] }).value.length;
+  return { at: bad, message: `a tuple of ${n} values for ${indices.length} argument indices`, hint: 'give one value per index, in the order of indices' };
+}
+
+/** tupleProblem() of every argTuples entry, located (for a tree the schema accepted). */
+function argTupleIssues(root: LocatedJson): Issue[] {
+  const out: Issue[] = [];
+  const get = (n: LocatedJson | undefined, key: string): LocatedJson | undefined => (n?.kind === 'object' ? n.entries.findLast(([k]) => k === key)?.[1] : undefined);
+  const sys = get(root, 'syscalls');
+  if (sys?.kind !== 'object') return out;
+  for (const [, abiNode] of sys.entries) {
+    if (abiNode.kind !== 'object') continue;
+    for (const [, useNode] of abiNode.entries) {
+      const tuples = get(useNode, 'argTuples');
+      if (tuples?.kind !== 'array') continue;
+      for (const t of tuples.items) {
+        const [indices, values] = [get(t, 'indices'), get(t, 'values')];
+        if (indices?.kind !== 'array' || values?.kind !== 'array') continue;
+        const p = tupleProblem(toPlain(indices) as unknown[], toPlain(values) as unknown[]);
+        if (p === undefined) continue;
+        const node = p.at === undefined ? indices : (get(values.items[p.at], 'value') ?? values);
+        out.push({ severity: 'error', code: 'schema', message: oneLine(p.message), path: oneLine(node.path), line: node.line, column: node.column, hint: p.hint });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether every argTuples entry of a footprint the schema accepted is consistent. */
+function argTuplesClean(fp: Footprint): boolean {
+  return Object.values(fp.syscalls).every((uses) => Object.values(uses ?? {}).every((u) => (u.argTuples ?? []).every((t) => tupleProblem(t.indices, t.values) === undefined)));
+}
+
 /** Decodes a located JSON tree into a footprint. */
 export function decodeFootprint(root: LocatedJson): ParseResult<Footprint> {
   const plain = toPlain(root);
@@ -147,6 +189,8 @@ export function decodeFootprint(root: LocatedJson): ParseResult<Footprint> {
   if (!validate(plain)) {
     const nodes = index(root);
     for (const e of validate.errors ?? []) issues.push(schemaIssue(e, root, nodes));
+  } else {
+    issues.push(...argTupleIssues(root)); // only on what has the schema's shape
   }
   issues.push(...nameIssues(root));
   if (issues.length > 0) return { ok: false, issues };
@@ -195,7 +239,7 @@ function quickFootprint(text: string): Footprint | undefined {
   if (fp.arch !== undefined && abiProblem(fp.arch) !== undefined) return undefined;
   const clean = Object.entries(fp.syscalls).every(([key, uses]) =>
     abiProblem(key) === undefined && Object.keys(uses ?? {}).every((name) => syscallProblem(key as Arch, name) === undefined));
-  return clean ? fp : undefined;
+  return clean && argTuplesClean(fp) ? fp : undefined;
 }
 
 /** Parses footprint JSON text. */

@@ -2,6 +2,8 @@
 // object is published as docs/footprint.schema.json (a test keeps the two equal).
 
 const count = { type: 'integer', minimum: 0 } as const;
+const argIndex = { type: 'integer', minimum: 0, maximum: 5 } as const;
+const argValue = { type: 'string', pattern: '^[0-9]+$' } as const;
 const processRef = {
   type: 'object',
   required: ['comm'],
@@ -37,13 +39,35 @@ export const FOOTPRINT_SCHEMA = {
                 type: 'object',
                 required: ['index', 'values'],
                 properties: {
-                  index: { type: 'integer', minimum: 0, maximum: 5 },
+                  index: argIndex,
                   values: {
                     type: 'array',
                     items: {
                       type: 'object',
                       required: ['value', 'count'],
-                      properties: { value: { type: 'string', pattern: '^[0-9]+$' }, count },
+                      properties: { value: argValue, count },
+                      additionalProperties: false,
+                    },
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+            // Optional and later than args: footprints without it read as before. That every
+            // value has one entry per index is checked by the parser (parse.ts), not here.
+            argTuples: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['indices', 'values'],
+                properties: {
+                  indices: { type: 'array', items: argIndex, minItems: 2, maxItems: 6, uniqueItems: true },
+                  values: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['value', 'count'],
+                      properties: { value: { type: 'array', items: argValue, minItems: 2, maxItems: 6 }, count },
                       additionalProperties: false,
                     },
                   },

@@ -1,11 +1,14 @@
 // Turns a raw recording of one workload into a footprint: names instead of numbers, runtime
-// calls marked, the first process per syscall, argument values, and where it all came from.
+// calls marked, the first process per syscall, argument values (per index, and as tuples where
+// several are recorded together), and where it all came from.
 
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from '../syscalls/arch.js';
 import { syscallName } from '../syscalls/table.js';
-import type { RawRecording, RawSyscall } from './recorder.js';
-import { FOOTPRINT_SCHEMA_VERSION, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord } from '../footprint/model.js';
+import type { RawArgValue, RawRecording, RawSyscall } from './recorder.js';
+import {
+  FOOTPRINT_SCHEMA_VERSION, type ArgTuples, type ArgValues, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord,
+} from '../footprint/model.js';
 
 export interface BuildInput {
   native: Arch;
@@ -28,6 +31,49 @@ function sorted<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+function compareValues(a: readonly bigint[], b: readonly bigint[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [x, y] = [a[i] as bigint, b[i] as bigint];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** One syscall's recorded values: per index (every index, a tuple's projected on each of its
+ * indices), and the tuples of those recorded together; each sorted by index, then value. */
+export function argValues(rows: readonly RawArgValue[]): { args: ArgValues[]; argTuples: ArgTuples[] } {
+  const byIndex = new Map<number, Map<bigint, number>>();
+  type Tuples = { indices: number[]; values: Map<string, { value: bigint[]; count: number }> };
+  const byTuple = new Map<string, Tuples>();
+  for (const row of rows) {
+    row.indices.forEach((index, i) => {
+      const m = byIndex.get(index) ?? new Map<bigint, number>();
+      byIndex.set(index, m);
+      const v = row.values[i] as bigint;
+      m.set(v, (m.get(v) ?? 0) + row.count);
+    });
+    if (row.indices.length < 2) continue;
+    const key = row.indices.join(',');
+    const t: Tuples = byTuple.get(key) ?? { indices: [...row.indices], values: new Map() };
+    byTuple.set(key, t);
+    const vkey = row.values.join(',');
+    const seen = t.values.get(vkey);
+    if (seen === undefined) t.values.set(vkey, { value: [...row.values], count: row.count });
+    else seen.count += row.count;
+  }
+  const args = [...byIndex].sort(([a], [b]) => a - b).map(([index, m]) => ({
+    index,
+    values: [...m].sort(([a], [b]) => compareValues([a], [b])).map(([v, count]) => ({ value: v.toString(), count })),
+  }));
+  const argTuples = [...byTuple.values()]
+    .sort((a, b) => compareValues(a.indices.map(BigInt), b.indices.map(BigInt)))
+    .map((t) => ({
+      indices: t.indices,
+      values: [...t.values.values()].sort((a, b) => compareValues(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
+    }));
+  return { args, argTuples };
+}
+
 export function buildFootprint(input: BuildInput): Footprint {
   const { recording: r, workload } = input;
   assertComplete(r);
@@ -42,18 +88,15 @@ export function buildFootprint(input: BuildInput): Footprint {
     const first = [...group].sort((a, b) => a.ts - b.ts)[0];
     if (first === undefined) continue;
     const name = syscallName(first.abi, first.nr) ?? `__nr_${first.nr}`;
-    const argRows = r.args.filter((a) => a.abi === first.abi && a.nr === first.nr);
-    const byIndex = new Map<number, { value: string; count: number }[]>();
-    for (const a of argRows.sort((x, y) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0))) {
-      byIndex.set(a.index, [...(byIndex.get(a.index) ?? []), { value: a.value.toString(), count: a.count }]);
-    }
+    const { args, argTuples } = argValues(r.args.filter((a) => a.abi === first.abi && a.nr === first.nr));
     const use: SyscallUse = {
       count: group.reduce((n, s) => n + s.count, 0),
       nr: first.nr,
       firstBy: { comm: first.comm, ...(first.exe === '' ? {} : { exe: first.exe }), pid: first.pid },
       ...(group.every((s) => s.runtime) ? { runtime: true } : {}),
       workloads: [workload.name],
-      ...(byIndex.size === 0 ? {} : { args: [...byIndex.entries()].sort(([a], [b]) => a - b).map(([index, values]) => ({ index, values })) }),
+      ...(args.length === 0 ? {} : { args }),
+      ...(argTuples.length === 0 ? {} : { argTuples }),
     };
     (perAbi[first.abi] ??= {})[name] = use;
   }

@@ -1,7 +1,8 @@
 // The one recorder interface, and what a recorder delivers: per ABI and syscall number, how often
-// it was made, the first process that made it, and the values of selected arguments; plus whether
-// anything was lost. Implemented by the eBPF recorder (ebpf/) and the ptrace fallback (ptrace/);
-// record.ts chooses one, and test/live/recorder.case.ts runs the same live suite against each.
+// it was made, the first process that made it, and the values of selected arguments (alone or
+// together); plus whether anything was lost. Implemented by the eBPF recorder (ebpf/) and the
+// ptrace fallback (ptrace/); record.ts chooses one, and test/live/recorder.case.ts runs the same
+// live suite against each.
 
 import type { Arch } from '../syscalls/arch.js';
 import type { RunCgroup } from './cgroup.js';
@@ -31,11 +32,15 @@ export interface RawSyscall {
   ts: number;
 }
 
+/** The values a syscall's recorded arguments (src/recorder/arg-spec.ts: one, or a tuple) had
+ * together in some calls, and how many calls had them. */
 export interface RawArgValue {
   abi: Arch;
   nr: number;
-  index: number;
-  value: bigint;
+  /** The argument indices, ascending. */
+  indices: number[];
+  /** values[i] is argument indices[i]'s (masked as arg-spec says). */
+  values: bigint[];
   count: number;
 }
 

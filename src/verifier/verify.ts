@@ -14,7 +14,7 @@ import { loadProfile } from '../formats/read.js';
 import type { Profile } from '../profile/model.js';
 import { resolveProfile } from '../profile/resolve.js';
 import { recordWorkload, type RecorderChoice } from '../recorder/record.js';
-import type { Footprint, ProcessRef } from '../footprint/model.js';
+import type { Footprint, ProcessRef, SyscallUse } from '../footprint/model.js';
 import { checkRunCommand, parseRunCommand } from '../engine/run-argv.js';
 import { runContainer, RunTimeoutError } from '../engine/run-session.js';
 import { familyAbis, hostArch, type Arch } from '../syscalls/arch.js';
@@ -74,6 +74,25 @@ function argText(syscall: string, index: number, v: bigint): string {
   return `arg${index} = ${name === undefined ? num : `${name} (${num})`}`;
 }
 
+/** The calls to judge for one recorded use. With recorded argument values, each: a tuple of
+ * values seen together (socket's family, type and protocol) with all of them set, a value of an
+ * argument no tuple has with that argument alone set (a tuple's per-index args are its own
+ * projections: judged alone, socket's type would go with family 0). Otherwise the call with zero
+ * arguments. */
+function argVariants(use: SyscallUse): { args: bigint[]; set: number[] }[] {
+  if (!(use.args?.length ?? 0) && !(use.argTuples?.length ?? 0)) return [{ args: [], set: [] }];
+  const call = (set: [number, string][]): { args: bigint[]; set: number[] } => {
+    const args = [0n, 0n, 0n, 0n, 0n, 0n];
+    for (const [i, v] of set) args[i] = BigInt(v);
+    return { args, set: set.map(([i]) => i) };
+  };
+  const inTuple = new Set((use.argTuples ?? []).flatMap((t) => t.indices));
+  return [
+    ...(use.argTuples ?? []).flatMap((t) => t.values.map((v) => call(t.indices.map((i, k): [number, string] => [i, v.value[k] ?? '0'])))),
+    ...(use.args ?? []).filter((a) => !inTuple.has(a.index)).flatMap((a) => a.values.map((v) => call([[a.index, v.value]]))),
+  ];
+}
+
 /** Calls in the footprint that the profile would not allow. */
 export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]): DeniedCall[] {
   const native = fp.arch ?? hostArch();
@@ -82,17 +101,13 @@ export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]):
   for (const [abi, uses] of Object.entries(fp.syscalls) as [Arch, Record<string, NonNullable<Footprint['syscalls'][Arch]>[string]>][]) {
     for (const [name, use] of Object.entries(uses)) {
       if (use.count === 0) continue;
-      // With recorded argument values, judge each; otherwise the call with zero arguments.
-      const variants: { args: bigint[]; index?: number }[] = use.args?.length
-        ? use.args.flatMap((a) => a.values.map((v) => { const args = [0n, 0n, 0n, 0n, 0n, 0n]; args[a.index] = BigInt(v.value); return { args, index: a.index }; }))
-        : [{ args: [] }];
-      const judged = variants.map((v) => ({ ...v, d: decide(cp, abi, name, v.args) }));
+      const judged = argVariants(use).map((v) => ({ ...v, d: decide(cp, abi, name, v.args) }));
       const denied = judged.filter((j) => j.d.action !== 'allow' && j.d.action !== 'log');
       const bad = denied[0]?.d;
       if (bad === undefined) continue;
       // Name the values when some recorded values pass and others do not: the argument rule is what denied.
       const byValue = denied.length < judged.length || denied.some((j) => j.d.considered.length > 0 || j.d.rule !== undefined);
-      const values = byValue ? denied.flatMap((j) => (j.index === undefined ? [] : [argText(name, j.index, j.args[j.index] ?? 0n)])) : [];
+      const values = byValue ? denied.map((j) => j.set.map((i) => argText(name, i, j.args[i] ?? 0n)).join(', ')).filter((t) => t !== '') : [];
       out.push({
         abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true,
         action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}`, ...(values.length === 0 ? {} : { values }),

@@ -90,6 +90,13 @@ describe('record --recorder ptrace against the real engine (docker)', () => {
     for (const n of ['mprotect', 'personality']) {
       assert.deepEqual(uses(p.fp, 'x86')[n]?.args, uses(e.fp, 'x86')[n]?.args, `i386 ${n} argument values`);
     }
+    for (const abi of ['x86_64', 'x86'] as const) {
+      for (const n of ['socket', 'setsockopt']) {
+        const [a, b] = [uses(p.fp, abi)[n], uses(e.fp, abi)[n]];
+        assert.ok(b?.argTuples !== undefined, `${abi} ${n}: tuples recorded`);
+        assert.deepEqual({ args: a?.args, argTuples: a?.argTuples }, { args: b.args, argTuples: b.argTuples }, `${abi} ${n} argument values and tuples`);
+      }
+    }
   });
 
   it('records enough for a profile that verifies: the runtime\'s calls after the filter are in it', () => {

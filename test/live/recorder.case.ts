@@ -1,6 +1,6 @@
 // The recorder conformance suite: the scenarios every recorder (eBPF, ptrace) must pass with every
 // engine (docker, podman), against the real kernel and engine, through the built CLI — a known
-// program's calls on x86_64 and i386, the tool's exit code and output passed through, isolation
+// program's calls on x86_64 and i386 (its socket calls' argument tuples too), the tool's exit code and output passed through, isolation
 // from another container, user flags and detached runs, the engine's --init, and Ctrl-C cleanup.
 // Each test/live/record*.test.ts runs it for one combination (and keeps the tests only that
 // combination has). A gap is listed as an explicit skip with its reason, printed as SKIPPED.
@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { SyscallUse } from '../../src/footprint/model.js';
 import { BIN } from '../support/cli.js';
 import {
   BASE_IMAGE, buildPrograms, engineCli, engineEnv, inContainer, KNOWN, leftoverCgroups, names, processesNamed, record, RECORDER_PROCESS,
@@ -42,6 +43,20 @@ const ENGINE = {
   // podman rm -f first sends SIGTERM, which a container's pid 1 without a handler ignores for 10 s.
   podman: { facts: '{{.Version.Version}} {{.Host.OCIRuntime.Name}}', imageId: /^[0-9a-f]{64}$/, host: (): string | undefined => undefined, kill: ['rm', '-f', '-t', '0'] },
 } as const;
+
+/** known-syscalls' socket calls, recorded as the tuples they were: socket(AF_INET,
+ * SOCK_DGRAM|SOCK_CLOEXEC, 0) with the flag masked off, socket(AF_NETLINK, SOCK_RAW,
+ * NETLINK_ROUTE), setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, …); and per index, their projections. */
+function assertSocketTuples(u: Record<string, SyscallUse>, abi: string): void {
+  const [AF_INET, AF_NETLINK, SOCK_DGRAM, SOCK_RAW, NETLINK_ROUTE, SOL_SOCKET, SO_REUSEADDR] = ['2', '16', '2', '3', '0', '1', '2'];
+  assert.deepEqual(u['socket']?.argTuples, [{ indices: [0, 1, 2], values: [{ value: [AF_INET, SOCK_DGRAM, '0'], count: 1 }, { value: [AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], count: 1 }] }], `${abi} socket: family, type, protocol`);
+  assert.deepEqual(u['socket']?.args, [
+    { index: 0, values: [{ value: AF_INET, count: 1 }, { value: AF_NETLINK, count: 1 }] },
+    { index: 1, values: [{ value: SOCK_DGRAM, count: 1 }, { value: SOCK_RAW, count: 1 }] },
+    { index: 2, values: [{ value: '0', count: 2 }] },
+  ], `${abi} socket: per index`);
+  assert.deepEqual(u['setsockopt']?.argTuples, [{ indices: [1, 2], values: [{ value: [SOL_SOCKET, SO_REUSEADDR], count: 1 }] }], `${abi} setsockopt: level, optname`);
+}
 
 /** podman's --init runs catatonit, which not every host has: skipped (saying so) where it is missing. */
 export function podmanInitSkip(): NonNullable<RecorderSuite['skip']> {
@@ -97,6 +112,7 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       for (const n of RUNTIME_AFTER_FILTER) assert.equal(u[n]?.runtime, true, `${n}: runc's own, after the filter`);
       assert.equal(u['sysinfo']?.firstBy?.comm, 'known-syscalls');
       assert.equal(u['sysinfo']?.runtime, undefined, 'the tool\'s, not the runtime\'s');
+      assertSocketTuples(u, 'x86_64');
       assert.equal(r.fp.provenance?.recorder?.name, recorder);
       assert.match(r.fp.provenance?.recorder?.version ?? '', RECORDER[recorder].version);
       assert.equal(r.fp.provenance?.engine?.name, engine);
@@ -117,6 +133,7 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       assert.equal(uses(r.fp, 'x86')['getppid']?.nr, 64, 'i386 numbering');
       assert.ok(!names(r.fp, 'x86_64').has('sysinfo'), 'the 32-bit program made no x86_64 sysinfo');
       assert.ok(uses(r.fp, 'x86')['sysinfo']?.firstBy?.comm.startsWith('known-syscalls'), 'made by the program itself');
+      assertSocketTuples(uses(r.fp, 'x86'), 'x86');
     });
 
     scenario('pass-through', 'passes the tool\'s exit code, stdout and stderr through unchanged', () => {

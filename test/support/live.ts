@@ -95,7 +95,8 @@ export function mountArgs(programs: readonly string[]): string[] {
   return programs.flatMap((p) => ['-v', `${dirname(p)}:/p-${basename(p)}:ro`]);
 }
 
-/** The syscalls known64 and known32 make, each once. */
+/** The syscalls known64 and known32 make, each once (besides their socket calls: socket twice,
+ * setsockopt once). */
 export const KNOWN = ['getppid', 'umask', 'getpriority', 'sched_yield', 'getcwd', 'getrusage', 'times', 'sysinfo', 'personality', 'getsid', 'setpgid', 'getpgid'];
 
 export interface Recorded extends CliResult {

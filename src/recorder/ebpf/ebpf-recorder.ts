@@ -9,10 +9,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../errors.js';
 import type { RunCgroup } from '../cgroup.js';
-import { ABI_SLOTS, argSpecTriples } from '../arg-spec.js';
+import { ABI_SLOTS, argSpecFlags } from '../arg-spec.js';
 import type { ActiveRecording, RawArgValue, RawRecording, RawSyscall, Recorder } from '../recorder.js';
 
-export const EBPF_RECORDER_VERSION = '1';
+/** 2: argument values recorded as tuples (socket's family, type and protocol together). */
+export const EBPF_RECORDER_VERSION = '2';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RECORDER_BINARY = `${ROOT}.cache/recorder/clawfence-rec`;
 
@@ -49,12 +50,12 @@ export function ensureRecorderBuilt(): string {
 type Line =
   | { type: 'ready'; cgroupId: number }
   | { type: 'count'; abi: number; runtime: boolean; nr: number; count: number; pid: number; tgid: number; ts: number; comm: string; exe: string }
-  | { type: 'arg'; abi: number; nr: number; index: number; value: string; count: number }
+  | { type: 'arg'; abi: number; nr: number; indices: number[]; values: string[]; count: number }
   | { type: 'summary'; outOfRange: number; lostFirstSeen: number; lostArgs: number };
 
 export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording> {
   const bin = ensureRecorderBuilt();
-  const argv = ['--cgroup', cg.dir, '--level', String(cg.level), ...argSpecTriples().flatMap((t) => ['--arg', t.join(':')])];
+  const argv = ['--cgroup', cg.dir, '--level', String(cg.level), ...argSpecFlags().flatMap((a) => ['--arg', a])];
   const child: ChildProcess = spawn(bin, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -100,7 +101,7 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
         if (l.type === 'count' && abi !== undefined) {
           syscalls.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, count: l.count, runtime: l.runtime, comm: l.comm, exe: l.exe, pid: l.tgid, ts: l.ts });
         } else if (l.type === 'arg' && abi !== undefined) {
-          args.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, index: l.index, value: BigInt(l.value), count: l.count });
+          args.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, indices: l.indices, values: l.values.map((v) => BigInt(v)), count: l.count });
         } else if (l.type === 'summary') summary = l;
       }
       if (summary === undefined) throw new ClawfenceError('environment', 'the eBPF recorder ended without its summary; the recording may be incomplete', { hint: 're-run the recording' });

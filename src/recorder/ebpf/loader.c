@@ -1,6 +1,9 @@
 // clawfence-rec: loads recorder.bpf.c for one cgroup, prints "ready", and on SIGINT/SIGTERM or
 // when its standard input closes (clawfence exited) prints what it counted as JSON lines.
-//   clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX]...
+//   clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX[&MASK][,INDEX[&MASK]]...]...
+// --arg records the values of up to MAX_TUPLE arguments of one syscall together (indices
+// ascending, masks in hex or decimal: 1&0xf keeps argument 1's low four bits); each combination
+// seen is printed as {"type":"arg","abi":…,"nr":…,"indices":[…],"values":["…",…],"count":…}.
 // Exit codes: 0 ok, 2 bad usage, 3 the BPF program could not be loaded or attached.
 
 #include <errno.h>
@@ -20,8 +23,43 @@
 #define N_ABIS 3
 #define N_GROUPS (N_ABIS * 2)
 
+#define MAX_TUPLE 3
+#define MAX_SPECS 256
+
 struct first_seen { __u64 ts; __u32 pid; __u32 tgid; char comm[16]; char exe[32]; };
-struct arg_key { __u32 slot; __u32 index; __u64 value; };
+struct arg_spec { __u8 n; __u8 index[MAX_TUPLE]; __u32 pad; __u64 mask[MAX_TUPLE]; };
+struct arg_key { __u32 slot; __u32 pad; __u64 value[MAX_TUPLE]; };
+
+// "ABI:NR:I[&M],…" → the spec's slot and fields; 0 when it is not that form (or out of range).
+static int parse_arg(const char *text, __u32 *slot, struct arg_spec *spec) {
+  char *end;
+  unsigned long abi = strtoul(text, &end, 10);
+  if (end == text || *end != ':' || abi >= N_ABIS) return 0;
+  const char *p = end + 1;
+  unsigned long nr = strtoul(p, &end, 10);
+  if (end == p || *end != ':' || nr >= NR_SLOTS) return 0;
+  memset(spec, 0, sizeof *spec);
+  p = end + 1;
+  for (;;) {
+    if (spec->n == MAX_TUPLE || *p < '0' || *p > '9') return 0;
+    unsigned long index = strtoul(p, &end, 10);
+    if (index > 5 || (spec->n > 0 && index <= spec->index[spec->n - 1])) return 0;
+    unsigned long long mask = ~0ULL;
+    if (*end == '&') {
+      p = end + 1;
+      if (*p < '0' || *p > '9') return 0;
+      mask = strtoull(p, &end, 0);
+    }
+    spec->index[spec->n] = (__u8)index;
+    spec->mask[spec->n] = mask;
+    spec->n++;
+    if (*end == 0) break;
+    if (*end != ',') return 0;
+    p = end + 1;
+  }
+  *slot = (__u32)(abi * NR_SLOTS + nr);
+  return 1;
+}
 
 static volatile sig_atomic_t stop;
 static void on_signal(int s) { (void)s; stop = 1; }
@@ -45,15 +83,16 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 int main(int argc, char **argv) {
   const char *cgroup = NULL;
   int level = -1;
-  unsigned specs[256][3];
+  static struct arg_spec specs[MAX_SPECS];
+  static __u32 spec_slots[MAX_SPECS];
   int nspecs = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
     else if (!strcmp(argv[i], "--level") && i + 1 < argc) level = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--arg") && i + 1 < argc && nspecs < 256) {
-      if (sscanf(argv[++i], "%u:%u:%u", &specs[nspecs][0], &specs[nspecs][1], &specs[nspecs][2]) != 3) { fprintf(stderr, "clawfence-rec: bad --arg %s\n", argv[i]); return 2; }
+    else if (!strcmp(argv[i], "--arg") && i + 1 < argc && nspecs < MAX_SPECS) {
+      if (!parse_arg(argv[++i], &spec_slots[nspecs], &specs[nspecs])) { fprintf(stderr, "clawfence-rec: bad --arg %s\n", argv[i]); return 2; }
       nspecs++;
-    } else { fprintf(stderr, "usage: clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX]...\n"); return 2; }
+    } else { fprintf(stderr, "usage: clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX[&MASK][,INDEX[&MASK]]...]...\n"); return 2; }
   }
   if (!cgroup || level < 1) { fprintf(stderr, "clawfence-rec: --cgroup and --level are required\n"); return 2; }
   prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -66,11 +105,10 @@ int main(int argc, char **argv) {
   skel->rodata->target_cgid = st.st_ino;
   skel->rodata->target_level = (unsigned)level;
   if (recorder_bpf__load(skel)) { fprintf(stderr, "clawfence-rec: cannot load the BPF program (need root, BTF and CAP_BPF)\n"); return 3; }
+  int spec_fd = bpf_map__fd(skel->maps.argspec);
   for (int i = 0; i < nspecs; i++) {
-    __u32 slot = specs[i][0] * NR_SLOTS + specs[i][1];
-    __u8 v = (__u8)(specs[i][2] + 1);
-    if (specs[i][0] >= N_ABIS || specs[i][1] >= NR_SLOTS || specs[i][2] > 5 || bpf_map_update_elem(bpf_map__fd(skel->maps.argspec), &slot, &v, BPF_ANY)) {
-      fprintf(stderr, "clawfence-rec: bad --arg %u:%u:%u\n", specs[i][0], specs[i][1], specs[i][2]);
+    if (bpf_map_update_elem(spec_fd, &spec_slots[i], &specs[i], BPF_ANY)) {
+      fprintf(stderr, "clawfence-rec: cannot set --arg for slot %u: %s\n", spec_slots[i], strerror(errno));
       return 2;
     }
   }
@@ -115,16 +153,28 @@ int main(int argc, char **argv) {
   }
   int args_fd = bpf_map__fd(skel->maps.argvals);
   struct arg_key key, next;
+  __u64 unlisted = 0;
   int has = bpf_map_get_next_key(args_fd, NULL, &next) == 0;
   while (has) {
     key = next;
     __u64 n = 0;
-    if (!bpf_map_lookup_elem(args_fd, &key, &n))
-      printf("{\"type\":\"arg\",\"abi\":%u,\"nr\":%u,\"index\":%u,\"value\":\"%llu\",\"count\":%llu}\n", key.slot / NR_SLOTS, key.slot % NR_SLOTS, key.index, (unsigned long long)key.value, (unsigned long long)n);
+    struct arg_spec spec;
+    if (bpf_map_lookup_elem(args_fd, &key, &n)) {
+      // not there any more: cannot be, nothing deletes
+    } else if (bpf_map_lookup_elem(spec_fd, &key.slot, &spec) || spec.n == 0 || spec.n > MAX_TUPLE) {
+      unlisted += n; // values of a syscall without a spec cannot be either; counted as lost, not dropped
+    } else {
+      printf("{\"type\":\"arg\",\"abi\":%u,\"nr\":%u,\"indices\":[", key.slot / NR_SLOTS, key.slot % NR_SLOTS);
+      for (int i = 0; i < spec.n; i++) printf("%s%u", i ? "," : "", spec.index[i]);
+      printf("],\"values\":[");
+      for (int i = 0; i < spec.n; i++) printf("%s\"%llu\"", i ? "," : "", (unsigned long long)key.value[i]);
+      printf("],\"count\":%llu}\n", (unsigned long long)n);
+    }
     has = bpf_map_get_next_key(args_fd, &key, &next) == 0;
   }
   __u64 lost[2] = {0, 0};
   for (__u32 i = 0; i < 2; i++) bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &i, &lost[i]);
+  lost[1] += unlisted;
   printf("{\"type\":\"summary\",\"outOfRange\":%llu,\"lostFirstSeen\":%llu,\"lostArgs\":%llu}\n", out_of_range, (unsigned long long)lost[0], (unsigned long long)lost[1]);
   fflush(stdout);
   recorder_bpf__destroy(skel);

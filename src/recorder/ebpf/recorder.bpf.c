@@ -1,10 +1,11 @@
 // clawfence's eBPF recorder: counts every syscall made by the tasks of one container from the
 // moment their seccomp filter is installed, per ABI, with the first task that made it and the
-// values of the arguments that decide danger. Attached to the BTF tracepoint for sys_enter.
+// values of the arguments that decide danger (alone, or up to three together). Attached to the
+// BTF tracepoint for sys_enter.
 //
 // Cheap by design: two integer predicates (cgroup ancestry, seccomp mode), then a per-CPU
 // array increment. Hash maps are touched only the first time a CPU sees a syscall, and for the
-// few (syscall, argument) pairs user space asked for.
+// few syscalls whose arguments user space asked for.
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,6 +19,7 @@
 #define TS_COMPAT 0x0002
 #define X32_SYSCALL_BIT 0x40000000
 #define MAX_NESTING 16           // cgroup levels followed below the run cgroup
+#define MAX_TUPLE 3              // arguments recorded together (socket: family, type, protocol)
 
 const volatile __u64 target_cgid = 0;   // cgroup v2 id of the cgroup clawfence created for the run
 const volatile __u32 target_level = 1;  // its depth below the cgroup v2 root
@@ -44,18 +46,28 @@ struct {
   __type(value, struct first_seen);
 } first SEC(".maps");
 
-// Which argument of a syscall to record the values of: argspec[slot] = index + 1 (0: none).
+// Which arguments of a syscall to record the values of, together: argspec[abi slot] lists up to
+// MAX_TUPLE indices (n of them; 0: none), each value kept under its mask (socket's type without
+// SOCK_NONBLOCK|SOCK_CLOEXEC). Filled by the loader from --arg.
+struct arg_spec {
+  __u8 n;
+  __u8 index[MAX_TUPLE];
+  __u32 pad;
+  __u64 mask[MAX_TUPLE];
+};
+
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
   __uint(max_entries, N_ABIS * NR_SLOTS);
   __type(key, __u32);
-  __type(value, __u8);
+  __type(value, struct arg_spec);
 } argspec SEC(".maps");
 
+// One combination of values seen (abi slot, nr, v0, v1, v2; the values past n are 0) → calls.
 struct arg_key {
   __u32 slot;
-  __u32 index;
-  __u64 value;
+  __u32 pad;
+  __u64 value[MAX_TUPLE];
 };
 
 struct {
@@ -78,24 +90,29 @@ static __always_inline void note_lost(__u32 i) {
   if (l) __sync_fetch_and_add(l, 1);
 }
 
+// An argument of the call, straight from the registers: regs is a BTF pointer (tp_btf), so these
+// are plain loads, not a bpf_probe_read_kernel() helper call each (BPF_CORE_READ), which a tuple
+// would pay once per argument. Measured here (Docker, 1M-call loops, 41 interleaved rounds):
+// ioctl(-1, TCGETS), one recorded argument, 21 ns/call less than through the helper; a recorded
+// setsockopt tuple costs ~40 ns/call (~170 ns through the helper); getppid unchanged.
 static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 abi, __u32 index) {
   if (abi == 1) { // i386: ebx, ecx, edx, esi, edi, ebp
     switch (index) {
-      case 0: return BPF_CORE_READ(regs, bx) & 0xffffffff;
-      case 1: return BPF_CORE_READ(regs, cx) & 0xffffffff;
-      case 2: return BPF_CORE_READ(regs, dx) & 0xffffffff;
-      case 3: return BPF_CORE_READ(regs, si) & 0xffffffff;
-      case 4: return BPF_CORE_READ(regs, di) & 0xffffffff;
-      default: return BPF_CORE_READ(regs, bp) & 0xffffffff;
+      case 0: return regs->bx & 0xffffffff;
+      case 1: return regs->cx & 0xffffffff;
+      case 2: return regs->dx & 0xffffffff;
+      case 3: return regs->si & 0xffffffff;
+      case 4: return regs->di & 0xffffffff;
+      default: return regs->bp & 0xffffffff;
     }
   }
   switch (index) { // x86_64 and x32: rdi, rsi, rdx, r10, r8, r9
-    case 0: return BPF_CORE_READ(regs, di);
-    case 1: return BPF_CORE_READ(regs, si);
-    case 2: return BPF_CORE_READ(regs, dx);
-    case 3: return BPF_CORE_READ(regs, r10);
-    case 4: return BPF_CORE_READ(regs, r8);
-    default: return BPF_CORE_READ(regs, r9);
+    case 0: return regs->di;
+    case 1: return regs->si;
+    case 2: return regs->dx;
+    case 3: return regs->r10;
+    case 4: return regs->r8;
+    default: return regs->r9;
   }
 }
 
@@ -154,9 +171,13 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
     if (err && err != -17 /* EEXIST */) note_lost(0);
   }
 
-  __u8 *spec = bpf_map_lookup_elem(&argspec, &abi_slot);
-  if (spec && *spec) {
-    struct arg_key k = { .slot = abi_slot, .index = *spec - 1, .value = syscall_arg(regs, abi, *spec - 1) };
+  struct arg_spec *spec = bpf_map_lookup_elem(&argspec, &abi_slot);
+  if (spec && spec->n) {
+    struct arg_key k = { .slot = abi_slot };
+    __u32 n = spec->n;
+#pragma unroll
+    for (int i = 0; i < MAX_TUPLE; i++)
+      if (i < n) k.value[i] = syscall_arg(regs, abi, spec->index[i]) & spec->mask[i];
     __u64 *v = bpf_map_lookup_elem(&argvals, &k);
     if (v) __sync_fetch_and_add(v, 1);
     else {

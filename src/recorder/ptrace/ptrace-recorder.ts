@@ -16,7 +16,8 @@ import { processesUnder, setFrozen, taskInfo, thawQuietly, threadsOf, type TaskI
 import { runStrace, straceVersion, type StraceRun } from './strace.js';
 import { TraceCounter } from './trace-counter.js';
 
-export const PTRACE_RECORDER_VERSION = '1';
+/** 2: argument values recorded as tuples, like the eBPF recorder's 2. */
+export const PTRACE_RECORDER_VERSION = '2';
 const FIRST_POLL_MS = 5;
 const LATER_POLL_MS = 50;
 const ATTACH_TIMEOUT_MS = 10_000;

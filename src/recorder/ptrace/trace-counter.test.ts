@@ -2,7 +2,8 @@
 // lines cut from what strace 6.1 printed on this project's live runs of
 // test/fixtures/programs/seccomp-boundary.c and known-syscalls.c under runc 1.1.5 in Docker 20.10,
 // and of an i386 program calling socketcall; thread ids renumbered; T10, T12, T13, T15-T18 put
-// together from such lines for cases those runs do not show) and the counts they must give:
+// together from such lines for cases those runs do not show; T19 from strace 6.1's lines for
+// known-syscalls.c's socket calls and Python's socketpair) and the counts they must give:
 // nothing before the filter, the installer's calls after it the runtime's until it execs,
 // per-thread filters and TSYNC, inheritance through clone, i386, the danger arguments, and what is
 // counted as lost. Needs no root, strace or engine.
@@ -23,7 +24,8 @@ interface Row {
   counts: Record<string, number>;
   /** The first caller of some of those ("<abi> <syscall>[ (runtime)]" as in counts). */
   first?: Record<string, { comm?: string; exe?: string; pid?: number }>;
-  /** "<abi> <syscall>[<index>]=<hex value>" → count: all of them (default none). */
+  /** "<abi> <syscall>[<index>,…]=<hex value>,…" → count (one value per recorded index: a tuple
+   * where several are recorded together): all of them (default none). */
   args?: Record<string, number>;
   /** Losses other than zero. */
   lost?: Partial<TraceLosses>;
@@ -277,7 +279,7 @@ const ROWS: Row[] = [
       '100<t32> [ 102] connect(3, NULL, 0)  = -1 EINVAL (Invalid argument)',
     ],
     counts: { 'x86_64 socket': 3, 'x86_64 mmap': 1, 'x86_64 mprotect': 1, 'x86_64 execve': 1, 'x86 socketcall': 2 },
-    args: { 'x86_64 socket[0]=0x10': 2, 'x86_64 socket[0]=0x1': 1, 'x86_64 mmap[2]=0x0': 1, 'x86_64 mprotect[2]=0x3': 1, 'x86 socketcall[0]=0x1': 1, 'x86 socketcall[0]=0x3': 1 },
+    args: { 'x86_64 socket[0,1,2]=0x10,0x3,0x0': 2, 'x86_64 socket[0,1,2]=0x1,0x1,0x0': 1, 'x86_64 mmap[2]=0x0': 1, 'x86_64 mprotect[2]=0x3': 1, 'x86 socketcall[0]=0x1': 1, 'x86 socketcall[0]=0x3': 1 },
   },
   {
     id: 'T15',
@@ -335,6 +337,35 @@ const ROWS: Row[] = [
     counts: { 'x86_64 prctl': 1, 'x86_64 seccomp': 1, 'x86_64 getrusage': 1 },
     args: { 'x86_64 prctl[0]=0x26': 1 },
   },
+  {
+    id: 'T19',
+    what: 'argument tuples: socket\'s family, type without SOCK_NONBLOCK|SOCK_CLOEXEC, and protocol; socketpair\'s family and type; setsockopt\'s level and optname (i386\'s own socket calls too); a tuple with an argument not printed as a number is lost',
+    seed: [{ ...RUNC, filtered: true }],
+    lines: [
+      '100<known-syscalls> [  41] socket(0x2, 0x80002, 0) = 0x3',
+      '100<known-syscalls> [  41] socket(0x10, 0x3, 0) = 0x4',
+      '100<known-syscalls> [  41] socket(0x10, 0x80003, 0x9 <unfinished ...>',
+      '100<known-syscalls> [  41] <... socket resumed>) = 0x5',
+      '100<known-syscalls> [  41] socket(0xa, 0x80801, 0x6) = 0x6',
+      '100<known-syscalls> [  41] socket(0xa, 0x1, 0x6) = 0x7',
+      '100<known-syscalls> [  54] setsockopt(0x3, 0x1, 0x2, 0x7fff5a95c18c, 0x4) = 0',
+      '100<known-syscalls> [  54] setsockopt(0x3, 0x1, 0x2, 0x7fff5a95c18c, 0x4) = 0',
+      '100<known-syscalls> [  54] setsockopt(0x6, 0, 0x40, 0x7fff5a95c18c, 0x2d0) = -1 ENOPROTOOPT (Protocol not available)',
+      '100<known-syscalls> [  53] socketpair(0x1, 0x80001, 0, 0x7ffc0f73a8e8) = 0',
+      '100<known-syscalls> [  54] setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0',
+      '100<known-syscalls> [  59] execve("/t/ks32", 0xc000013968, 0xc000024920) = 0',
+      '100<ks32> [  59] [ Process PID=100 runs in 32 bit mode. ]',
+      '100<ks32> [ 359] socket(0x2, 0x80002, 0) = 0x3',
+      '100<ks32> [ 366] setsockopt(0x3, 0x1, 0x2, 0xffccd48c, 0x4) = 0',
+    ],
+    counts: { 'x86_64 socket': 5, 'x86_64 setsockopt': 4, 'x86_64 socketpair': 1, 'x86_64 execve': 1, 'x86 socket': 1, 'x86 setsockopt': 1 },
+    args: {
+      'x86_64 socket[0,1,2]=0x2,0x2,0x0': 1, 'x86_64 socket[0,1,2]=0x10,0x3,0x0': 1, 'x86_64 socket[0,1,2]=0x10,0x3,0x9': 1, 'x86_64 socket[0,1,2]=0xa,0x1,0x6': 2,
+      'x86_64 setsockopt[1,2]=0x1,0x2': 2, 'x86_64 setsockopt[1,2]=0x0,0x40': 1, 'x86_64 socketpair[0,1]=0x1,0x1': 1,
+      'x86 socket[0,1,2]=0x2,0x2,0x0': 1, 'x86 setsockopt[1,2]=0x1,0x2': 1,
+    },
+    lost: { args: 1 },
+  },
 ];
 
 function key(abi: Arch, nr: number, runtime: boolean): string {
@@ -365,7 +396,7 @@ describe('TraceCounter on strace transcripts', () => {
         const got = { ...(want.comm === undefined ? {} : { comm: s.comm }), ...(want.exe === undefined ? {} : { exe: s.exe }), ...(want.pid === undefined ? {} : { pid: s.pid }) };
         assert.deepEqual(got, want, `${k}: its first caller`);
       }
-      const args = Object.fromEntries(result.args.map((a) => [`${a.abi} ${syscallName(a.abi, a.nr) ?? `#${a.nr}`}[${a.index}]=0x${a.value.toString(16)}`, a.count]));
+      const args = Object.fromEntries(result.args.map((a) => [`${a.abi} ${syscallName(a.abi, a.nr) ?? `#${a.nr}`}[${a.indices.join(',')}]=${a.values.map((v) => `0x${v.toString(16)}`).join(',')}`, a.count]));
       assert.deepEqual(args, row.args ?? {});
       assert.deepEqual(counter.lost, { unparsed: 0, unknownNr: 0, args: 0, orphanLines: 0, ...row.lost });
     });

@@ -2,13 +2,14 @@
 // it has a seccomp filter (from the moment the runtime installs it: seccomp(SET_MODE_FILTER) or
 // prctl(PR_SET_SECCOMP, FILTER), per thread, all threads with TSYNC, inherited by clone), per ABI,
 // the runtime's own calls (the installer's, until it execs the tool) apart, the first process per
-// syscall, and the danger arguments' values. Threads whose parent is not known yet (strace can
-// print a child's first calls before the parent's clone returns) wait until it is.
+// syscall, and the danger arguments' values (alone, or as tuples: socket's family, type and
+// protocol). Threads whose parent is not known yet (strace can print a child's first calls before
+// the parent's clone returns) wait until it is.
 
 import { basename } from 'node:path';
 import type { Arch } from '../../syscalls/arch.js';
 import { syscallName } from '../../syscalls/table.js';
-import { DANGER_ARGS } from '../arg-spec.js';
+import { DANGER_ARGS, recordedValue, type ArgField } from '../arg-spec.js';
 import type { RawArgValue, RawSyscall } from '../recorder.js';
 import { cloneFlags, parseStraceLine, rawArgs, returnValue, type StraceLine } from './strace-line.js';
 
@@ -159,21 +160,39 @@ export class TraceCounter {
     } else row.count++;
     const sname = syscallName(abi, n);
     if (sname === undefined || !Object.hasOwn(DANGER_ARGS, sname)) return;
-    const index = DANGER_ARGS[sname] ?? 0;
-    let value: bigint | undefined;
-    if (sname === 'socketcall' && name !== 'socketcall') {
-      const call = SOCKETCALL[name];
-      value = call === undefined ? undefined : BigInt(call);
-    } else if (sname === 'clone') value = cloneFlags(args);
-    else value = rawArgs(args)?.[index];
-    if (value === undefined) {
+    const fields = DANGER_ARGS[sname] ?? [];
+    const values = this.argsOf(sname, name, args, fields);
+    if (values === undefined) {
       this.lost.args++;
       return;
     }
-    const akey = `${abi}/${n}/${index}/${value}`;
+    const indices = fields.map((f) => f.index);
+    const akey = `${abi}/${n}/${indices.join(',')}/${values.join(',')}`;
     const a = this.argValues.get(akey);
-    if (a === undefined) this.argValues.set(akey, { abi, nr: n, index, value, count: 1 });
+    if (a === undefined) this.argValues.set(akey, { abi, nr: n, indices, values, count: 1 });
     else a.count++;
+  }
+
+  /** The recorded arguments' values as the BPF program reads them from the registers (masked
+   * alike); undefined when strace did not print one of them as an integer. */
+  private argsOf(sname: string, name: string, args: string, fields: readonly ArgField[]): bigint[] | undefined {
+    // i386 socketcall: strace prints the sub-call by name; its number is the first argument.
+    if (sname === 'socketcall' && name !== 'socketcall') {
+      const call = SOCKETCALL[name];
+      return call === undefined ? undefined : [BigInt(call)];
+    }
+    if (sname === 'clone') {
+      const flags = cloneFlags(args);
+      return flags === undefined ? undefined : [flags];
+    }
+    const raw = rawArgs(args);
+    const out: bigint[] = [];
+    for (const f of fields) {
+      const v = raw?.[f.index];
+      if (v === undefined) return undefined;
+      out.push(recordedValue(f, v));
+    }
+    return out;
   }
 
   /** What a finished call changes: the filter, the image, new tasks. */
