@@ -3,7 +3,7 @@
 import { parseArgs as parseArgv } from 'node:util';
 import { BENCH_IDS, type BenchConfig, type BenchId } from './model.js';
 
-export const USAGE = `usage: npm run bench -- [--rounds N] [--slow-rounds N] [--warmup N] [--only B1,B2,…] [--micro-calls N] [--ptrace-calls N]
+export const USAGE = `usage: npm run bench -- [--rounds N] [--slow-rounds N] [--warmup N] [--only B1,B2,…] [--micro-calls N] [--ptrace-calls N] [--out NAME]
 
   --rounds N        measured rounds per row after the warm-up (default 11; at least 5 for a full run)
   --slow-rounds N   rounds for the slow rows, ptrace and strace -f (default 5; never more than --rounds)
@@ -11,9 +11,10 @@ export const USAGE = `usage: npm run bench -- [--rounds N] [--slow-rounds N] [--
   --only LIST       run only these benchmarks (B1,B2,B3,B4,B5)
   --micro-calls N   getppid calls of the micro workload (default 1000000)
   --ptrace-calls N  getppid calls of the micro workload in the ptrace and strace -f rows (default 200000)
+  --out NAME        write bench/results/NAME.{json,md} (letters, digits, '-'; 'latest' only for a full run)
 
 A full run (every benchmark, --rounds and --slow-rounds at least 5) writes bench/results/latest.{json,md};
-any other run writes bench/results/partial.{json,md}.`;
+any other run writes bench/results/partial.{json,md}, or NAME.* with --out (e.g. --only B2 --out b2-args).`;
 
 export class UsageError extends Error {}
 
@@ -42,7 +43,7 @@ function count(flag: string, v: string, min: number, max: number): number {
 
 /** Parses the bench's argv (after `--`) with node:util's parseArgs; returns undefined for --help. */
 export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
-  let values: Partial<Record<keyof typeof COUNTS | 'only', string>> & { help?: boolean };
+  let values: Partial<Record<keyof typeof COUNTS | 'only' | 'out', string>> & { help?: boolean };
   try {
     ({ values } = parseArgv({
       args: [...argv],
@@ -56,6 +57,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
         warmup: { type: 'string' },
         'micro-calls': { type: 'string' },
         'ptrace-calls': { type: 'string' },
+        out: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -76,7 +78,32 @@ export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
     c.only = BENCH_IDS.filter((b) => ids.includes(b));
   }
   c.slowRounds = Math.min(c.slowRounds, c.rounds);
+  if (values.out !== undefined) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(values.out)) throw new UsageError(`--out takes a name of letters, digits and '-' (bench/results/NAME.json), not '${values.out}'`);
+    // latest.* holds every row of a full run: a partial run must not replace it with some of them.
+    if (values.out === 'latest' && !isFullRun(c)) throw new UsageError('--out latest is for a full run only (every benchmark, --rounds and --slow-rounds at least 5): it would drop the other rows');
+    if (values.out === 'partial') throw new UsageError("--out partial is what a partial run writes anyway; leave --out off");
+    c.out = values.out;
+  }
   return c;
+}
+
+/** Where a run's results go, without the extension: latest for a full run, partial otherwise, or --out's name. */
+export function resultsStem(c: BenchConfig): string {
+  return c.out ?? (isFullRun(c) ? 'latest' : 'partial');
+}
+
+/** The options that reproduce this run (those that differ from the defaults), e.g. "--only B2 --rounds 9". */
+export function commandLine(c: BenchConfig): string {
+  const parts: string[] = [];
+  if (c.only.join(',') !== DEFAULTS.only.join(',')) parts.push('--only', c.only.join(','));
+  for (const [flag, { key }] of Object.entries(COUNTS)) {
+    // --slow-rounds follows --rounds when it is capped by it.
+    if (key === 'slowRounds' && c.slowRounds === Math.min(DEFAULTS.slowRounds, c.rounds)) continue;
+    if (c[key] !== DEFAULTS[key]) parts.push(`--${flag}`, String(c[key]));
+  }
+  if (c.out !== undefined) parts.push('--out', c.out);
+  return parts.join(' ');
 }
 
 /** A full run measures everything with at least 5 rounds: only such a run replaces latest.*. */

@@ -54,6 +54,8 @@ export interface BenchConfig {
   only: BenchId[];
   microCalls: number;
   ptraceCalls: number;
+  /** --out: the results' file name (bench/results/NAME.{json,md}) instead of latest/partial. */
+  out?: string;
 }
 
 export interface BenchResults {

@@ -25,12 +25,17 @@ export interface MicroOptions {
   opts?: readonly string[];
   /** In front of the program: strace -f … */
   prefix?: readonly string[];
+  /** The syscall the loop makes (bench/programs/syscall-loop.c): getppid (the default) or fcntl(F_GETFL). */
+  syscall?: MicroSyscall;
 }
+
+export type MicroSyscall = 'getppid' | 'fcntl';
 
 export function microArgv(ctx: Ctx, calls: number, o: MicroOptions = {}): string[] {
   return [
     'docker', 'run', '--rm', '--network', 'none', '--label', ctx.label, ...(o.opts ?? []),
     '-v', `${ctx.loopBin}:/bench/syscall-loop:ro`, o.image ?? MICRO_IMAGE, ...(o.prefix ?? []), '/bench/syscall-loop', String(calls),
+    ...(o.syscall === undefined || o.syscall === 'getppid' ? [] : [o.syscall]),
   ];
 }
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULTS, isFullRun, parseArgs, UsageError } from '../../bench/lib/args.js';
+import { commandLine, DEFAULTS, isFullRun, parseArgs, resultsStem, UsageError } from '../../bench/lib/args.js';
 
 describe('bench options', () => {
   it('defaults to a full run', () => {
@@ -48,5 +48,37 @@ describe('bench options', () => {
     assert.throws(() => parseArgs(['--only', ',']), /--only takes a list of B1, B2, B3, B4, B5$/);
     assert.throws(() => parseArgs(['--fast']), (e: unknown) => e instanceof UsageError && /Unknown option '--fast'/.test(e.message));
     assert.throws(() => parseArgs(['B1']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'B1'/.test(e.message));
+  });
+});
+
+describe('bench results file', () => {
+  it('latest for a full run, partial otherwise, or the name --out gives', () => {
+    assert.equal(resultsStem(DEFAULTS), 'latest');
+    const quick = parseArgs(['--only', 'B2', '--rounds', '9']);
+    assert.ok(quick !== undefined);
+    assert.equal(resultsStem(quick), 'partial');
+    const named = parseArgs(['--only', 'B2', '--rounds', '9', '--out', 'b2-args']);
+    assert.ok(named !== undefined);
+    assert.equal(resultsStem(named), 'b2-args');
+    assert.equal(parseArgs(['--out', 'latest'])?.out, 'latest'); // a full run may name it
+  });
+
+  it('refuses --out latest for a partial run (it would drop the other rows), and odd names', () => {
+    assert.throws(() => parseArgs(['--only', 'B2', '--out', 'latest']), (e: unknown) => e instanceof UsageError && /full run only.*drop the other rows/.test(e.message));
+    assert.throws(() => parseArgs(['--rounds', '3', '--out=latest']), /full run only/);
+    assert.throws(() => parseArgs(['--out', '../x']), /--out takes a name of letters, digits and '-'.*not '\.\.\/x'/);
+    assert.throws(() => parseArgs(['--out', 'partial']), /leave --out off/);
+  });
+
+  it('gives back the options that reproduce a run', () => {
+    assert.equal(commandLine(DEFAULTS), '');
+    const c = parseArgs(['--out', 'b2-args', '--rounds', '21', '--only', 'B2']);
+    assert.ok(c !== undefined);
+    assert.equal(commandLine(c), '--only B2 --rounds 21 --out b2-args');
+    const q = parseArgs(['--rounds', '3', '--slow-rounds', '2', '--micro-calls', '2000000']);
+    assert.ok(q !== undefined);
+    assert.equal(commandLine(q), '--rounds 3 --slow-rounds 2 --micro-calls 2000000');
+    assert.equal(commandLine(parseArgs(['--rounds', '3']) ?? DEFAULTS), '--rounds 3'); // slow rounds capped by it: implied
+    assert.deepEqual(parseArgs(commandLine(c).split(' ')), c);
   });
 });

@@ -69,5 +69,9 @@ describe('bench table', () => {
     assert.match(md, /- \*\*Ratio\*\* = A\/B of one round\./);
     assert.match(md, /npm run bench/);
     assert.equal(renderMarkdown(res), md, 'deterministic');
+    assert.doesNotMatch(md, /# this run/);
+    const partial = renderMarkdown({ ...res, complete: false, config: { ...DEFAULTS, only: ['B2'], rounds: 21, out: 'b2-args' } });
+    assert.match(partial, /Partial run \(B2; 21 rounds\)/);
+    assert.match(partial, /^npm run bench -- --only B2 --rounds 21 --out b2-args +# this run$/m);
   });
 });
