@@ -22,7 +22,22 @@ const MAY_IMPORT = {
   audit: ['evaluator', 'catalog', 'diff', 'profile', 'formats', 'footprint', 'syscalls', 'source', 'util'],
   probes: ['evaluator', 'formats', 'engine', 'profile', 'syscalls', 'util'],
   doctor: ['engine', 'recorder', 'syscalls', 'util'],
-  pipeline: ['audit', 'catalog', 'diff', 'engine', 'evaluator', 'footprint', 'formats', 'generator', 'profile', 'recorder', 'source', 'syscalls', 'util', 'verifier'],
+  pipeline: [
+    'audit',
+    'catalog',
+    'diff',
+    'engine',
+    'evaluator',
+    'footprint',
+    'formats',
+    'generator',
+    'profile',
+    'recorder',
+    'source',
+    'syscalls',
+    'util',
+    'verifier',
+  ],
 };
 const FORMATS = '(docker|oci|systemd|k8s)';
 const NOT_TEST = '\\.test\\.ts$';

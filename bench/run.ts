@@ -14,9 +14,7 @@ import type { Ctx } from './lib/measure.js';
 import type { BenchConfig, BenchResults, MachineFacts, Row } from './lib/model.js';
 import { BenchStopped, removeDir, run, startHelper, type Helper } from './lib/proc.js';
 import { renderMarkdown, renderTable } from './lib/render.js';
-import {
-  ROOT, buildClawfence, buildFloor, buildLoop, buildStraceImage, ensureFlaskImage, findEngine, flaskWorkloads, machineFacts,
-} from './lib/setup.js';
+import { ROOT, buildClawfence, buildFloor, buildLoop, buildStraceImage, ensureFlaskImage, findEngine, flaskWorkloads, machineFacts } from './lib/setup.js';
 import { b1 } from './suites/b1.js';
 import { b2 } from './suites/b2.js';
 import { b3 } from './suites/b3.js';
@@ -25,11 +23,16 @@ import { TOOL_POOL } from './lib/footprints.js';
 import { DEFAULT_ARG_LEVEL } from '../src/generator/arg-rules.js';
 import { countText } from './suites/workloads.js';
 
-const log = (l: string): void => { process.stderr.write(`bench: ${l}\n`); };
+const log = (l: string): void => {
+  process.stderr.write(`bench: ${l}\n`);
+};
 
 async function removeContainers(env: NodeJS.ProcessEnv, label: string): Promise<void> {
   const ps = await run(['docker', 'ps', '-aq', '--no-trunc', '--filter', `label=${label}`], { env, timeoutMs: 60_000, cleanup: true });
-  const ids = ps.stdout.split('\n').map((s) => s.trim()).filter((s) => s !== '');
+  const ids = ps.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (ids.length > 0) await run(['docker', 'rm', '-f', ...ids], { env, timeoutMs: 60_000, cleanup: true });
 }
 
@@ -41,15 +44,17 @@ function plural(n: number, word: string): string {
 function definitions(c: BenchConfig, m: MachineFacts): string[] {
   return [
     `**Ratio** = A/B of one round (A and B run one after the other); the table gives the median of the rounds' ratios and their min–max. ${c.warmup} warm-up round${c.warmup === 1 ? '' : 's'} first, not counted. **Rounds**: ${plural(c.rounds, 'round')} per row; ${plural(c.slowRounds, 'round')} for the slow rows (ptrace, strace -f).`,
-    '**Loop time** = what the micro program measured itself around its syscall loop with clock_gettime(CLOCK_MONOTONIC) (the vDSO: no syscall), inside the container. **Container time** = the container\'s lifetime from the engine\'s own `start` and `die` events (nanosecond stamps; each run carries a label of its own to find them): what the tool took, without the CLIs around it; B1 judges Flask on it. **Wall** = spawn to exit of the whole command as the bench sees it (`docker run …`, or `node bin/clawfence.js …` around it), clawfence\'s fixed cost per run included.',
+    "**Loop time** = what the micro program measured itself around its syscall loop with clock_gettime(CLOCK_MONOTONIC) (the vDSO: no syscall), inside the container. **Container time** = the container's lifetime from the engine's own `start` and `die` events (nanosecond stamps; each run carries a label of its own to find them): what the tool took, without the CLIs around it; B1 judges Flask on it. **Wall** = spawn to exit of the whole command as the bench sees it (`docker run …`, or `node bin/clawfence.js …` around it), clawfence's fixed cost per run included.",
     `**Micro workload**: bench/programs/syscall-loop.c, built with \`gcc -O2 -static\`, mounted read-only into debian:bookworm-slim, \`--network none\`; it makes N raw getppid calls (syscall(2)); B2 also runs it as \`syscall-loop N fcntl\` (N raw fcntl(1, F_GETFL)). N = ${countText(c.microCalls)}; the ptrace and strace -f rows use N = ${countText(c.ptraceCalls)} and ${plural(c.slowRounds, 'round')}, because every traced call costs tens of µs here: their loop-time ratio is per call and comparable to the others, their wall ratio is not. "ns/call" = (median A loop time − median B loop time) / N.`,
     '**Plain** = the same `docker run` argv run directly, under the engine\'s default seccomp profile. `clawfence record` runs that argv with its own options added (an allow-all recording profile, `--cgroup-parent`, a label), so its wall also has Node\'s start, the recorder (load and attach, or strace attach on a frozen cgroup), the cgroup set-up, engine queries and writing the footprint; the "`true` (no work)" row shows that fixed cost alone.',
     '**Floor** = bench/floor/empty.bpf.c, an empty program on the same tracepoint as the recorder (tp_btf/sys_enter, returns 0), attached by .cache/bench/bench-floor (bench/build-floor.sh) before the plain run and detached after it; only the `docker run` is timed. It is what any sys_enter program costs on this kernel. On the micro loop, record, plain and floor run in the same rounds (in that order), so "record / floor" is measured side by side too: what the recorder costs beyond the floor (its program, and its allow-all recording profile in place of the default).',
     `**strace -f** = \`strace -f -qq -o /dev/null <program>\` as the container's command in clawfence-bench/strace (debian:bookworm-slim + Debian's strace, ${m.strace.image}), against the program without strace in the same image; both with \`--cap-add SYS_PTRACE\`. For Flask the image is clawfence-bench/flask-strace (the example's image + strace). Built by the bench with \`DOCKER_BUILDKIT=0 docker build --network host\` (bench/images/strace.Dockerfile).`,
-    '**Flask** = the example\'s `process_request` workload (examples/flask-tool/workloads.json), with its loopback test server (scripts/example-server.mjs, port 18380) started once by the bench.',
+    "**Flask** = the example's `process_request` workload (examples/flask-tool/workloads.json), with its loopback test server (scripts/example-server.mjs, port 18380) started once by the bench.",
     `**B2**, per \`--args\` level: Docker default = no \`--security-opt\`: the engine's built-in profile (Docker ${m.docker.server}'s embedded copy, not moby v0.2.3 from data/reference); generated --args none|safe|strict = \`clawfence generate --args LEVEL\` from the same \`clawfence record\` (eBPF) recordings of the workload(s), each recorded twice (${DEFAULT_ARG_LEVEL} is generate's default); unconfined = \`--security-opt seccomp=unconfined\`. Each round runs default, none, safe, strict, default again (the A/A control), unconfined, and every ratio is to the round's first default. **Noise band** = |median of the control ratios − 1| + half their interquartile range (what the same run measured twice differs by; one outlier round does not widen it); a level passes when its median ratio ≤ 1 + band. The micro loops are judged on loop time, Flask on container time. Besides the getppid loop (no level has a rule on getppid, so the kernel's constant-action bitmap skips the filter for it under every profile), the fcntl loop makes N raw fcntl(1, F_GETFL) calls: fcntl is allowed without a rule by Docker's default, none and safe, and with an argument rule (its recorded commands) at strict, so there every call runs the filter.`,
-    '**B3**: `clawfence profile --workloads` on a copy of examples/flask-tool/workloads.json that only adds the bench\'s container label to each `docker run`; the test server already runs (profile\'s own instance joins it). B = one plain `docker run` of each of the 3 workloads in a row (the sum of their walls). Each round: profile, plain, profile --repeat 2 (npm start uses --repeat 2).',
-    '**B5**: wall of the whole process, Node\'s start included, against `node -e 0` in the same rounds. explain = `explain data/reference/docker-default.json clone CLONE_NEWUSER|SIGCHLD`; audit = `audit data/reference/docker-default.json` (exit 1: it has findings); data/reference/docker-default.json is the same file as ../shared/reference/docker-default.json (moby v0.2.3). generate = one profile from 100 footprints synthesized by bench/lib/footprints.ts (runc\'s calls plus 35–90 tool calls each from a pool of ' + String(TOOL_POOL.length) + ', counts, first processes, danger-argument values; one in ten also on i386). **Target** for explain and audit: median(clawfence) − median(node -e 0) ≤ 200 ms ("Δ").',
+    "**B3**: `clawfence profile --workloads` on a copy of examples/flask-tool/workloads.json that only adds the bench's container label to each `docker run`; the test server already runs (profile's own instance joins it). B = one plain `docker run` of each of the 3 workloads in a row (the sum of their walls). Each round: profile, plain, profile --repeat 2 (npm start uses --repeat 2).",
+    "**B5**: wall of the whole process, Node's start included, against `node -e 0` in the same rounds. explain = `explain data/reference/docker-default.json clone CLONE_NEWUSER|SIGCHLD`; audit = `audit data/reference/docker-default.json` (exit 1: it has findings); data/reference/docker-default.json is the same file as ../shared/reference/docker-default.json (moby v0.2.3). generate = one profile from 100 footprints synthesized by bench/lib/footprints.ts (runc's calls plus 35–90 tool calls each from a pool of " +
+      String(TOOL_POOL.length) +
+      ', counts, first processes, danger-argument values; one in ten also on i386). **Target** for explain and audit: median(clawfence) − median(node -e 0) ≤ 200 ms ("Δ").',
     `**Peak memory**, measured in the first warm-up run: node = the clawfence Node process alone (its getrusage(RUSAGE_SELF) max RSS, written at exit by bench/mem-hook.mjs, preloaded with --import); clawfence-rec / strace = the recorder's process, VmHWM sampled every 20 ms; tree = \`/usr/bin/time -f %M\`, the largest peak of any one process in clawfence's tree (node, docker CLI, recorder)${m.time.includes('missing') ? ' — not measured: /usr/bin/time is missing (Debian package time)' : ''}.`,
     '**B4** (vault check over 1, 4, 8, 16 tools, --jobs 1 and 2) waits for the vault gate, which is not built yet.',
   ];
@@ -110,23 +115,50 @@ async function main(argv: readonly string[]): Promise<number> {
   const port = flask.workloads.find((w) => w.server !== undefined)?.server?.port ?? 18380;
   const notes: string[] = [];
   const ctx: Ctx = {
-    config: c, env: e.env, tmp, label, loopBin, floorBin, straceImage, flaskStraceImage, flask, missing, engineVersion: e.engine.serverVersion,
+    config: c,
+    env: e.env,
+    tmp,
+    label,
+    loopBin,
+    floorBin,
+    straceImage,
+    flaskStraceImage,
+    flask,
+    missing,
+    engineVersion: e.engine.serverVersion,
     ensureServer: async () => {
-      server ??= await startHelper('the Flask example test server', [process.execPath, join(ROOT, 'scripts/example-server.mjs'), '--port', String(port), '--for', '1200'], /^ready /m, { cwd: ROOT });
+      server ??= await startHelper(
+        'the Flask example test server',
+        [process.execPath, join(ROOT, 'scripts/example-server.mjs'), '--port', String(port), '--for', '1200'],
+        /^ready /m,
+        { cwd: ROOT },
+      );
     },
     log,
-    progress: (t) => { process.stderr.write(t); },
-    note: (l) => { notes.push(l); },
+    progress: (t) => {
+      process.stderr.write(t);
+    },
+    note: (l) => {
+      notes.push(l);
+    },
   };
 
   const rows: Row[] = [];
-  if (wants(c, 'B1')) rows.push(...await b1(ctx));
-  if (wants(c, 'B2')) rows.push(...await b2(ctx));
-  if (wants(c, 'B3')) rows.push(...await b3(ctx));
+  if (wants(c, 'B1')) rows.push(...(await b1(ctx)));
+  if (wants(c, 'B2')) rows.push(...(await b2(ctx)));
+  if (wants(c, 'B3')) rows.push(...(await b3(ctx)));
   if (wants(c, 'B4')) {
-    rows.push({ id: 'B4.vault', bench: 'B4', what: 'vault check over 1, 4, 8, 16 tools, --jobs 1 and 2', workload: '—', metric: 'wall', verdict: 'n/a', detail: 'vault gate not built' });
+    rows.push({
+      id: 'B4.vault',
+      bench: 'B4',
+      what: 'vault check over 1, 4, 8, 16 tools, --jobs 1 and 2',
+      workload: '—',
+      metric: 'wall',
+      verdict: 'n/a',
+      detail: 'vault gate not built',
+    });
   }
-  if (wants(c, 'B5')) rows.push(...await b5(ctx));
+  if (wants(c, 'B5')) rows.push(...(await b5(ctx)));
 
   const machine = await machineFacts(e, straceImage === '' ? undefined : straceImage, load0);
   const results: BenchResults = {
@@ -142,18 +174,23 @@ async function main(argv: readonly string[]): Promise<number> {
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stem = join(dir, resultsStem(c));
-  for (const [ext, text] of [['json', `${JSON.stringify(results, null, 2)}\n`], ['md', renderMarkdown(results)]] as const) {
+  for (const [ext, text] of [
+    ['json', `${JSON.stringify(results, null, 2)}\n`],
+    ['md', renderMarkdown(results)],
+  ] as const) {
     writeFileSync(`${stem}.${ext}.tmp`, text);
     renameSync(`${stem}.${ext}.tmp`, `${stem}.${ext}`);
   }
 
   const color = process.stdout.isTTY && process.env['NO_COLOR'] === undefined;
-  const paint = (v: Row['verdict'], t: string): string => !color ? t : v === 'pass' ? pc.green(t) : v === 'fail' || v === 'error' ? pc.red(t) : pc.dim(t);
+  const paint = (v: Row['verdict'], t: string): string => (!color ? t : v === 'pass' ? pc.green(t) : v === 'fail' || v === 'error' ? pc.red(t) : pc.dim(t));
   process.stdout.write(`${renderTable(rows, paint)}\n`);
   const count = (v: Row['verdict']): number => rows.filter((r) => r.verdict === v).length;
   const errors = count('error');
-  process.stdout.write(`targets: ${count('pass')} pass, ${count('fail')} fail${errors > 0 ? `; ${errors} row${errors === 1 ? '' : 's'} could not be measured` : ''}. `
-    + `${Math.round(results.seconds)} s. Written to ${stem.slice(ROOT.length)}.json and .md${resultsStem(c) === 'latest' ? '' : ' (latest.* untouched)'}\n`);
+  process.stdout.write(
+    `targets: ${count('pass')} pass, ${count('fail')} fail${errors > 0 ? `; ${errors} row${errors === 1 ? '' : 's'} could not be measured` : ''}. ` +
+      `${Math.round(results.seconds)} s. Written to ${stem.slice(ROOT.length)}.json and .md${resultsStem(c) === 'latest' ? '' : ' (latest.* untouched)'}\n`,
+  );
   return errors > 0 ? 1 : 0;
 }
 

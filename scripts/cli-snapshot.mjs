@@ -72,8 +72,19 @@ for (const sel of ['profile-complain-unsafe', 'profile-complain-block-high-risk'
   add(`diff-spo-${sel}`, ['diff', SPO, DOCKER, '--select', sel, '--arch', 'x86_64']);
 }
 const EXPLAIN = [
-  ['clone', 'CLONE_NEWUSER|SIGCHLD'], ['clone', 'SIGCHLD'], ['clone3'], ['socket', 'AF_VSOCK'], ['socket', 'AF_INET'],
-  ['personality', '0x400000'], ['read'], ['ptrace'], ['ioctl', '0', 'TIOCSTI'], ['mount'], ['59'], ['socketcall', '1'], ['unshare', 'CLONE_NEWNS'],
+  ['clone', 'CLONE_NEWUSER|SIGCHLD'],
+  ['clone', 'SIGCHLD'],
+  ['clone3'],
+  ['socket', 'AF_VSOCK'],
+  ['socket', 'AF_INET'],
+  ['personality', '0x400000'],
+  ['read'],
+  ['ptrace'],
+  ['ioctl', '0', 'TIOCSTI'],
+  ['mount'],
+  ['59'],
+  ['socketcall', '1'],
+  ['unshare', 'CLONE_NEWNS'],
 ];
 for (const e of EXPLAIN) {
   for (const p of [DOCKER, HARMLESS, LIBS]) {
@@ -126,7 +137,9 @@ for (const c of cases) {
   const cwd = join(scratch, `run-${i}`);
   mkdirSync(cwd);
   const r = spawnSync(process.execPath, [bin, ...c.args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
-  const written = readdirSync(cwd).map((f) => `--- file ${f}\n${readFileSync(join(cwd, f), 'utf8')}`).join('');
+  const written = readdirSync(cwd)
+    .map((f) => `--- file ${f}\n${readFileSync(join(cwd, f), 'utf8')}`)
+    .join('');
   const text = `args: ${c.args.map((a) => a.replace(root, '<repo>/').replace(scratch, '<tmp>')).join(' ')}\nexit ${r.status}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}${written}`;
   writeFileSync(join(out, `${String(i).padStart(3, '0')}-${c.name.replace(/[^\w.-]+/g, '_')}.txt`), text.split(scratch).join('<tmp>'));
 }

@@ -139,17 +139,20 @@ async function handle(req, res) {
 function call(method, path, payload) {
   return new Promise((resolve, reject) => {
     const data = payload === undefined ? '' : JSON.stringify(payload);
-    const req = http.request({ host: HOST, port: opts.port, method, path, timeout: 2000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
+    const req = http.request(
+      { host: HOST, port: opts.port, method, path, timeout: 2000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end(data);

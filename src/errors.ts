@@ -29,11 +29,7 @@ export class ClawfenceError extends Error {
   readonly hint: string | undefined;
   readonly location: SourceLocation | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    opts: { hint?: string; location?: SourceLocation; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; location?: SourceLocation; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ClawfenceError';
     this.code = code;

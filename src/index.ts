@@ -20,7 +20,18 @@ export { argFamily, describeArgValue, namedArguments, parseArgExpression } from 
 export { GROUPS, describeGroups, groupMembers, groupsOf, isGroup, summarizeGroups } from './syscalls/groups.js';
 export { compiledFilter, conditionsHold, conflicts, type Conflict, type Considered, type EvaluateOptions } from './evaluator/evaluate.js';
 export { normalizeProfile } from './profile/normalize.js';
-export { diffConcrete, diffProfiles, formatDiff, type AbiDiff, type ArgChange, type ArgRange, type DiffOptions, type DiffResult, type SideVerdict, type SyscallDiff } from './diff/index.js';
+export {
+  diffConcrete,
+  diffProfiles,
+  formatDiff,
+  type AbiDiff,
+  type ArgChange,
+  type ArgRange,
+  type DiffOptions,
+  type DiffResult,
+  type SideVerdict,
+  type SyscallDiff,
+} from './diff/index.js';
 export type { Verdict } from './evaluator/libseccomp/actions.js';
 export * from './generator/index.js';
 export { discoverEngine, engineEnv, probeEngines, CLAWFENCE_DOCKER_HOST, type DiscoverOptions, type EngineProbe } from './engine/discover.js';
@@ -30,8 +41,24 @@ export { formatDoctorReport } from './doctor/render.js';
 export type { DoctorCheck, DoctorReport } from './doctor/model.js';
 export { recordWorkload, recordingProfile, type RecordOptions, type RecordResult } from './recorder/record.js';
 export * from './footprint/runtime-calibration.js';
-export { calibrateRuntime, ensureCalibration, engineRuntime, DEFAULT_CALIBRATION_RUNS, type CalibrateOptions, type EnsureOptions, type EnsureResult } from './recorder/calibrate.js';
-export { calibrationsFor, calibrationPath, readCalibration, runtimeCacheDir, writeCalibration, RUNTIME_CACHE_DIR, type FootprintCalibrations } from './recorder/calibration-cache.js';
+export {
+  calibrateRuntime,
+  ensureCalibration,
+  engineRuntime,
+  DEFAULT_CALIBRATION_RUNS,
+  type CalibrateOptions,
+  type EnsureOptions,
+  type EnsureResult,
+} from './recorder/calibrate.js';
+export {
+  calibrationsFor,
+  calibrationPath,
+  readCalibration,
+  runtimeCacheDir,
+  writeCalibration,
+  RUNTIME_CACHE_DIR,
+  type FootprintCalibrations,
+} from './recorder/calibration-cache.js';
 export { verifyWorkload, deniedCalls, complainProfile, type VerifyOptions, type VerifyResult, type DeniedCall } from './verifier/verify.js';
 export { profileWorkloads, type ProfileOptions, type ProfileResult } from './pipeline/profile-workloads.js';
 export { loadWorkloads, parseWorkloads, type Workload, type WorkloadFile } from './pipeline/workloads.js';

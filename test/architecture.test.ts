@@ -35,15 +35,54 @@ const BASE: Record<string, string> = {
 };
 
 const CASES: Case[] = [
-  { title: 'the IR importing a format', rule: 'layer-profile', files: { 'src/profile/normalize.ts': "import { D } from '../formats/docker.js';\nexport const N = D;\n" } },
-  { title: 'footprint importing the recorder', rule: 'layer-footprint', files: { 'src/footprint/build.ts': "import { R } from '../recorder/recorder.js';\nexport const B = R;\n" } },
-  { title: 'src importing fast-check (a devDependency)', rule: 'src-not-dev-dependency', files: { 'src/generator/random.ts': "import fc from 'fast-check';\nexport const X = fc;\n" } },
-  { title: 'the generator importing audit', rule: 'layer-generator', files: { 'src/generator/check.ts': "import { A } from '../audit/audit.js';\nexport const Y = A;\n" } },
-  { title: 'a format importing a sibling format', rule: 'no-sibling-format', files: { 'src/formats/systemd.ts': "import { O } from './oci.js';\nexport const S = O;\n" } },
-  { title: 'the library importing the CLI', rule: 'library-not-cli', files: { 'src/audit/render.ts': "import { C } from '../cli/main.js';\nexport const Z = C;\n" } },
-  { title: 'src importing test support', rule: 'src-not-test-bench-scripts', files: { 'src/generator/fixture.ts': "import { T } from '../../test/support/helper.js';\nexport const W = T;\n" } },
-  { title: 'a command path importing the probes', rule: 'probes-are-test-infrastructure', files: { 'src/generator/probe.ts': "import { P } from '../probes/replay.js';\nexport const V = P;\n" } },
-  { title: 'a cycle', rule: 'no-circular', files: { 'src/audit/a.ts': "import { b } from './b.js';\nexport const a = (): number => b();\n", 'src/audit/b.ts': "import { a } from './a.js';\nexport const b = (): number => a();\n" } },
+  {
+    title: 'the IR importing a format',
+    rule: 'layer-profile',
+    files: { 'src/profile/normalize.ts': "import { D } from '../formats/docker.js';\nexport const N = D;\n" },
+  },
+  {
+    title: 'footprint importing the recorder',
+    rule: 'layer-footprint',
+    files: { 'src/footprint/build.ts': "import { R } from '../recorder/recorder.js';\nexport const B = R;\n" },
+  },
+  {
+    title: 'src importing fast-check (a devDependency)',
+    rule: 'src-not-dev-dependency',
+    files: { 'src/generator/random.ts': "import fc from 'fast-check';\nexport const X = fc;\n" },
+  },
+  {
+    title: 'the generator importing audit',
+    rule: 'layer-generator',
+    files: { 'src/generator/check.ts': "import { A } from '../audit/audit.js';\nexport const Y = A;\n" },
+  },
+  {
+    title: 'a format importing a sibling format',
+    rule: 'no-sibling-format',
+    files: { 'src/formats/systemd.ts': "import { O } from './oci.js';\nexport const S = O;\n" },
+  },
+  {
+    title: 'the library importing the CLI',
+    rule: 'library-not-cli',
+    files: { 'src/audit/render.ts': "import { C } from '../cli/main.js';\nexport const Z = C;\n" },
+  },
+  {
+    title: 'src importing test support',
+    rule: 'src-not-test-bench-scripts',
+    files: { 'src/generator/fixture.ts': "import { T } from '../../test/support/helper.js';\nexport const W = T;\n" },
+  },
+  {
+    title: 'a command path importing the probes',
+    rule: 'probes-are-test-infrastructure',
+    files: { 'src/generator/probe.ts': "import { P } from '../probes/replay.js';\nexport const V = P;\n" },
+  },
+  {
+    title: 'a cycle',
+    rule: 'no-circular',
+    files: {
+      'src/audit/a.ts': "import { b } from './b.js';\nexport const a = (): number => b();\n",
+      'src/audit/b.ts': "import { a } from './a.js';\nexport const b = (): number => a();\n",
+    },
+  },
 ];
 
 function cruise(files: Record<string, string>): { code: number; out: string } {
@@ -51,7 +90,10 @@ function cruise(files: Record<string, string>): { code: number; out: string } {
   try {
     copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', type: 'module', devDependencies: { 'fast-check': '*' } }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src', 'test'] }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src', 'test'] }),
+    );
     mkdirSync(join(dir, 'node_modules/fast-check'), { recursive: true });
     writeFileSync(join(dir, 'node_modules/fast-check/package.json'), JSON.stringify({ name: 'fast-check', version: '1.0.0', main: 'index.js' }));
     writeFileSync(join(dir, 'node_modules/fast-check/index.js'), 'module.exports = {};\n');
@@ -59,7 +101,10 @@ function cruise(files: Record<string, string>): { code: number; out: string } {
       mkdirSync(dirname(join(dir, f)), { recursive: true });
       writeFileSync(join(dir, f), text);
     }
-    const r = spawnSync(process.execPath, [DEPCRUISE, 'src', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [DEPCRUISE, 'src', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });

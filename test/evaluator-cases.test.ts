@@ -38,7 +38,11 @@ describe('evaluator cases (test/fixtures/evaluator-cases.json)', () => {
       else assert.deepEqual({ action: d.intended?.action, errno: d.intended?.errno }, { action: e.intended.action, errno: e.intended.errno }, d.why);
       assert.ok(d.why.length > 0);
       const { why: _why, considered: _considered, ...outcome } = d;
-      assert.deepEqual(Object.entries(decideOutcome(cp, row.abi, row.syscall, argValues(row), opts)), Object.entries(outcome), 'the same decision, keys in the same order');
+      assert.deepEqual(
+        Object.entries(decideOutcome(cp, row.abi, row.syscall, argValues(row), opts)),
+        Object.entries(outcome),
+        'the same decision, keys in the same order',
+      );
       const found = conflicts(cp, undefined, opts).filter((c) => c.kind === 'eexist');
       if (e.conflict === undefined) {
         assert.deepEqual(found, [], 'no conflict expected');

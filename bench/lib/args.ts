@@ -72,17 +72,23 @@ export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
     if (v !== undefined) c[key] = count(`--${flag}`, v, min, max);
   }
   if (values.only !== undefined) {
-    const ids = values.only.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+    const ids = values.only
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s !== '');
     const bad = ids.filter((s) => !(BENCH_IDS as readonly string[]).includes(s));
-    if (ids.length === 0 || bad.length > 0) throw new UsageError(`--only takes a list of ${BENCH_IDS.join(', ')}${bad.length > 0 ? `, not '${bad.join(',')}'` : ''}`);
+    if (ids.length === 0 || bad.length > 0)
+      throw new UsageError(`--only takes a list of ${BENCH_IDS.join(', ')}${bad.length > 0 ? `, not '${bad.join(',')}'` : ''}`);
     c.only = BENCH_IDS.filter((b) => ids.includes(b));
   }
   c.slowRounds = Math.min(c.slowRounds, c.rounds);
   if (values.out !== undefined) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(values.out)) throw new UsageError(`--out takes a name of letters, digits and '-' (bench/results/NAME.json), not '${values.out}'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(values.out))
+      throw new UsageError(`--out takes a name of letters, digits and '-' (bench/results/NAME.json), not '${values.out}'`);
     // latest.* holds every row of a full run: a partial run must not replace it with some of them.
-    if (values.out === 'latest' && !isFullRun(c)) throw new UsageError('--out latest is for a full run only (every benchmark, --rounds and --slow-rounds at least 5): it would drop the other rows');
-    if (values.out === 'partial') throw new UsageError("--out partial is what a partial run writes anyway; leave --out off");
+    if (values.out === 'latest' && !isFullRun(c))
+      throw new UsageError('--out latest is for a full run only (every benchmark, --rounds and --slow-rounds at least 5): it would drop the other rows');
+    if (values.out === 'partial') throw new UsageError('--out partial is what a partial run writes anyway; leave --out off');
     c.out = values.out;
   }
   return c;

@@ -60,7 +60,13 @@ export interface Variant {
 // --- checks --------------------------------------------------------------------------------------
 
 function lastLine(s: string): string {
-  return s.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0] ?? '';
+  return (
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-1)[0] ?? ''
+  );
 }
 
 /** Throws unless the run exited as expected (and printed what it should). */
@@ -97,12 +103,17 @@ export async function clawfence(ctx: Ctx, args: readonly string[], memory: boole
     env: { ...ctx.env, CLAWFENCE_BENCH_RSS_FILE: hookFile },
     cwd: join(BIN, '../..'),
     timeoutMs,
-    onSpawn: (pid) => { sampler = new TreeSampler(pid, ['clawfence-rec', 'strace']).start(); },
+    onSpawn: (pid) => {
+      sampler = new TreeSampler(pid, ['clawfence-rec', 'strace']).start();
+    },
   });
   const children = Object.fromEntries(sampler?.stop() ?? []);
   const nodeKb = readNumber(hookFile);
   const treeKb = time ? readNumber(timeFile) : undefined;
-  return { r, mem: { ...(nodeKb === undefined ? {} : { nodeKb }), ...(treeKb === undefined ? {} : { treeKb }), children, ...(time ? {} : { timeMissing: true }) } };
+  return {
+    r,
+    mem: { ...(nodeKb === undefined ? {} : { nodeKb }), ...(treeKb === undefined ? {} : { treeKb }), children, ...(time ? {} : { timeMissing: true }) },
+  };
 }
 
 export async function docker(ctx: Ctx, argv: readonly string[], timeoutMs: number): Promise<RunResult> {
@@ -205,9 +216,14 @@ export function rowsOf(specs: readonly RowSpec[], g: GroupResult): Row[] {
     const { a, b } = series(s);
     const ratio = summarize(roundRatios(a, b));
     const j = s.judge?.(ratio, { aMs: a, bMs: b, ratiosOf }) ?? { verdict: 'info' as const };
-    const memory = s.memoryOf === undefined ? undefined : formatMem(g.mem[s.memoryOf]) ?? NO_WARMUP;
+    const memory = s.memoryOf === undefined ? undefined : (formatMem(g.mem[s.memoryOf]) ?? NO_WARMUP);
     return {
-      id: s.id, bench: s.bench, what: s.what, workload: s.workload, metric: s.metric, ratio,
+      id: s.id,
+      bench: s.bench,
+      what: s.what,
+      workload: s.workload,
+      metric: s.metric,
+      ratio,
       ...(s.target === undefined ? {} : { target: s.target }),
       verdict: j.verdict,
       ...(j.detail === undefined ? {} : { detail: j.detail }),
@@ -225,9 +241,14 @@ function round3(x: number): number {
 export function errorRows(specs: readonly RowSpec[], e: unknown): Row[] {
   const why = e instanceof BenchStopped ? 'interrupted' : (e as Error).message;
   return specs.map((s) => ({
-    id: s.id, bench: s.bench, what: s.what, workload: s.workload, metric: s.metric,
+    id: s.id,
+    bench: s.bench,
+    what: s.what,
+    workload: s.workload,
+    metric: s.metric,
     ...(s.target === undefined ? {} : { target: s.target }),
-    verdict: 'error' as const, error: why,
+    verdict: 'error' as const,
+    error: why,
   }));
 }
 

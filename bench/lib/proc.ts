@@ -12,12 +12,22 @@ import { interruptedBy, onCleanup, type CleanupHandle } from '../../src/util/cle
  * (SIGINT for Ctrl-C, else SIGTERM; it cleans up after itself: clawfence removes its containers,
  * recorder and cgroups) and is waited for, SIGKILLed after 20 s. */
 function stopOnCleanup(what: string, child: ChildProcess): CleanupHandle {
-  return onCleanup(what, () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 20_000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
-    child.kill(interruptedBy() === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
-  }));
+  return onCleanup(
+    what,
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 20_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill(interruptedBy() === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+      }),
+  );
 }
 
 export function removeDir(dir: string): void {
@@ -64,13 +74,20 @@ export function run(argv: readonly string[], o: RunOptions = {}): Promise<RunRes
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-    }, o.timeoutMs);
-    child.once('spawn', () => { if (child.pid !== undefined) o.onSpawn?.(child.pid); });
-    child.once('exit', () => { t1 = process.hrtime.bigint(); });
+    const timer =
+      o.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }, o.timeoutMs);
+    child.once('spawn', () => {
+      if (child.pid !== undefined) o.onSpawn?.(child.pid);
+    });
+    child.once('exit', () => {
+      t1 = process.hrtime.bigint();
+    });
     child.once('error', (e) => {
       stop?.dismiss();
       if (timer !== undefined) clearTimeout(timer);
@@ -91,12 +108,21 @@ export interface Helper {
   stop(): Promise<void>;
 }
 
-export function startHelper(what: string, argv: readonly string[], ready: RegExp, o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Helper> {
+export function startHelper(
+  what: string,
+  argv: readonly string[],
+  ready: RegExp,
+  o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Helper> {
   if (interruptedBy() !== undefined) return Promise.reject(new BenchStopped('interrupted'));
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('empty argv'));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(o.cwd === undefined ? {} : { cwd: o.cwd }), ...(o.env === undefined ? {} : { env: o.env }) });
+    const child = spawn(file, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
+      ...(o.env === undefined ? {} : { env: o.env }),
+    });
     let out = '';
     let errText = '';
     let done = false;
@@ -126,7 +152,9 @@ export function startHelper(what: string, argv: readonly string[], ready: RegExp
         resolve({ stop: () => step.run() });
       }
     });
-    child.stderr.on('data', (d: Buffer) => { errText += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      errText += d.toString();
+    });
     child.once('error', (e) => fail(e.message));
     child.once('exit', (code) => fail(`exited (${code ?? 'signal'}) before it was ready`));
   });
@@ -140,7 +168,11 @@ export class TreeSampler {
   private readonly peaks = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly root: number, private readonly names: readonly string[], private readonly everyMs = 20) {}
+  constructor(
+    private readonly root: number,
+    private readonly names: readonly string[],
+    private readonly everyMs = 20,
+  ) {}
 
   start(): this {
     this.sample();
@@ -189,7 +221,11 @@ export function descendants(pid: number): number[] {
       } catch {
         continue;
       }
-      for (const k of kids.split(' ')) if (k.trim() !== '') { out.push(Number(k)); stack.push(Number(k)); }
+      for (const k of kids.split(' '))
+        if (k.trim() !== '') {
+          out.push(Number(k));
+          stack.push(Number(k));
+        }
     }
   }
   return out;

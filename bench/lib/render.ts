@@ -93,7 +93,9 @@ export function renderMarkdown(res: BenchResults): string {
     '```sh',
     `npm run bench                               # everything${res.complete ? ` (${Math.max(1, Math.round(res.seconds / 60))} min for this run)` : ''}`,
     'npm run bench -- --rounds 3 --only B1,B5    # a quick look (written to bench/results/partial.*)',
-    ...(res.complete && res.config.out === undefined ? [] : [`npm run bench -- ${commandLine(c)}${' '.repeat(Math.max(1, 28 - commandLine(c).length))}# this run`]),
+    ...(res.complete && res.config.out === undefined
+      ? []
+      : [`npm run bench -- ${commandLine(c)}${' '.repeat(Math.max(1, 28 - commandLine(c).length))}# this run`]),
     '```',
     '',
   ];

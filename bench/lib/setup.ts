@@ -94,9 +94,27 @@ export async function buildStraceImage(env: NodeJS.ProcessEnv, base: string, tag
   const have = await run(['docker', 'image', 'inspect', '-f', `{{ index .Config.Labels "${HASH_LABEL}" }}`, tag], { env, timeoutMs: 60_000 });
   if (have.code === 0 && have.stdout.trim() === hash) return tag;
   log(`building ${tag} (FROM ${base} + strace)`);
-  const r = await run(['docker', 'build', '--network', 'host', '--build-arg', `BASE=${base}`, '--label', `${HASH_LABEL}=${hash}`, '-t', tag, '-f', dockerfile, join(ROOT, 'bench/images')], {
-    env: { ...env, DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000,
-  });
+  const r = await run(
+    [
+      'docker',
+      'build',
+      '--network',
+      'host',
+      '--build-arg',
+      `BASE=${base}`,
+      '--label',
+      `${HASH_LABEL}=${hash}`,
+      '-t',
+      tag,
+      '-f',
+      dockerfile,
+      join(ROOT, 'bench/images'),
+    ],
+    {
+      env: { ...env, DOCKER_BUILDKIT: '0' },
+      timeoutMs: 600_000,
+    },
+  );
   if (r.code !== 0) fail(`docker build ${tag}`, r);
   return tag;
 }
@@ -142,8 +160,11 @@ export async function machineFacts(e: EngineSetup, straceImage: string | undefin
   const dirty = await run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { timeoutMs: 30_000 }).catch(() => undefined);
   let bpfJit = 'unknown';
   try {
-    bpfJit = ({ '0': 'off', '1': 'on', '2': 'on (debug)' } as Record<string, string>)[readFileSync('/proc/sys/net/core/bpf_jit_enable', 'utf8').trim()] ?? 'unknown';
-  } catch { /* not readable */ }
+    bpfJit =
+      ({ '0': 'off', '1': 'on', '2': 'on (debug)' } as Record<string, string>)[readFileSync('/proc/sys/net/core/bpf_jit_enable', 'utf8').trim()] ?? 'unknown';
+  } catch {
+    /* not readable */
+  }
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const eng = e.engine;
   const client = eng.clientVersion !== '' ? eng.clientVersion : await firstLineOf(['docker', 'version', '--format', '{{.Client.Version}}'], e.env);
@@ -164,7 +185,10 @@ export async function machineFacts(e: EngineSetup, straceImage: string | undefin
     },
     strace: {
       host: stracev(await firstLineOf(['strace', '-V'])),
-      image: straceImage === undefined ? 'not used in this run' : stracev(await firstLineOf(['docker', 'run', '--rm', '--network', 'none', straceImage, 'strace', '-V'], e.env)),
+      image:
+        straceImage === undefined
+          ? 'not used in this run'
+          : stracev(await firstLineOf(['docker', 'run', '--rm', '--network', 'none', straceImage, 'strace', '-V'], e.env)),
     },
     clawfence: { version: pkg.version, commit: `${commit}${dirty !== undefined && dirty.stdout.trim() !== '' ? ' + uncommitted changes' : ''}` },
     bpfJit,

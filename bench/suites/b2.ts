@@ -15,7 +15,16 @@ import { ARG_LEVELS, DEFAULT_ARG_LEVEL, type ArgLevel } from '../../src/generato
 import { BenchStopped } from '../lib/proc.js';
 import { judgeWithinNoise, noiseBand } from '../lib/stats.js';
 import {
-  countText, flaskArgv, flaskCheck, flaskWorkload, microArgv, parseLoopOf, perCallText, plainFlask, plainMicro, type MicroSyscall,
+  countText,
+  flaskArgv,
+  flaskCheck,
+  flaskWorkload,
+  microArgv,
+  parseLoopOf,
+  perCallText,
+  plainFlask,
+  plainMicro,
+  type MicroSyscall,
 } from './workloads.js';
 
 /** What a Docker-format profile allows: how many syscalls (names in rules whose action is not the
@@ -79,9 +88,13 @@ export function b2Specs(g: B2Group): RowSpec[] {
   for (const level of g.levels) {
     for (const metric of g.metrics) {
       out.push({
-        id: `${g.prefix}.${level}.${short(metric)}`, bench: 'B2',
+        id: `${g.prefix}.${level}.${short(metric)}`,
+        bench: 'B2',
         what: `generated --args ${level}${level === g.defaultLevel ? ' (the default)' : ''} / ${base}`,
-        workload: g.workload, metric, a: at.level(level), b: at.base,
+        workload: g.workload,
+        metric,
+        a: at.level(level),
+        b: at.base,
         ...(metric === g.judged ? { target: '≤ 1.00× + noise band' } : {}),
         judge: (s, c) => {
           const band = noiseBand(c.ratiosOf(ctl(metric)));
@@ -93,11 +106,25 @@ export function b2Specs(g: B2Group): RowSpec[] {
     }
   }
   for (const metric of g.metrics) {
-    out.push({ id: `${g.prefix}.unconf.${short(metric)}`, bench: 'B2', what: `unconfined / ${base}`, workload: g.workload, metric, a: at.unconfined, b: at.base });
+    out.push({
+      id: `${g.prefix}.unconf.${short(metric)}`,
+      bench: 'B2',
+      what: `unconfined / ${base}`,
+      workload: g.workload,
+      metric,
+      a: at.unconfined,
+      b: at.base,
+    });
   }
   for (const metric of g.metrics) {
     out.push({
-      id: ctl(metric), bench: 'B2', what: `${base} / itself (A/A control)`, workload: g.workload, metric, a: at.control, b: at.base,
+      id: ctl(metric),
+      bench: 'B2',
+      what: `${base} / itself (A/A control)`,
+      workload: g.workload,
+      metric,
+      a: at.control,
+      b: at.base,
       judge: (_s, c) => ({ verdict: 'info', detail: `noise band ±${(noiseBand(c.ratiosOf(ctl(metric))) * 100).toFixed(1)}%` }),
     });
   }
@@ -174,30 +201,52 @@ export async function b2(ctx: Ctx): Promise<Row[]> {
   const n = ctx.config.microCalls;
   const engine = ctx.engineVersion.replace(/\+.*/, '');
   const group = (prefix: string, workload: string, judged: RowSpec['metric'], calls?: number): B2Group => ({
-    prefix, workload, metrics: [judged, 'wall'], judged, engine, levels: ARG_LEVELS, defaultLevel: DEFAULT_ARG_LEVEL, ...(calls === undefined ? {} : { calls }),
+    prefix,
+    workload,
+    metrics: [judged, 'wall'],
+    judged,
+    engine,
+    levels: ARG_LEVELS,
+    defaultLevel: DEFAULT_ARG_LEVEL,
+    ...(calls === undefined ? {} : { calls }),
   });
   const micro = (tag: string, prefix: string, syscall: MicroSyscall, label: string): Workload => ({
-    tag, group: group(prefix, `micro: ${countText(n)} ${label}`, 'loop time', n),
+    tag,
+    group: group(prefix, `micro: ${countText(n)} ${label}`, 'loop time', n),
     runs: () => {
       const parse = parseLoopOf(n);
-      return [{ argv: microArgv(ctx, n, { syscall }), check: (o) => { parse(o); } }];
+      return [
+        {
+          argv: microArgv(ctx, n, { syscall }),
+          check: (o) => {
+            parse(o);
+          },
+        },
+      ];
     },
     variant: (name, opts) => plainMicro(ctx, name, n, { opts, syscall }),
   });
   const fw = flaskWorkload(ctx);
   const flask: Workload = {
-    tag: 'flask', group: group('B2.flask', `Flask: ${fw.name}`, 'container time'),
+    tag: 'flask',
+    group: group('B2.flask', `Flask: ${fw.name}`, 'container time'),
     prepare: ctx.ensureServer,
     // The product's profile: every workload of the example, each recorded twice (as npm start does).
-    runs: () => ctx.flask.workloads.map((x) => {
-      const check = flaskCheck(x);
-      return { argv: flaskArgv(ctx, x), check: (o: string) => { if (check.stdout !== undefined && !check.stdout.test(o)) throw new Error(`${x.name}: unexpected output while recording: ${o.trim()}`); } };
-    }),
+    runs: () =>
+      ctx.flask.workloads.map((x) => {
+        const check = flaskCheck(x);
+        return {
+          argv: flaskArgv(ctx, x),
+          check: (o: string) => {
+            if (check.stdout !== undefined && !check.stdout.test(o)) throw new Error(`${x.name}: unexpected output while recording: ${o.trim()}`);
+          },
+        };
+      }),
     variant: (name, opts) => plainFlask(ctx, name, fw, opts),
   };
   const rows: Row[] = [];
-  rows.push(...await measureWorkload(ctx, micro('micro getppid', 'B2.micro', 'getppid', 'getppid')));
-  rows.push(...await measureWorkload(ctx, micro('micro fcntl', 'B2.fcntl', 'fcntl', 'fcntl(F_GETFL)')));
-  rows.push(...await measureWorkload(ctx, flask));
+  rows.push(...(await measureWorkload(ctx, micro('micro getppid', 'B2.micro', 'getppid', 'getppid'))));
+  rows.push(...(await measureWorkload(ctx, micro('micro fcntl', 'B2.fcntl', 'fcntl', 'fcntl(F_GETFL)'))));
+  rows.push(...(await measureWorkload(ctx, flask)));
   return rows;
 }

@@ -15,13 +15,21 @@ export async function b3(ctx: Ctx): Promise<Row[]> {
   // The example's workloads file with the bench's label on every container (for cleanup); the
   // commands, expectations and test server are the example's own.
   const file = join(ctx.tmp, 'b3-workloads.json');
-  writeFileSync(file, `${JSON.stringify({ example: 'flask-tool', image: ctx.flask.image, workloads: ctx.flask.workloads.map((w) => ({ ...w, argv: flaskArgv(ctx, w) })) }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ example: 'flask-tool', image: ctx.flask.image, workloads: ctx.flask.workloads.map((w) => ({ ...w, argv: flaskArgv(ctx, w) })) }, null, 2)}\n`,
+  );
   const profile = (repeat: number): Variant => ({
     name: `profile${repeat > 1 ? ` --repeat ${repeat}` : ''}`,
     run: async (memory) => {
       await ctx.ensureServer();
       const out = join(ctx.tmp, `b3-r${repeat}.seccomp.json`);
-      const { r, mem } = await clawfence(ctx, ['profile', '--workloads', file, '-o', out, '--force', ...(repeat > 1 ? ['--repeat', String(repeat)] : [])], memory, 900_000);
+      const { r, mem } = await clawfence(
+        ctx,
+        ['profile', '--workloads', file, '-o', out, '--force', ...(repeat > 1 ? ['--repeat', String(repeat)] : [])],
+        memory,
+        900_000,
+      );
       expectOk(`clawfence profile${repeat > 1 ? ` --repeat ${repeat}` : ''}`, r, { stdout: /verified: \d+\/\d+ workloads pass/ });
       return { ms: r.ms, ...(mem === undefined ? {} : { mem }) };
     },
@@ -42,13 +50,27 @@ export async function b3(ctx: Ctx): Promise<Row[]> {
   const what = `clawfence profile --workloads (${n} workloads: record, generate, verify) / one plain run of each`;
   return measureGroup(ctx, 'B3 profile / plain, profile --repeat 2', [profile(1), plain, profile(2)], ctx.config.rounds, [
     {
-      id: 'B3.profile.wall', bench: 'B3', what, workload: 'Flask example', metric: 'wall', a: 0, b: 1,
-      target: `≤ ${B3_MAX.toFixed(2)}×`, memoryOf: 0,
+      id: 'B3.profile.wall',
+      bench: 'B3',
+      what,
+      workload: 'Flask example',
+      metric: 'wall',
+      a: 0,
+      b: 1,
+      target: `≤ ${B3_MAX.toFixed(2)}×`,
+      memoryOf: 0,
       judge: (s, c) => ({ verdict: judgeRatioMax(s, B3_MAX), detail: deltaText(c.aMs, c.bMs) }),
     },
     {
-      id: 'B3.profile-repeat2.wall', bench: 'B3', what: what.replace('--workloads', '--workloads --repeat 2'), workload: 'Flask example', metric: 'wall', a: 2, b: 1,
-      memoryOf: 2, judge: (_s, c) => ({ verdict: 'info', detail: deltaText(c.aMs, c.bMs) }),
+      id: 'B3.profile-repeat2.wall',
+      bench: 'B3',
+      what: what.replace('--workloads', '--workloads --repeat 2'),
+      workload: 'Flask example',
+      metric: 'wall',
+      a: 2,
+      b: 1,
+      memoryOf: 2,
+      judge: (_s, c) => ({ verdict: 'info', detail: deltaText(c.aMs, c.bMs) }),
     },
   ]);
 }

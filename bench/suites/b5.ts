@@ -52,21 +52,51 @@ export async function b5(ctx: Ctx): Promise<Row[]> {
   const cases: { id: string; what: string; workload: string; args: string[]; exits: number[]; stdout?: RegExp; target?: string; judge: Judge }[] = [
     { id: 'B5.version', what: 'clawfence --version / node -e 0', workload: '—', args: ['--version'], exits: [0], stdout: /^\d+\.\d+\.\d+/, judge: info },
     {
-      id: 'B5.explain', what: 'clawfence explain / node -e 0', workload: 'Docker default, clone(CLONE_NEWUSER|SIGCHLD)',
-      args: ['explain', DOCKER_DEFAULT, 'clone', 'CLONE_NEWUSER|SIGCHLD'], exits: [0], stdout: /→ ERRNO/, target: `Δ ≤ ${CLI_MAX_MS} ms`, judge: judged,
+      id: 'B5.explain',
+      what: 'clawfence explain / node -e 0',
+      workload: 'Docker default, clone(CLONE_NEWUSER|SIGCHLD)',
+      args: ['explain', DOCKER_DEFAULT, 'clone', 'CLONE_NEWUSER|SIGCHLD'],
+      exits: [0],
+      stdout: /→ ERRNO/,
+      target: `Δ ≤ ${CLI_MAX_MS} ms`,
+      judge: judged,
     },
     {
-      id: 'B5.audit', what: 'clawfence audit / node -e 0', workload: 'Docker default (exit 1: findings)',
-      args: ['audit', DOCKER_DEFAULT], exits: [1], target: `Δ ≤ ${CLI_MAX_MS} ms`, judge: judged,
+      id: 'B5.audit',
+      what: 'clawfence audit / node -e 0',
+      workload: 'Docker default (exit 1: findings)',
+      args: ['audit', DOCKER_DEFAULT],
+      exits: [1],
+      target: `Δ ≤ ${CLI_MAX_MS} ms`,
+      judge: judged,
     },
-    { id: 'B5.generate100', what: 'clawfence generate / node -e 0', workload: '100 footprints → 1 profile', args: ['generate', ...files, '-o', out, '--force'], exits: [0], judge: info },
+    {
+      id: 'B5.generate100',
+      what: 'clawfence generate / node -e 0',
+      workload: '100 footprints → 1 profile',
+      args: ['generate', ...files, '-o', out, '--force'],
+      exits: [0],
+      judge: info,
+    },
   ];
   const rows: Row[] = [];
   for (const c of cases) {
-    rows.push(...await measureGroup(ctx, `B5 ${c.what}`, [cli(ctx, c.what.split(' /')[0] ?? c.id, c.args, c.exits, c.stdout), nodeBaseline()], rounds, [{
-      id: c.id, bench: 'B5', what: c.what, workload: c.workload, metric: 'wall', a: 0, b: 1,
-      ...(c.target === undefined ? {} : { target: c.target }), judge: c.judge, memoryOf: 0,
-    }]));
+    rows.push(
+      ...(await measureGroup(ctx, `B5 ${c.what}`, [cli(ctx, c.what.split(' /')[0] ?? c.id, c.args, c.exits, c.stdout), nodeBaseline()], rounds, [
+        {
+          id: c.id,
+          bench: 'B5',
+          what: c.what,
+          workload: c.workload,
+          metric: 'wall',
+          a: 0,
+          b: 1,
+          ...(c.target === undefined ? {} : { target: c.target }),
+          judge: c.judge,
+          memoryOf: 0,
+        },
+      ])),
+    );
   }
   return rows;
 }

@@ -33,8 +33,20 @@ export type MicroSyscall = 'getppid' | 'fcntl';
 
 export function microArgv(ctx: Ctx, calls: number, o: MicroOptions = {}): string[] {
   return [
-    'docker', 'run', '--rm', '--network', 'none', '--label', ctx.label, ...(o.opts ?? []),
-    '-v', `${ctx.loopBin}:/bench/syscall-loop:ro`, o.image ?? MICRO_IMAGE, ...(o.prefix ?? []), '/bench/syscall-loop', String(calls),
+    'docker',
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    ctx.label,
+    ...(o.opts ?? []),
+    '-v',
+    `${ctx.loopBin}:/bench/syscall-loop:ro`,
+    o.image ?? MICRO_IMAGE,
+    ...(o.prefix ?? []),
+    '/bench/syscall-loop',
+    String(calls),
     ...(o.syscall === undefined || o.syscall === 'getppid' ? [] : [o.syscall]),
   ];
 }
@@ -107,7 +119,24 @@ function runTag(): { label: string; value: string } {
  * the tool itself took, without the CLIs around it (docker's, clawfence's). */
 export async function containerLifetimeMs(ctx: Ctx, label: string, sinceSec: number): Promise<number> {
   const until = Math.ceil(Date.now() / 1000) + 1;
-  const r = await docker(ctx, ['docker', 'events', '--since', String(sinceSec), '--until', String(until), '--filter', `label=${label}`, '--filter', 'type=container', '--format', '{{.Status}} {{.TimeNano}}'], 60_000);
+  const r = await docker(
+    ctx,
+    [
+      'docker',
+      'events',
+      '--since',
+      String(sinceSec),
+      '--until',
+      String(until),
+      '--filter',
+      `label=${label}`,
+      '--filter',
+      'type=container',
+      '--format',
+      '{{.Status}} {{.TimeNano}}',
+    ],
+    60_000,
+  );
   expectOk('docker events', r);
   const at = (status: string): bigint | undefined => {
     const line = r.stdout.split('\n').find((l) => l.startsWith(`${status} `));
@@ -140,7 +169,8 @@ export function plainFlask(ctx: Ctx, name: string, w: Workload, opts: readonly s
 export function recordFlask(ctx: Ctx, kind: 'ebpf' | 'ptrace', w: Workload): Variant {
   const check = flaskCheck(w);
   const expect = (stdout: string): undefined => {
-    if (check.stdout !== undefined && !check.stdout.test(stdout)) throw new Error(`clawfence record --recorder ${kind} (${w.name}): unexpected output: ${stdout.trim().split('\n').slice(-1)[0] ?? ''}`);
+    if (check.stdout !== undefined && !check.stdout.test(stdout))
+      throw new Error(`clawfence record --recorder ${kind} (${w.name}): unexpected output: ${stdout.trim().split('\n').slice(-1)[0] ?? ''}`);
     return undefined;
   };
   return {

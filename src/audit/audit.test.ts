@@ -39,14 +39,34 @@ function sourcesList(section: string, heading: RegExp): string[] {
   const after = body.slice(m.index);
   const fence = /```\n([\s\S]*?)```/.exec(after);
   assert.ok(fence?.[1] !== undefined);
-  return fence[1].trim().split(/\s+/).map((w) => w.replace(/\(\d+\)$/, ''));
+  return fence[1]
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/\(\d+\)$/, ''));
 }
 
 // The issue's lists of dangerous syscalls by category (io_uring_* and kexec_* written out).
 const ISSUE_LISTS: Record<string, string[]> = {
   'namespace-escape': ['mount', 'umount2', 'pivot_root', 'chroot', 'unshare', 'setns', 'clone', 'clone3'],
-  'kernel-attack-surface': ['bpf', 'perf_event_open', 'userfaultfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'keyctl', 'add_key', 'request_key', 'kexec_load', 'kexec_file_load', 'init_module', 'finit_module', 'delete_module', 'open_by_handle_at', 'name_to_handle_at'],
-  'introspection': ['ptrace', 'process_vm_readv', 'process_vm_writev', 'kcmp', 'pidfd_getfd'],
+  'kernel-attack-surface': [
+    'bpf',
+    'perf_event_open',
+    'userfaultfd',
+    'io_uring_setup',
+    'io_uring_enter',
+    'io_uring_register',
+    'keyctl',
+    'add_key',
+    'request_key',
+    'kexec_load',
+    'kexec_file_load',
+    'init_module',
+    'finit_module',
+    'delete_module',
+    'open_by_handle_at',
+    'name_to_handle_at',
+  ],
+  introspection: ['ptrace', 'process_vm_readv', 'process_vm_writev', 'kcmp', 'pidfd_getfd'],
   'host-state': ['settimeofday', 'clock_settime', 'adjtimex', 'reboot', 'swapon', 'swapoff', 'acct', 'quotactl', 'syslog', 'sethostname'],
 };
 const ISSUE_NAMES = new Set(Object.values(ISSUE_LISTS).flat());
@@ -65,7 +85,7 @@ const docker = load('data/reference/docker-default.json');
 const DOCKER_ALLOWED = new Set(sourcesList('docker-default.json', /Allowed names that have an x86_64 number \(308\):/));
 const DOCKER_BLOCKED = new Set(sourcesList('docker-default.json', /Blocked set/));
 
-describe('audit of Docker\'s default profile (x86_64, no capabilities)', () => {
+describe("audit of Docker's default profile (x86_64, no capabilities)", () => {
   const report = auditProfile(docker, { native: 'x86_64', caps: [], reference: docker });
 
   it('reads SOURCES.md consistently (308 allowed + 77 blocked = every x86_64 syscall)', () => {
@@ -83,7 +103,7 @@ describe('audit of Docker\'s default profile (x86_64, no capabilities)', () => {
     assert.deepEqual(report.counts.x86_64, { allowed: 308, conditional: 3, total: 385, referenceAllowed: 308 });
   });
 
-  it('lists the dangerous allows by category: exactly the issue\'s names that SOURCES.md says are allowed', () => {
+  it("lists the dangerous allows by category: exactly the issue's names that SOURCES.md says are allowed", () => {
     // clone is allowed only with arg0 & 0x7e020000 == 0, which SOURCES.md decodes as exactly the seven
     // CLONE_NEW* flags, so it must not be reported; clone3 is blocked (ENOSYS).
     const expected = expectedDangers(DOCKER_ALLOWED, ['clone']);
@@ -113,7 +133,10 @@ describe('audit of Docker\'s default profile (x86_64, no capabilities)', () => {
     assert.equal(mux[0]?.abi, 'x86');
     assert.equal(mux[0]?.syscall, 'socketcall');
     assert.match(mux[0]?.message ?? '', /socket\b/);
-    assert.deepEqual(report.findings.filter((f) => f.id === 'CF020').map((f) => f.abi), ['x86', 'x32']);
+    assert.deepEqual(
+      report.findings.filter((f) => f.id === 'CF020').map((f) => f.abi),
+      ['x86', 'x32'],
+    );
   });
 
   it('gives the counts of the three ABIs with Docker as its own reference', () => {
@@ -131,7 +154,10 @@ describe('audit of Docker\'s default profile (x86_64, no capabilities)', () => {
 
   it('sorts findings most severe first and fails on high', () => {
     const ranks = report.findings.map((f) => severityRank(f.severity));
-    assert.deepEqual(ranks, [...ranks].sort((a, b) => b - a));
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((a, b) => b - a),
+    );
     assert.equal(report.summary.highest, 'high');
     assert.equal(failOn(report, 'high'), true);
     assert.equal(failOn(report, 'critical'), false);
@@ -143,7 +169,7 @@ describe('audit of Docker\'s default profile (x86_64, no capabilities)', () => {
     assert.deepEqual(old.summary.dangerous.introspection, []);
   });
 
-  it('with Docker\'s 14 default capabilities allows chroot too (309 names)', () => {
+  it("with Docker's 14 default capabilities allows chroot too (309 names)", () => {
     const withCaps = auditProfile(docker, { native: 'x86_64', caps: [...DOCKER_DEFAULT_CAPS] });
     assert.equal(withCaps.counts.x86_64?.allowed, 309);
     assert.ok(withCaps.summary.dangerous['namespace-escape'].includes('chroot'));
@@ -166,14 +192,14 @@ describe('audit of the 40-harmless-syscalls example', () => {
     assert.equal(failOn(report, 'medium'), false);
   });
 
-  it('counts 40 allowed on x86_64 only, next to Docker\'s 308', () => {
+  it("counts 40 allowed on x86_64 only, next to Docker's 308", () => {
     assert.deepEqual(report.abis, ['x86_64']);
     assert.deepEqual(report.counts.x86_64, { allowed: 40, conditional: 0, total: 385, referenceAllowed: 308 });
     for (const c of RISK_CATEGORIES) assert.deepEqual(report.summary.dangerous[c], []);
   });
 });
 
-describe('audit of Podman\'s default profiles (x86_64, no capabilities)', () => {
+describe("audit of Podman's default profiles (x86_64, no capabilities)", () => {
   const podman = load('data/reference/podman-default.json');
   const libs = load('data/reference/podman-default.container-libs.json');
   const PODMAN_ALLOWED = new Set(sourcesList('podman-default.json', /Allowed names that have an x86_64 number \(313\):/));
@@ -189,7 +215,10 @@ describe('audit of Podman\'s default profiles (x86_64, no capabilities)', () => 
     assert.deepEqual([...(b?.allowed ?? [])].sort(), [...LIBS_ALLOWED].sort());
   });
 
-  for (const [name, profile, allowed] of [['containers/common', podman, PODMAN_ALLOWED], ['container-libs', libs, LIBS_ALLOWED]] as const) {
+  for (const [name, profile, allowed] of [
+    ['containers/common', podman, PODMAN_ALLOWED],
+    ['container-libs', libs, LIBS_ALLOWED],
+  ] as const) {
     it(`${name}: lists the issue's dangerous names that are allowed, clone and clone3 included (no flag rule)`, () => {
       const r = auditProfile(profile, { native: 'x86_64', caps: [] });
       assert.deepEqual(reportedIssueDangers(r), expectedDangers(allowed));

@@ -17,8 +17,15 @@ import { checkWiderThanDefault } from './checks/wider.js';
 import { checkUnused } from './checks/unused.js';
 import type { AuditContext } from './context.js';
 import {
-  RISK_CATEGORIES, SEVERITIES, severityRank,
-  type AuditReport, type AuditSummary, type Category, type Finding, type RiskCategory, type Severity,
+  RISK_CATEGORIES,
+  SEVERITIES,
+  severityRank,
+  type AuditReport,
+  type AuditSummary,
+  type Category,
+  type Finding,
+  type RiskCategory,
+  type Severity,
 } from './model.js';
 import { computeSurface, indexRules, type AbiSurface } from '../evaluator/surface.js';
 
@@ -51,13 +58,13 @@ function checkFootprintFamily(fp: Footprint | undefined, native: Arch): void {
 function compareFindings(abis: readonly Arch[]): (a: Finding, b: Finding) => number {
   const abiIndex = (f: Finding): number => (f.abi === undefined ? -1 : abis.indexOf(f.abi));
   return (a, b) =>
-    severityRank(b.severity) - severityRank(a.severity)
-    || a.id.localeCompare(b.id)
-    || abiIndex(a) - abiIndex(b)
-    || (a.rule ?? -1) - (b.rule ?? -1)
-    || (a.syscall ?? '').localeCompare(b.syscall ?? '')
-    || (a.path ?? '').localeCompare(b.path ?? '')
-    || a.message.localeCompare(b.message);
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.id.localeCompare(b.id) ||
+    abiIndex(a) - abiIndex(b) ||
+    (a.rule ?? -1) - (b.rule ?? -1) ||
+    (a.syscall ?? '').localeCompare(b.syscall ?? '') ||
+    (a.path ?? '').localeCompare(b.path ?? '') ||
+    a.message.localeCompare(b.message);
 }
 
 function isRiskCategory(c: Category): c is RiskCategory {
@@ -91,7 +98,11 @@ export function summarize(findings: readonly Finding[]): AuditSummary {
  */
 function referenceSurface(ref: ConcreteProfile, ctx: AuditContext): Map<Arch, AbiSurface> {
   if (isDeepStrictEqual(ref, ctx.cp)) return ctx.surface;
-  return computeSurface(ref, indexRules(ref), ref.architectures.filter((abi) => ctx.surface.has(abi)));
+  return computeSurface(
+    ref,
+    indexRules(ref),
+    ref.architectures.filter((abi) => ctx.surface.has(abi)),
+  );
 }
 
 export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditReport {
@@ -116,7 +127,8 @@ export function auditProfile(profile: Profile, opts: AuditOptions = {}): AuditRe
     ...checkCounts(counts, referenceName),
   ].sort(compareFindings(cp.architectures));
   return {
-    native, caps,
+    native,
+    caps,
     ...(opts.kernel === undefined ? {} : { kernel: opts.kernel }),
     abis: cp.architectures,
     defaultAction: cp.defaultAction,

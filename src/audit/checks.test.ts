@@ -46,7 +46,9 @@ describe('default action', () => {
   ];
   for (const [action, id, severity] of cases) {
     it(`${action} gives ${id} (${severity})`, () => {
-      const f = audit(profile({ defaultAction: action, syscalls: [{ names: ['read'], action: action === 'SCMP_ACT_ALLOW' ? 'SCMP_ACT_ERRNO' : 'SCMP_ACT_ALLOW' }] })).find((x) => x.category === 'default-action');
+      const f = audit(
+        profile({ defaultAction: action, syscalls: [{ names: ['read'], action: action === 'SCMP_ACT_ALLOW' ? 'SCMP_ACT_ERRNO' : 'SCMP_ACT_ALLOW' }] }),
+      ).find((x) => x.category === 'default-action');
       assert.equal(f?.id, id);
       assert.equal(f?.severity, severity);
       assert.equal(f?.path, '$.defaultAction');
@@ -83,7 +85,10 @@ describe('clone, clone3 and unshare', () => {
 
   it('clone restricted by MASKED_EQ and clone3 answered with ENOSYS: nothing to report', () => {
     const fs = audit(profile({ syscalls: [allow(BASE), cloneRule, { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }] }));
-    assert.deepEqual(fs.filter((f) => f.syscall === 'clone' || f.syscall === 'clone3'), []);
+    assert.deepEqual(
+      fs.filter((f) => f.syscall === 'clone' || f.syscall === 'clone3'),
+      [],
+    );
   });
 
   it('clone restricted but clone3 allowed: CF012 (the restriction is bypassed)', () => {
@@ -104,7 +109,7 @@ describe('clone, clone3 and unshare', () => {
     assert.match(f?.message ?? '', /errno 1\b/);
   });
 
-  it('clone3 above every named syscall gets runc\'s ENOSYS stub: no CF013', () => {
+  it("clone3 above every named syscall gets runc's ENOSYS stub: no CF013", () => {
     const fs = audit(profile({ syscalls: [allow(BASE), cloneRule] }));
     assert.equal(fs.filter((x) => x.syscall === 'clone3').length, 0);
   });
@@ -115,12 +120,26 @@ describe('clone, clone3 and unshare', () => {
 
   it('unrestricted clone and clone3: CF011 for both', () => {
     const fs = audit(profile({ syscalls: [allow([...BASE, 'clone', 'clone3'])] }));
-    assert.deepEqual(fs.filter((f) => f.id === 'CF011').map((f) => f.syscall).sort(), ['clone', 'clone3']);
+    assert.deepEqual(
+      fs
+        .filter((f) => f.id === 'CF011')
+        .map((f) => f.syscall)
+        .sort(),
+      ['clone', 'clone3'],
+    );
     assert.match(fs.find((f) => f.syscall === 'clone')?.message ?? '', /every namespace flag/);
   });
 
   it('a mask that leaves out CLONE_NEWUSER names exactly that flag', () => {
-    const fs = audit(profile({ syscalls: [allow(BASE), allow(['clone'], { args: [masked(0, NS_MASK & ~CLONE_NEWUSER)] }), { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }] }));
+    const fs = audit(
+      profile({
+        syscalls: [
+          allow(BASE),
+          allow(['clone'], { args: [masked(0, NS_MASK & ~CLONE_NEWUSER)] }),
+          { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
+        ],
+      }),
+    );
     const f = fs.find((x) => x.syscall === 'clone');
     assert.equal(f?.id, 'CF011');
     assert.match(f?.message ?? '', /with CLONE_NEWUSER:/);
@@ -132,7 +151,10 @@ describe('clone, clone3 and unshare', () => {
 
   it('unshare allowed only for non-namespace flags is fine; with CLONE_NEWNET it is reported', () => {
     const safe = audit(profile({ syscalls: [allow(BASE), allow(['unshare'], { args: [masked(0, NS_MASK | 0x80)] })] }));
-    assert.deepEqual(safe.filter((f) => f.syscall === 'unshare'), []);
+    assert.deepEqual(
+      safe.filter((f) => f.syscall === 'unshare'),
+      [],
+    );
     const open = audit(profile({ syscalls: [allow(BASE), allow(['unshare'], { args: [masked(0, (NS_MASK | 0x80) & ~0x40000000)] })] }));
     assert.match(open.find((f) => f.syscall === 'unshare')?.message ?? '', /with CLONE_NEWNET:/);
     // CLONE_NEWTIME (0x80) is a namespace flag for unshare: a mask without it lets it through.
@@ -153,8 +175,28 @@ describe('ABIs', () => {
   });
 
   it('socketcall allowed while socket is restricted by arguments: CF021 on x86, naming socket', () => {
-    const others = ['bind', 'connect', 'listen', 'accept', 'accept4', 'getsockname', 'getpeername', 'socketpair', 'sendto', 'recvfrom', 'shutdown', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg', 'recvmmsg', 'sendmmsg'];
-    const fs = audit(profile({ ...both, syscalls: [allow([...BASE, 'socketcall', ...others]), allow(['socket'], { args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] })] }));
+    const others = [
+      'bind',
+      'connect',
+      'listen',
+      'accept',
+      'accept4',
+      'getsockname',
+      'getpeername',
+      'socketpair',
+      'sendto',
+      'recvfrom',
+      'shutdown',
+      'setsockopt',
+      'getsockopt',
+      'sendmsg',
+      'recvmsg',
+      'recvmmsg',
+      'sendmmsg',
+    ];
+    const fs = audit(
+      profile({ ...both, syscalls: [allow([...BASE, 'socketcall', ...others]), allow(['socket'], { args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] })] }),
+    );
     const f = fs.find((x) => x.id === 'CF021');
     assert.equal(f?.abi, 'x86');
     assert.match(f?.message ?? '', /rules for socket:/);
@@ -176,7 +218,26 @@ describe('ABIs', () => {
   });
 
   it('socketcall allowed while every socket call is allowed: no CF021', () => {
-    const members = ['socket', 'bind', 'connect', 'listen', 'accept', 'accept4', 'getsockname', 'getpeername', 'socketpair', 'sendto', 'recvfrom', 'shutdown', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg', 'recvmmsg', 'sendmmsg'];
+    const members = [
+      'socket',
+      'bind',
+      'connect',
+      'listen',
+      'accept',
+      'accept4',
+      'getsockname',
+      'getpeername',
+      'socketpair',
+      'sendto',
+      'recvfrom',
+      'shutdown',
+      'setsockopt',
+      'getsockopt',
+      'sendmsg',
+      'recvmsg',
+      'recvmmsg',
+      'sendmmsg',
+    ];
     const fs = audit(profile({ ...both, syscalls: [allow([...BASE, 'socketcall', ...members])] }));
     assert.equal(fs.filter((x) => x.id === 'CF021').length, 0);
   });
@@ -209,7 +270,10 @@ describe('rules that never match or change nothing', () => {
     // The evaluator agrees: ALLOW decides, and it names rule 1 as shadowed.
     const d = decide(resolveProfile(p, { native: 'x86_64', caps: [] }), 'x86_64', 'getpid');
     assert.equal(d.action, 'allow');
-    assert.deepEqual(d.considered.map((c) => [c.rule, c.status]), [[1, 'shadowed']]);
+    assert.deepEqual(
+      d.considered.map((c) => [c.rule, c.status]),
+      [[1, 'shadowed']],
+    );
   });
 
   it('a repeated ALLOW is shadowed too, but only low', () => {
@@ -218,7 +282,13 @@ describe('rules that never match or change nothing', () => {
   });
 
   it('an argument rule followed by an unconditional rule for the same syscall is overridden (CF031)', () => {
-    const p = profile({ syscalls: [allow(BASE), { names: ['getpid'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, args: [{ index: 0, value: 5, op: 'SCMP_CMP_EQ' }] }, allow(['getpid'])] });
+    const p = profile({
+      syscalls: [
+        allow(BASE),
+        { names: ['getpid'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, args: [{ index: 0, value: 5, op: 'SCMP_CMP_EQ' }] },
+        allow(['getpid']),
+      ],
+    });
     const f = audit(p).find((x) => x.id === 'CF031');
     assert.equal(f?.rule, 1);
     assert.equal(f?.severity, 'medium');
@@ -269,7 +339,10 @@ describe('--against a footprint', () => {
     const p = profile({ syscalls: [allow([...BASE, 'getpid', 'ptrace'])] });
     const fs = audit(p, fp({ syscalls: { x86_64: { read: { count: 3 }, write: { count: 1 }, exit_group: { count: 1 }, getpid: { count: 0 } } } }));
     const dangerous = fs.filter((f) => f.id === 'CF050');
-    assert.deepEqual(dangerous.map((f) => [f.syscall, f.severity]), [['ptrace', 'medium']]);
+    assert.deepEqual(
+      dangerous.map((f) => [f.syscall, f.severity]),
+      [['ptrace', 'medium']],
+    );
     const rest = fs.find((f) => f.id === 'CF051');
     assert.deepEqual(rest?.syscalls, ['getpid']);
     assert.equal(rest?.severity, 'low');
@@ -285,7 +358,10 @@ describe('--against a footprint', () => {
 
   it('refuses a footprint recorded on another CPU family', () => {
     const p = profile({ syscalls: [allow(BASE)] });
-    assert.throws(() => audit(p, fp({ syscalls: { aarch64: { read: { count: 1 } } } })), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /--arch aarch64/.test(e.hint ?? ''));
+    assert.throws(
+      () => audit(p, fp({ syscalls: { aarch64: { read: { count: 1 } } } })),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /--arch aarch64/.test(e.hint ?? ''),
+    );
   });
 });
 
@@ -300,6 +376,9 @@ describe('failOn and parseSeverity', () => {
 
   it('parses severities and refuses others with a hint', () => {
     assert.equal(parseSeverity('HIGH'), 'high');
-    assert.throws(() => parseSeverity('severe'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && e.hint !== undefined);
+    assert.throws(
+      () => parseSeverity('severe'),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && e.hint !== undefined,
+    );
   });
 });

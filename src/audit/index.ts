@@ -7,8 +7,17 @@ export { AUDIT_RULES, type AuditRule, type AuditRuleId } from './rules.js';
 export { DOCKER_DEFAULT_NAME, loadDockerDefault } from '../catalog/reference.js';
 export { computeSurface, type AbiSurface, type Permission } from '../evaluator/surface.js';
 export {
-  RISK_CATEGORIES, SEVERITIES, isSeverity, severityRank,
-  type AbiCounts, type AuditReport, type AuditSummary, type Category, type Finding, type RiskCategory, type Severity,
+  RISK_CATEGORIES,
+  SEVERITIES,
+  isSeverity,
+  severityRank,
+  type AbiCounts,
+  type AuditReport,
+  type AuditSummary,
+  type Category,
+  type Finding,
+  type RiskCategory,
+  type Severity,
 } from './model.js';
 export { renderAuditTable, type TableOptions } from './render/table.js';
 export { auditReportToObject, renderAuditJson } from './render/json.js';

@@ -24,7 +24,15 @@ export interface DangerousValue {
   except: bigint[];
 }
 
-interface RawEntry { syscall: unknown; index: unknown; kind: unknown; value: unknown; reason: unknown; sources: unknown; except?: unknown }
+interface RawEntry {
+  syscall: unknown;
+  index: unknown;
+  kind: unknown;
+  value: unknown;
+  reason: unknown;
+  sources: unknown;
+  except?: unknown;
+}
 
 let cached: readonly DangerousValue[] | undefined;
 
@@ -45,7 +53,7 @@ export function parseDangerousValues(text: string): DangerousValue[] {
     if (!Array.isArray(e.sources) || e.sources.length === 0 || !e.sources.every((s) => typeof s === 'string')) bad(i, 'every entry names its sources');
     const value = parseArgExpression(e.value, { syscall: e.syscall, index: e.index });
     if (e.except !== undefined && (!Array.isArray(e.except) || !e.except.every((x) => typeof x === 'string'))) bad(i, 'except must list constant expressions');
-    const except = ((e.except ?? [])).map((x) => parseArgExpression(x));
+    const except = (e.except ?? []).map((x) => parseArgExpression(x));
     return { syscall: e.syscall, index: e.index, kind: e.kind, value, name: e.value, reason: e.reason, sources: e.sources, except };
   });
 }
@@ -53,7 +61,8 @@ export function parseDangerousValues(text: string): DangerousValue[] {
 export function dangerousValues(): readonly DangerousValue[] {
   if (cached !== undefined) return cached;
   const file = findPackageFile(DANGEROUS_VALUES_FILE);
-  if (file === undefined) throw new ClawfenceError('environment', `cannot find ${DANGEROUS_VALUES_FILE} next to the clawfence installation`, { hint: 'reinstall clawfence' });
+  if (file === undefined)
+    throw new ClawfenceError('environment', `cannot find ${DANGEROUS_VALUES_FILE} next to the clawfence installation`, { hint: 'reinstall clawfence' });
   cached = parseDangerousValues(readFileSync(file, 'utf8'));
   return cached;
 }

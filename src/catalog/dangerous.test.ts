@@ -20,9 +20,13 @@ describe('risk catalog', () => {
   });
 
   it('covers every syscall the issue lists as dangerous', () => {
-    const issue = 'mount umount2 pivot_root chroot unshare setns clone clone3 bpf perf_event_open userfaultfd io_uring_setup io_uring_enter io_uring_register keyctl add_key request_key kexec_load kexec_file_load init_module finit_module delete_module open_by_handle_at name_to_handle_at ptrace process_vm_readv process_vm_writev kcmp pidfd_getfd settimeofday clock_settime adjtimex reboot swapon swapoff acct quotactl syslog sethostname';
+    const issue =
+      'mount umount2 pivot_root chroot unshare setns clone clone3 bpf perf_event_open userfaultfd io_uring_setup io_uring_enter io_uring_register keyctl add_key request_key kexec_load kexec_file_load init_module finit_module delete_module open_by_handle_at name_to_handle_at ptrace process_vm_readv process_vm_writev kcmp pidfd_getfd settimeofday clock_settime adjtimex reboot swapon swapoff acct quotactl syslog sethostname';
     const have = new Set(RISK_CATALOG.map((e) => e.syscall));
-    assert.deepEqual(issue.split(' ').filter((n) => !have.has(n)), []);
+    assert.deepEqual(
+      issue.split(' ').filter((n) => !have.has(n)),
+      [],
+    );
   });
 
   it('is documented in docs/audit.md, entry by entry', () => {

@@ -12,7 +12,7 @@ import type { Profile } from '../profile/model.js';
 export const DOCKER_DEFAULT_FILE = 'data/reference/docker-default.json';
 /** Which Docker default this is: moby/profiles seccomp/default.json at tag seccomp/v0.2.3 (data/reference/SOURCES.md).
  * Engines embed their own copy; Debian's docker.io 20.10 has an older one that still allows io_uring. */
-export const DOCKER_DEFAULT_NAME = "Docker default (moby v0.2.3)";
+export const DOCKER_DEFAULT_NAME = 'Docker default (moby v0.2.3)';
 
 let cached: Profile | undefined;
 

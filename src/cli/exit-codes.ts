@@ -9,12 +9,21 @@ export function describeFailure(err: unknown, verbose: boolean): { code: number;
   if (err instanceof ClawfenceError) {
     const lines = [`clawfence: ${err.message}`];
     if (err.hint !== undefined) lines.push(`  hint: ${err.hint}`);
-    if (verbose) for (let c = err.cause; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) lines.push(`  cause: ${String((c as Error).message ?? c)}`);
+    if (verbose)
+      for (let c = err.cause; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) lines.push(`  cause: ${String((c as Error).message ?? c)}`);
     const issues = (err as ClawfenceError & { issues?: unknown[] }).issues;
     return {
       code: exitCodeFor(err.code),
       lines,
-      json: { error: { code: err.code, message: err.message, ...(err.hint === undefined ? {} : { hint: err.hint }), ...(err.location === undefined ? {} : { location: err.location }), ...(issues === undefined ? {} : { issues }) } },
+      json: {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.hint === undefined ? {} : { hint: err.hint }),
+          ...(err.location === undefined ? {} : { location: err.location }),
+          ...(issues === undefined ? {} : { issues }),
+        },
+      },
     };
   }
   const msg = err instanceof Error ? err.message : String(err);

@@ -25,7 +25,9 @@ export function parseCaps(list: string | undefined): string[] {
     const c = raw.trim().toUpperCase();
     const name = c.startsWith('CAP_') ? c : `CAP_${c}`;
     if (!(CAPABILITIES as readonly string[]).includes(name)) {
-      throw new ClawfenceError('bad-input', `--caps: unknown capability '${raw}'`, { hint: `did you mean '${closest(name, [...CAPABILITIES])}'? or use 'none' / 'docker'` });
+      throw new ClawfenceError('bad-input', `--caps: unknown capability '${raw}'`, {
+        hint: `did you mean '${closest(name, [...CAPABILITIES])}'? or use 'none' / 'docker'`,
+      });
     }
     return name;
   });

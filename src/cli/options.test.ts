@@ -7,18 +7,34 @@ import { Command, CommanderError, InvalidArgumentError } from '@commander-js/ext
 import { SEVERITIES } from '../audit/model.js';
 import { EXPORT_FORMATS } from '../formats/export.js';
 import {
-  defaultErrnoOption, EXPORT_FORMAT_CHOICES, expectOptions, parseErrno, parseExitCode, parseRegExp, parseRepeat, parseRuns, parseTimeout, RECORDER_CHOICES, repeatOption, runOptions,
-  SEVERITY_CHOICES, timeoutMs,
+  defaultErrnoOption,
+  EXPORT_FORMAT_CHOICES,
+  expectOptions,
+  parseErrno,
+  parseExitCode,
+  parseRegExp,
+  parseRepeat,
+  parseRuns,
+  parseTimeout,
+  RECORDER_CHOICES,
+  repeatOption,
+  runOptions,
+  SEVERITY_CHOICES,
+  timeoutMs,
 } from './options.js';
 
 /** Asserts that `f` refuses `value` with an InvalidArgumentError of one line. */
 function refuses(f: (s: string) => unknown, value: string, message?: RegExp): void {
-  assert.throws(() => f(value), (e: unknown) => {
-    assert.ok(e instanceof InvalidArgumentError, `${value}: ${String(e)}`);
-    assert.doesNotMatch(e.message, /\n/);
-    if (message !== undefined) assert.match(e.message, message);
-    return true;
-  }, value);
+  assert.throws(
+    () => f(value),
+    (e: unknown) => {
+      assert.ok(e instanceof InvalidArgumentError, `${value}: ${String(e)}`);
+      assert.doesNotMatch(e.message, /\n/);
+      if (message !== undefined) assert.match(e.message, message);
+      return true;
+    },
+    value,
+  );
 }
 
 describe('flag parsers', () => {
@@ -67,7 +83,7 @@ describe('flag parsers', () => {
 });
 
 describe('choices', () => {
-  it('are the library\'s lists', () => {
+  it("are the library's lists", () => {
     assert.deepEqual([...EXPORT_FORMAT_CHOICES], [...EXPORT_FORMATS]);
     assert.deepEqual([...SEVERITY_CHOICES], [...SEVERITIES]);
     assert.deepEqual([...RECORDER_CHOICES], ['ebpf', 'ptrace', 'auto']);
@@ -104,13 +120,17 @@ describe('option builders', () => {
       [['--repeat', '0'], /option '--repeat <n>' argument '0' is invalid\./],
       [['--default-errno', 'x'], /option '--default-errno <n>' argument 'x' is invalid\./],
     ] as const) {
-      assert.throws(() => parse([...argv]), (e: unknown) => {
-        assert.ok(e instanceof CommanderError, String(e));
-        assert.equal(e.code, 'commander.invalidArgument');
-        assert.match(e.message, flag);
-        assert.doesNotMatch(e.message, /\n/);
-        return true;
-      }, argv.join(' '));
+      assert.throws(
+        () => parse([...argv]),
+        (e: unknown) => {
+          assert.ok(e instanceof CommanderError, String(e));
+          assert.equal(e.code, 'commander.invalidArgument');
+          assert.match(e.message, flag);
+          assert.doesNotMatch(e.message, /\n/);
+          return true;
+        },
+        argv.join(' '),
+      );
     }
   });
 });

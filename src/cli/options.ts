@@ -15,7 +15,11 @@ export const EXPORT_FORMAT_CHOICES = ['docker', 'oci', 'k8s', 'systemd'] as cons
 export const SEVERITY_CHOICES = ['critical', 'high', 'medium', 'low', 'info'] as const satisfies readonly Severity[];
 // …and none is missing (a compile error names the list that lacks one).
 type Covers<List extends readonly string[], T extends string> = [T] extends [List[number]] ? true : never;
-const _choicesCoverTheLibrary: [Covers<typeof RECORDER_CHOICES, RecorderChoice>, Covers<typeof EXPORT_FORMAT_CHOICES, ExportFormat>, Covers<typeof SEVERITY_CHOICES, Severity>] = [true, true, true];
+const _choicesCoverTheLibrary: [
+  Covers<typeof RECORDER_CHOICES, RecorderChoice>,
+  Covers<typeof EXPORT_FORMAT_CHOICES, ExportFormat>,
+  Covers<typeof SEVERITY_CHOICES, Severity>,
+] = [true, true, true];
 
 /** The largest errno a seccomp filter returns (SECCOMP_RET_DATA keeps 12 bits; the generator checks the same). */
 const MAX_ERRNO = 4095;
@@ -54,9 +58,11 @@ export function parseExitCode(s: string): number {
 /** --default-errno: an errno from 1 to 4095. */
 export function parseErrno(s: string): number {
   if (!/^\d{1,4}$/.test(s) || Number(s) < 1 || Number(s) > MAX_ERRNO) {
-    throw new InvalidArgumentError(/^0+$/.test(s)
-      ? 'Errno 0 would make every denied call look successful: give e.g. 1 (EPERM) or 38 (ENOSYS).'
-      : `Give an errno from 1 to ${MAX_ERRNO}, e.g. 1 (EPERM) or 38 (ENOSYS).`);
+    throw new InvalidArgumentError(
+      /^0+$/.test(s)
+        ? 'Errno 0 would make every denied call look successful: give e.g. 1 (EPERM) or 38 (ENOSYS).'
+        : `Give an errno from 1 to ${MAX_ERRNO}, e.g. 1 (EPERM) or 38 (ENOSYS).`,
+    );
   }
   return Number(s);
 }
@@ -103,12 +109,24 @@ export function outputFileOptions<A extends unknown[], O extends OptionValues, G
 }
 
 /** --recorder and --timeout: how the commands that run a workload record it and how long a run may take. */
-export function runOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Cmd<A, O, G>, o: { recorderOf?: string; timeout: number }) {
+export function runOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Cmd<A, O, G>,
+  o: { recorderOf?: string; timeout: number },
+) {
   return cmd
-    .addOption(new Option('--recorder <kind>', `${o.recorderOf === undefined ? 'the recorder' : `recorder of ${o.recorderOf}`}: auto uses eBPF when it loads, else ptrace (strace -f: the fallback, slower)`)
-      .choices(RECORDER_CHOICES).default('auto'))
-    .addOption(new Option('--timeout <seconds>', 'a run that takes longer fails, its containers removed (0: none)')
-      .argParser(parseTimeout).default(o.timeout, o.timeout === 0 ? 'none' : undefined));
+    .addOption(
+      new Option(
+        '--recorder <kind>',
+        `${o.recorderOf === undefined ? 'the recorder' : `recorder of ${o.recorderOf}`}: auto uses eBPF when it loads, else ptrace (strace -f: the fallback, slower)`,
+      )
+        .choices(RECORDER_CHOICES)
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'a run that takes longer fails, its containers removed (0: none)')
+        .argParser(parseTimeout)
+        .default(o.timeout, o.timeout === 0 ? 'none' : undefined),
+    );
 }
 
 /** --expect-exit and --expect-stdout: what counts as the workload working; `scope` names the
@@ -140,8 +158,19 @@ export const ARG_LEVEL_CHOICES = ['none', 'safe', 'strict'] as const;
 /** --args and --allow / --justifications: argument rules and the justified doors (generate, profile). */
 export function doorOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Cmd<A, O, G>) {
   return cmd
-    .addOption(new Option('--args <level>', 'argument rules from the recorded values: none (only where Docker\'s default has them: clone, unshare, socket family, personality), safe, or strict (also ioctl, fcntl, mmap, mprotect: slower)').choices(ARG_LEVEL_CHOICES).default('safe' as const))
-    .option('--allow <spec>', 'let one catalogued door the recording used through: NAME[=VALUE]:"reason" (repeatable; the reason goes into the rule comment)', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(
+      new Option(
+        '--args <level>',
+        "argument rules from the recorded values: none (only where Docker's default has them: clone, unshare, socket family, personality), safe, or strict (also ioctl, fcntl, mmap, mprotect: slower)",
+      )
+        .choices(ARG_LEVEL_CHOICES)
+        .default('safe' as const),
+    )
+    .option(
+      '--allow <spec>',
+      'let one catalogued door the recording used through: NAME[=VALUE]:"reason" (repeatable; the reason goes into the rule comment)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--justifications <file>', 'a file of --allow specs, one per line (# comments)');
 }
 

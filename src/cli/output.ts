@@ -33,4 +33,3 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 export function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
-

@@ -5,7 +5,18 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { VERSION } from './version.js';
 import {
-  defaultErrnoOption, doorOptions, expectOptions, exportFormatOption, failOnOption, hostOptions, jsonOption, outputFileOptions, outputOptions, parseRuns, repeatOption, runOptions,
+  defaultErrnoOption,
+  doorOptions,
+  expectOptions,
+  exportFormatOption,
+  failOnOption,
+  hostOptions,
+  jsonOption,
+  outputFileOptions,
+  outputOptions,
+  parseRuns,
+  repeatOption,
+  runOptions,
 } from './options.js';
 
 export { CommanderError } from '@commander-js/extra-typings';
@@ -34,25 +45,29 @@ export function buildProgram(state: ProgramState) {
   const color = (): boolean => program.opts().color;
 
   // Options are listed in --help in the order they are added: the host options come last.
-  hostOptions(jsonOption(
-    program
-      .command('explain')
-      .description('decide one syscall under a profile and say why (args accept names: CLONE_NEWUSER|SIGCHLD, AF_NETLINK)')
-      .argument('<profile>', 'profile file (Docker/OCI JSON, OCI config.json or Kubernetes SeccompProfile YAML)')
-      .argument('<syscall>', 'syscall name or number')
-      .argument('[args...]', 'up to six argument values'),
-  )).action(async (profile, syscall, args, opts) => {
+  hostOptions(
+    jsonOption(
+      program
+        .command('explain')
+        .description('decide one syscall under a profile and say why (args accept names: CLONE_NEWUSER|SIGCHLD, AF_NETLINK)')
+        .argument('<profile>', 'profile file (Docker/OCI JSON, OCI config.json or Kubernetes SeccompProfile YAML)')
+        .argument('<syscall>', 'syscall name or number')
+        .argument('[args...]', 'up to six argument values'),
+    ),
+  ).action(async (profile, syscall, args, opts) => {
     const m = await import('./commands/explain.js');
     state.exit = await m.runExplain(profile, syscall, args, { ...opts, color: color() });
   });
 
-  hostOptions(jsonOption(
-    program
-      .command('diff')
-      .description('semantic difference between two profiles, per ABI (exit 1 when they differ)')
-      .argument('<a>', 'first profile')
-      .argument('<b>', 'second profile'),
-  )).action(async (a, b, opts) => {
+  hostOptions(
+    jsonOption(
+      program
+        .command('diff')
+        .description('semantic difference between two profiles, per ABI (exit 1 when they differ)')
+        .argument('<a>', 'first profile')
+        .argument('<b>', 'second profile'),
+    ),
+  ).action(async (a, b, opts) => {
     const m = await import('./commands/diff.js');
     state.exit = await m.runDiff(a, b, { ...opts, color: color() });
   });
@@ -61,7 +76,7 @@ export function buildProgram(state: ProgramState) {
     jsonOption(
       program
         .command('audit')
-        .description('findings about a profile: dangerous allows, open ABIs, dead rules, size next to Docker\'s default')
+        .description("findings about a profile: dangerous allows, open ABIs, dead rules, size next to Docker's default")
         .argument('<profile>', 'profile file')
         .option('--against <footprint>', 'a recorded footprint: report permissions it never used'),
     )
@@ -75,11 +90,7 @@ export function buildProgram(state: ProgramState) {
   hostOptions(
     jsonOption(
       outputOptions(
-        program
-          .command('export')
-          .description('write a profile in another format')
-          .argument('<profile>', 'profile file')
-          .addOption(exportFormatOption()),
+        program.command('export').description('write a profile in another format').argument('<profile>', 'profile file').addOption(exportFormatOption()),
         'the exported profile',
       )
         .option('--lossy', 'export even when the format cannot express everything (what is lost is printed)')
@@ -98,7 +109,8 @@ export function buildProgram(state: ProgramState) {
         .command('record')
         .description('run a workload exactly as given and record every syscall its container makes')
         .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…] (or podman run)'),
-      'footprint file', 'footprint.json',
+      'footprint file',
+      'footprint.json',
     ).option('--workload <name>', 'name of the workload in the footprint (default: image and command)'),
     { timeout: 0 },
   )
@@ -108,38 +120,45 @@ export function buildProgram(state: ProgramState) {
       state.exit = await m.runRecord(command, opts);
     });
 
-  doorOptions(expectOptions(
-    runOptions(
-      outputFileOptions(
-        program
-          .command('profile')
-          .description('record → generate → verify: a verified minimal profile for one or more workloads')
-          .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …'),
-        'profile file', 'seccomp-profile.json',
-      )
-        .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
-        .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
-        .addOption(repeatOption()),
-      { timeout: 600 },
+  doorOptions(
+    expectOptions(
+      runOptions(
+        outputFileOptions(
+          program
+            .command('profile')
+            .description('record → generate → verify: a verified minimal profile for one or more workloads')
+            .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …'),
+          'profile file',
+          'seccomp-profile.json',
+        )
+          .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
+          .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+          .addOption(repeatOption()),
+        { timeout: 600 },
+      ),
+      'for commands given after --',
     ),
-    'for commands given after --',
-  ))
+  )
     .passThroughOptions()
     .action(async (command, opts) => {
       const m = await import('./commands/profile.js');
       state.exit = await m.runProfile(command, { ...opts, color: color() });
     });
 
-  doorOptions(outputOptions(
-    program
-      .command('generate')
-      .description('a deny-by-default profile allowing what the footprints recorded (merged), with argument rules; catalogued dangerous calls stay denied unless justified (exit 1)')
-      .argument('<footprints...>', 'footprint files from clawfence record'),
-    'profile file',
-  ))
+  doorOptions(
+    outputOptions(
+      program
+        .command('generate')
+        .description(
+          'a deny-by-default profile allowing what the footprints recorded (merged), with argument rules; catalogued dangerous calls stay denied unless justified (exit 1)',
+        )
+        .argument('<footprints...>', 'footprint files from clawfence record'),
+      'profile file',
+    ),
+  )
     .addOption(defaultErrnoOption())
     .option('--kill', 'kill the process instead of returning an errno')
-    .option('--arch <abi>', 'native ABI of the target host (default: the footprints\')')
+    .option('--arch <abi>', "native ABI of the target host (default: the footprints')")
     .action(async (files, opts) => {
       const m = await import('./commands/generate.js');
       state.exit = await m.runGenerate(files, opts);
@@ -156,7 +175,7 @@ export function buildProgram(state: ProgramState) {
       ).option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)'),
       { recorderOf: 'the complain pass', timeout: 600 },
     ),
-    'the tool\'s output is captured, not shown',
+    "the tool's output is captured, not shown",
   )
     .passThroughOptions()
     .action(async (command, opts) => {
@@ -167,11 +186,11 @@ export function buildProgram(state: ProgramState) {
   jsonOption(
     program
       .command('calibrate')
-      .description('measure the container runtime\'s own calls (many starts of a trivial container under CPU load), cached for generate and profile')
+      .description("measure the container runtime's own calls (many starts of a trivial container under CPU load), cached for generate and profile")
       .option('--runs <n>', 'container starts to record', parseRuns, 30)
       .option('--force', 'calibrate again, replacing the cached calibration')
       .addOption(new Option('--engine <engine>', 'the engine whose runtime to calibrate').choices(['docker', 'podman'] as const).default('docker' as const))
-      .option('--image <image>', 'the trivial container\'s image (default: debian:bookworm-slim)'),
+      .option('--image <image>', "the trivial container's image (default: debian:bookworm-slim)"),
     'the calibration with its cache file',
   ).action(async (opts) => {
     const m = await import('./commands/calibrate.js');
@@ -179,9 +198,7 @@ export function buildProgram(state: ProgramState) {
   });
 
   jsonOption(
-    program
-      .command('doctor')
-      .description('check this host: engine, seccomp, BTF, tracepoints, recorder, privileges — with a fix for each problem'),
+    program.command('doctor').description('check this host: engine, seccomp, BTF, tracepoints, recorder, privileges — with a fix for each problem'),
   ).action(async (opts) => {
     const m = await import('./commands/doctor.js');
     state.exit = await m.runDoctorCommand({ ...opts, color: color() });

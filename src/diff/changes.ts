@@ -63,13 +63,24 @@ export function diffSyscall(ctx: SyscallContext): { diff?: SyscallDiff; sampled:
     const da = decideOutcome(ctx.a, ctx.abi, ctx.name, [], ctx.evaluate);
     const db = decideOutcome(ctx.b, ctx.abi, ctx.name, [], ctx.evaluate);
     if (sameOutcome(da, db)) return { sampled: false };
-    return { diff: { name: ctx.name, nr: syscallNumber(ctx.abi, ctx.name) ?? -1, changes: [{ args: [], a: sideVerdict([da]), b: sideVerdict([db]) }], approximate: false }, sampled: false };
+    return {
+      diff: {
+        name: ctx.name,
+        nr: syscallNumber(ctx.abi, ctx.name) ?? -1,
+        changes: [{ args: [], a: sideVerdict([da]), b: sideVerdict([db]) }],
+        approximate: false,
+      },
+      sampled: false,
+    };
   }
   const { dims, probes: found } = collectProbes(ctx.rules, ctx.bits);
   const shared = argClasses(found);
   const probes = shared.exact ? found : { cmps: found.cmps, masks: [] };
   const classes = dims.map(() => shared.classes);
-  const chosen = choosePoints(classes.map((c) => c.length), ctx.maxPoints);
+  const chosen = choosePoints(
+    classes.map((c) => c.length),
+    ctx.maxPoints,
+  );
   const { points } = chosen;
   const approximate = chosen.approximate || !shared.exact;
   const boxes: Box[] = [];
@@ -90,7 +101,11 @@ export function diffSyscall(ctx: SyscallContext): { diff?: SyscallDiff; sampled:
   if (approximate) return { diff: { name: ctx.name, nr, changes: exampleChanges(boxes, dims, classes), approximate }, sampled: true };
   const changes = mergeChanges(
     // Low words first: a box whose low word is whole reads as one 64-bit range.
-    mergeBoxes(boxes, classes, [...dims.keys()].sort((x, y) => Number((dims[x] as Dim).word === 'hi') - Number((dims[y] as Dim).word === 'hi') || x - y)).map((box) => {
+    mergeBoxes(
+      boxes,
+      classes,
+      [...dims.keys()].sort((x, y) => Number((dims[x] as Dim).word === 'hi') - Number((dims[y] as Dim).word === 'hi') || x - y),
+    ).map((box) => {
       const words = box.sets.map((set, d) => describeSet(classes[d] as ArgClass[], set) as Described);
       const args: ArgRange[] = [];
       for (const index of [...new Set(dims.map((d) => d.index))]) {

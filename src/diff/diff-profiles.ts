@@ -39,7 +39,14 @@ function tableOf(abi: Arch): { names: [string, number][]; beyond: number } {
   return t;
 }
 
-function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: number, evaluate: EvaluateOptions, subset: ReadonlySet<string> | undefined): AbiDiff {
+function diffAbi(
+  a: ConcreteProfile,
+  b: ConcreteProfile,
+  abi: Arch,
+  maxPoints: number,
+  evaluate: EvaluateOptions,
+  subset: ReadonlySet<string> | undefined,
+): AbiDiff {
   const { names, beyond } = tableOf(abi);
   const bits = ARCH_INFO[abi].bits;
   const fa = decideOutcome(a, abi, beyond, [], evaluate);
@@ -69,7 +76,9 @@ function diffAbi(a: ConcreteProfile, b: ConcreteProfile, abi: Arch, maxPoints: n
       syscalls.push(d);
     }
   }
-  const groups = [...unruled.values()].sort((x, y) => y.syscalls.length - x.syscalls.length || (x.syscalls[0] as string).localeCompare(y.syscalls[0] as string));
+  const groups = [...unruled.values()].sort(
+    (x, y) => y.syscalls.length - x.syscalls.length || (x.syscalls[0] as string).localeCompare(y.syscalls[0] as string),
+  );
   const beyondDiffers = !sameOutcome(fa, fb);
   return {
     abi,
@@ -89,7 +98,10 @@ export function diffConcrete(a: ConcreteProfile, b: ConcreteProfile, native: Arc
   const abis = familyAbis(native)
     .filter((abi) => handled.has(abi))
     .map((abi) => diffAbi(a, b, abi, opts.maxPoints ?? 1024, opts.evaluate ?? {}, opts.only));
-  const flags = { onlyA: [...new Set(a.flags)].filter((f) => !b.flags.includes(f)).sort(), onlyB: [...new Set(b.flags)].filter((f) => !a.flags.includes(f)).sort() };
+  const flags = {
+    onlyA: [...new Set(a.flags)].filter((f) => !b.flags.includes(f)).sort(),
+    onlyB: [...new Set(b.flags)].filter((f) => !a.flags.includes(f)).sort(),
+  };
   const refused = { a: conflicts(a, undefined, opts.evaluate), b: conflicts(b, undefined, opts.evaluate) };
   const isEmpty = abis.every((x) => x.isEmpty) && flags.onlyA.length === 0 && flags.onlyB.length === 0 && (refused.a.length === 0) === (refused.b.length === 0);
   return { native, abis, flags, conflicts: refused, listener: [], isEmpty };

@@ -42,22 +42,44 @@ const host = { native: 'x86_64' as const, caps: [] };
 test('argClasses cuts a word at every constant and splits it by every mask', () => {
   assert.deepEqual(
     argClasses({ cmps: [38n], masks: [] }).classes.map((k) => [k.lo, k.hi, k.example]),
-    [[0n, 37n, 0n], [38n, 38n, 38n], [39n, U32, 39n]],
+    [
+      [0n, 37n, 0n],
+      [38n, 38n, 38n],
+      [39n, U32, 39n],
+    ],
   );
   // (word & mask) against the value: equal (2) or above (4); below is impossible for 0.
   const m = argClasses({ cmps: [], masks: [{ mask: 0x7e020000n, value: 0n }] }).classes;
-  assert.deepEqual(m.map((k) => [k.facts, k.example]), [[[2], 0n], [[4], 0x20000n]]);
+  assert.deepEqual(
+    m.map((k) => [k.facts, k.example]),
+    [
+      [[2], 0n],
+      [[4], 0x20000n],
+    ],
+  );
   // A constant and a mask on one word: only the combinations that some value has — below 3 and
   // at 3 the masked byte is below 53; above 3 it can be below (1), equal (2) or above (4).
   const both = argClasses({ cmps: [3n], masks: [{ mask: 0xffn, value: 53n }] }).classes;
-  assert.deepEqual(both.map((k) => [k.lo, k.hi, k.facts[0], k.example]), [[0n, 2n, 1, 0n], [3n, 3n, 1, 3n], [4n, U32, 1, 4n], [4n, U32, 2, 53n], [4n, U32, 4, 54n]]);
+  assert.deepEqual(
+    both.map((k) => [k.lo, k.hi, k.facts[0], k.example]),
+    [
+      [0n, 2n, 1, 0n],
+      [3n, 3n, 1, 3n],
+      [4n, U32, 1, 4n],
+      [4n, U32, 2, 53n],
+      [4n, U32, 4, 54n],
+    ],
+  );
 });
 
 test("Docker's default does not differ from itself", () => {
   const p = docker();
   const d = diffProfiles(p, p, host);
   assert.ok(d.isEmpty);
-  assert.deepEqual(d.abis.map((a) => a.abi), ['x86_64', 'x86', 'x32']);
+  assert.deepEqual(
+    d.abis.map((a) => a.abi),
+    ['x86_64', 'x86', 'x32'],
+  );
 });
 
 test('allowing AF_ALG in socket() shows as socket(arg0=38) on every x86 ABI, and only there', () => {
@@ -71,12 +93,19 @@ test('allowing AF_ALG in socket() shows as socket(arg0=38) on every x86 ABI, and
   for (const name of ['x86_64', 'x86', 'x32']) {
     const x = abi(d, name);
     assert.deepEqual(x.unruled, [], name);
-    assert.deepEqual(x.syscalls.map((s) => s.name), ['socket'], name);
+    assert.deepEqual(
+      x.syscalls.map((s) => s.name),
+      ['socket'],
+      name,
+    );
     const s = sys(x, 'socket');
     assert.equal(s.changes.length, 1);
     const ch = s.changes[0];
     assert.ok(ch !== undefined);
-    assert.deepEqual(ch.args.map((g) => [g.index, g.lo, g.hi, g.masks.length]), [[0, 38n, 38n, 0]]);
+    assert.deepEqual(
+      ch.args.map((g) => [g.index, g.lo, g.hi, g.masks.length]),
+      [[0, 38n, 38n, 0]],
+    );
     assert.deepEqual([ch.a.action, ch.a.errno, ch.b.action], ['errno', 1, 'allow']);
   }
   const describe = (s: string, i: number, v: bigint): string | undefined => (s === 'socket' && i === 0 && v === 38n ? 'AF_ALG' : undefined);
@@ -99,7 +128,11 @@ test('CAP_SYS_ADMIN: clone with namespace flags, mount and unshare become allowe
   assert.deepEqual([ch.a.action, ch.a.errno, ch.b.action], ['errno', 1, 'allow']);
   for (const name of ['mount', 'unshare', 'setns']) {
     const s = sys(x, name);
-    assert.deepEqual(s.changes.map((k) => [k.args.length, k.a.action, k.b.action]), [[0, 'errno', 'allow']], name);
+    assert.deepEqual(
+      s.changes.map((k) => [k.args.length, k.a.action, k.b.action]),
+      [[0, 'errno', 'allow']],
+      name,
+    );
   }
   assert.ok(formatDiff(d).includes('  clone(arg0&0x7e020000!=0): A errno EPERM (default) → B allow (rule #17)'), formatDiff(d).join('\n'));
 });
@@ -120,12 +153,21 @@ test('a 32-bit compare against a full-width one differs only where the upper wor
 test('an ABI only one profile lists: everything there meets the bad-arch action on the other side', () => {
   const rules = [rule(['read', 'write', 'openat'])];
   const d = diffProfiles(prof(rules, { architectures: ['x86_64', 'x86'] }), prof(rules), host);
-  assert.deepEqual(d.abis.map((a) => [a.abi, a.inA, a.inB, a.isEmpty]), [['x86_64', true, true, true], ['x86', true, false, false]]);
+  assert.deepEqual(
+    d.abis.map((a) => [a.abi, a.inA, a.inB, a.isEmpty]),
+    [
+      ['x86_64', true, true, true],
+      ['x86', true, false, false],
+    ],
+  );
   const x86 = abi(d, 'x86');
   const all = [...x86.unruled.flatMap((g) => g.syscalls), ...x86.syscalls.map((s) => s.name)];
   assert.ok(all.includes('read') && all.includes('mount') && all.includes('socketcall'));
   for (const g of x86.unruled) assert.deepEqual([g.b.action, g.b.by], ['kill_thread', ['bad-arch']]);
-  assert.deepEqual(sys(x86, 'read').changes.map((k) => [k.a.action, k.b.action]), [['allow', 'kill_thread']]);
+  assert.deepEqual(
+    sys(x86, 'read').changes.map((k) => [k.a.action, k.b.action]),
+    [['allow', 'kill_thread']],
+  );
 });
 
 test('a different default action shows as groups of syscalls no rule decides', () => {
@@ -155,7 +197,10 @@ test('the diff names rules by their index in each profile and orders everything 
 
 test('too many argument classes: the diff samples and says so', () => {
   const args = [0, 1, 2, 3, 4, 5].flatMap((i) => [c(i, 'eq', 5n), c(i, 'gt', 100n)]);
-  const a = prof([rule(['prctl'], { args: args.filter((_, k) => k % 2 === 0) }), rule(['prctl'], { args: args.filter((_, k) => k % 2 === 1), action: 'trap' })]);
+  const a = prof([
+    rule(['prctl'], { args: args.filter((_, k) => k % 2 === 0) }),
+    rule(['prctl'], { args: args.filter((_, k) => k % 2 === 1), action: 'trap' }),
+  ]);
   const b = prof([rule(['prctl'], { args: args.filter((_, k) => k % 2 === 0), action: 'log' })]);
   const d = diffProfiles(a, b, { ...host, maxPoints: 64 });
   const x = abi(d, 'x86_64');
@@ -164,7 +209,10 @@ test('too many argument classes: the diff samples and says so', () => {
   assert.deepEqual(x.sampled, ['prctl']);
   // Examples are single calls; each one really differs.
   assert.ok(s.changes.length > 0 && s.changes.every((k) => k.args.every((g) => g.lo === g.hi)));
-  assert.ok(formatDiff(d).every((l) => !l.startsWith('  prctl') || l.endsWith('[for example]')), formatDiff(d).join('\n'));
+  assert.ok(
+    formatDiff(d).every((l) => !l.startsWith('  prctl') || l.endsWith('[for example]')),
+    formatDiff(d).join('\n'),
+  );
 });
 
 test('flags and listener differences count', () => {
@@ -180,6 +228,9 @@ test('a filter the runtime refuses to load differs from one it loads', () => {
   const d = diffProfiles(ok, clash, host);
   assert.deepEqual([d.conflicts.a.length, d.conflicts.b.length > 0], [0, true]);
   assert.equal(d.isEmpty, false);
-  assert.ok(formatDiff(d).some((l) => l.startsWith('B would not load')), formatDiff(d).join('\n'));
+  assert.ok(
+    formatDiff(d).some((l) => l.startsWith('B would not load')),
+    formatDiff(d).join('\n'),
+  );
   assert.ok(diffProfiles(clash, clash, host).isEmpty);
 });

@@ -19,8 +19,8 @@ function profile(rules: unknown[]): Profile {
 const allow = (names: string[], args: unknown[] = []) => ({ names, action: 'SCMP_ACT_ALLOW', args });
 const m32 = (v: number) => ({ index: 0, value: 0xffffffff, valueTwo: v, op: 'SCMP_CMP_MASKED_EQ' });
 
-describe('wider than Docker\'s default', () => {
-  it('is nothing for Docker\'s default itself', () => {
+describe("wider than Docker's default", () => {
+  it("is nothing for Docker's default itself", () => {
     assert.deepEqual(widerThanDefault(loadDockerDefault(), { native: 'x86_64' }), []);
   });
 
@@ -30,7 +30,10 @@ describe('wider than Docker\'s default', () => {
     assert.ok(got.includes('mount'), got.join('; '));
     assert.ok(got.includes('socket arg0 = AF_VSOCK'), got.join('; '));
     assert.ok(got.includes('clone arg0 = CLONE_NEWUSER'), got.join('; '));
-    assert.equal(got.some((g) => g.startsWith('socket arg0 = AF_INET')), false);
+    assert.equal(
+      got.some((g) => g.startsWith('socket arg0 = AF_INET')),
+      false,
+    );
   });
 
   it('ignores harmless calls Docker denies and upper-half differences of int arguments', () => {
@@ -44,7 +47,10 @@ describe('wider than Docker\'s default', () => {
 
   it('is reported by the audit as CF060', () => {
     const f = auditProfile(profile([allow(['read', 'keyctl'])]), { native: 'x86_64' }).findings.filter((x) => x.id === 'CF060');
-    assert.deepEqual(f.map((x) => x.syscall), ['keyctl']);
+    assert.deepEqual(
+      f.map((x) => x.syscall),
+      ['keyctl'],
+    );
     assert.equal(f[0]?.severity, 'high');
     assert.match(f[0]?.message ?? '', /keyctl on x86_64: allowed here, denied by Docker default/);
   });

@@ -42,7 +42,15 @@ function lets(a: string): boolean {
 
 /** Arguments the kernel reads as 32-bit ints (SYSCALL_DEFINE's int/unsigned int): it drops the upper half. */
 const INT_ARGS: Readonly<Record<string, readonly number[]>> = {
-  socket: [0, 1, 2], socketpair: [0, 1, 2], personality: [0], prctl: [0], ioctl: [1], fcntl: [1], mmap: [2], mprotect: [2], unshare: [0],
+  socket: [0, 1, 2],
+  socketpair: [0, 1, 2],
+  personality: [0],
+  prctl: [0],
+  ioctl: [1],
+  fcntl: [1],
+  mmap: [2],
+  mprotect: [2],
+  unshare: [0],
 };
 
 /**
@@ -93,11 +101,16 @@ export function widerThanDefault(profile: Profile, host: { native: Arch; kernel?
       if (!lets(a.action)) continue;
       const b = decideOutcome(refCp, abi, v.syscall, args);
       if (lets(b.action)) continue;
-      const side = (o: typeof a) => ({ action: o.action, ...(o.errno === undefined ? {} : { errno: o.errno }), rules: o.rule === undefined ? [] : [o.rule], by: [o.source] });
+      const side = (o: typeof a) => ({
+        action: o.action,
+        ...(o.errno === undefined ? {} : { errno: o.errno }),
+        rules: o.rule === undefined ? [] : [o.rule],
+        by: [o.source],
+      });
       out.push({ abi, syscall: v.syscall, where: `arg${v.index} = ${v.name}`, change: { args: [], a: side(a), b: side(b) } });
     }
   }
-  return out.filter((w) => w.where.startsWith('arg') && w.change.args.length === 0 ? true : kernelSeesWider(w, refCp));
+  return out.filter((w) => (w.where.startsWith('arg') && w.change.args.length === 0 ? true : kernelSeesWider(w, refCp)));
 }
 
 /** "clone on x86_64 (arg0 & 0x10000000 == 0x10000000 CLONE_NEWUSER): allowed here, denied by Docker default (moby v0.2.3)". */

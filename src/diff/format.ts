@@ -74,8 +74,12 @@ export function formatDiff(r: DiffResult, opts: { labels?: [string, string]; des
     }
     if (d.sampled.length > 0) lines.push(`  (checked on a sample of argument values, not every one: ${d.sampled.join(', ')})`);
   }
-  for (const [label, list] of [[la, r.conflicts.a], [lb, r.conflicts.b]] as const) {
-    if (list.length > 0) lines.push(`${label} would not load (the runtime refuses it): ${list[0]?.message ?? ''}${list.length > 1 ? ` (+${list.length - 1} more)` : ''}`);
+  for (const [label, list] of [
+    [la, r.conflicts.a],
+    [lb, r.conflicts.b],
+  ] as const) {
+    if (list.length > 0)
+      lines.push(`${label} would not load (the runtime refuses it): ${list[0]?.message ?? ''}${list.length > 1 ? ` (+${list.length - 1} more)` : ''}`);
   }
   if (r.flags.onlyA.length > 0) lines.push(`flags only in ${la}: ${r.flags.onlyA.join(', ')}`);
   if (r.flags.onlyB.length > 0) lines.push(`flags only in ${lb}: ${r.flags.onlyB.join(', ')}`);

@@ -47,7 +47,19 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     checkBaseImage(engine),
     checkExampleImages(engine, root),
   ]);
-  const checks: DoctorCheck[] = [checkEngine(probes), checkEngineSeccomp(engine), checkEngineCgroupDriver(engine), kernelSeccomp, btf, tracefs, cgroup2, privileges, toolchain, recorder, strace];
+  const checks: DoctorCheck[] = [
+    checkEngine(probes),
+    checkEngineSeccomp(engine),
+    checkEngineCgroupDriver(engine),
+    kernelSeccomp,
+    btf,
+    tracefs,
+    cgroup2,
+    privileges,
+    toolchain,
+    recorder,
+    strace,
+  ];
   checks.push(checkRecording(checks), podman, baseImage);
   if (examples !== undefined) checks.push(examples);
   return { ok: checks.every((c) => c.ok || c.severity !== 'error'), checks, ...(engine === undefined ? {} : { engine }) };

@@ -12,7 +12,7 @@ import { socketGet, unixSocketOf } from './socket-api.js';
 /** The socket of clawfence's own dockerd, started by scripts/setup-host.sh (scripts/engine.sh start). */
 export const CLAWFENCE_DOCKER_HOST = 'unix:///run/clawfence/docker.sock';
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
-export const SETUP_HINT = 'run `sudo bash scripts/setup-host.sh`: it installs Docker when missing and starts clawfence\'s own dockerd';
+export const SETUP_HINT = "run `sudo bash scripts/setup-host.sh`: it installs Docker when missing and starts clawfence's own dockerd";
 
 export interface EngineCandidate {
   source: EngineSource;
@@ -95,17 +95,38 @@ function isExecutable(file: string): boolean {
 }
 
 /** Asks the engine at a unix socket for its version and info over its HTTP API. */
-async function probeViaSocket(source: EngineSource, dockerHost: string, socket: string, docker: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<EngineProbe> {
+async function probeViaSocket(
+  source: EngineSource,
+  dockerHost: string,
+  socket: string,
+  docker: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<EngineProbe> {
   if (!onPath(docker, env)) return { ok: false, source, dockerHost, problem: 'no-cli', message: 'the docker command is not installed' };
   const [version, info] = await Promise.all([socketGet(socket, '/version', timeoutMs), socketGet(socket, '/info', timeoutMs)]);
   if (!version.ok || !info.ok) {
     const code = version.ok ? (info.ok ? '' : info.code) : version.code;
     if (code === 'ETIMEDOUT') return { ok: false, source, dockerHost, problem: 'timeout', message: 'the engine did not answer in time' };
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, source, dockerHost, problem: 'permission', message: `permission denied while trying to connect to the Docker daemon socket at ${dockerHost}` };
-    return { ok: false, source, dockerHost, problem: 'unreachable', message: `Cannot connect to the Docker daemon at ${dockerHost}. Is the docker daemon running? (${code})` };
+    if (code === 'EACCES' || code === 'EPERM')
+      return {
+        ok: false,
+        source,
+        dockerHost,
+        problem: 'permission',
+        message: `permission denied while trying to connect to the Docker daemon socket at ${dockerHost}`,
+      };
+    return {
+      ok: false,
+      source,
+      dockerHost,
+      problem: 'unreachable',
+      message: `Cannot connect to the Docker daemon at ${dockerHost}. Is the docker daemon running? (${code})`,
+    };
   }
   const bad = [version, info].find((r) => r.status !== 200);
-  if (bad !== undefined) return { ok: false, source, dockerHost, problem: 'bad-output', message: `the engine answered HTTP ${bad.status}: ${firstLine(bad.body)}` };
+  if (bad !== undefined)
+    return { ok: false, source, dockerHost, problem: 'bad-output', message: `the engine answered HTTP ${bad.status}: ${firstLine(bad.body)}` };
   try {
     // The API's /version is the CLI's "Server" section.
     const engine: Engine = { ...parseEngineInfo(JSON.stringify({ Server: JSON.parse(version.body) as unknown, Client: {} }), info.body), dockerHost, source };
@@ -137,7 +158,13 @@ export async function probeEngine(candidate: EngineCandidate, opts: DiscoverOpti
     if (engine.serverVersion === '') throw new Error('no server version');
     return { ok: true, source: candidate.source, dockerHost, engine };
   } catch (e) {
-    return { ok: false, source: candidate.source, dockerHost, problem: 'bad-output', message: `unexpected output from docker version/info: ${(e as Error).message}` };
+    return {
+      ok: false,
+      source: candidate.source,
+      dockerHost,
+      problem: 'bad-output',
+      message: `unexpected output from docker version/info: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -157,11 +184,11 @@ export function engineHint(probes: readonly EngineProbe[]): string {
   const failed = probes.filter((p): p is Extract<EngineProbe, { ok: false }> => !p.ok);
   if (failed.some((p) => p.problem === 'no-cli')) return `the docker client is missing: ${SETUP_HINT}`;
   if (failed.some((p) => p.problem === 'permission')) {
-    return 'the Docker socket refuses this user: run clawfence as root, or add the user to the socket\'s group (usually `docker`)';
+    return "the Docker socket refuses this user: run clawfence as root, or add the user to the socket's group (usually `docker`)";
   }
   const env = failed.find((p) => p.source === 'env');
   if (env !== undefined) {
-    const own = env.dockerHost === CLAWFENCE_DOCKER_HOST ? ' (clawfence\'s own engine: `sudo bash scripts/engine.sh start`)' : '';
+    const own = env.dockerHost === CLAWFENCE_DOCKER_HOST ? " (clawfence's own engine: `sudo bash scripts/engine.sh start`)" : '';
     return `DOCKER_HOST=${env.dockerHost} does not answer: start that engine${own}, or unset DOCKER_HOST so that clawfence finds the default engine or its own (started by \`sudo bash scripts/setup-host.sh\`)`;
   }
   return SETUP_HINT;

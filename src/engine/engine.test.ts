@@ -5,15 +5,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLAWFENCE_DOCKER_HOST, DEFAULT_DOCKER_HOST, defaultHostWithoutCli, engineCandidates, engineEnv, engineHint, findEngineEnv, type EngineProbe } from './discover.js';
+import {
+  CLAWFENCE_DOCKER_HOST,
+  DEFAULT_DOCKER_HOST,
+  defaultHostWithoutCli,
+  engineCandidates,
+  engineEnv,
+  engineHint,
+  findEngineEnv,
+  type EngineProbe,
+} from './discover.js';
 import { unixSocketOf } from './socket-api.js';
 import { parseEngineInfo, parseSecurityOption } from './engine-info.js';
 
 describe('engineCandidates', () => {
-  it('tries only the user\'s DOCKER_HOST when it is set', () => {
+  it("tries only the user's DOCKER_HOST when it is set", () => {
     assert.deepEqual(engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.1:2375' }), [{ source: 'env', dockerHost: 'tcp://10.0.0.1:2375' }]);
   });
-  it('tries the CLI default, then clawfence\'s own engine, when DOCKER_HOST is unset or empty', () => {
+  it("tries the CLI default, then clawfence's own engine, when DOCKER_HOST is unset or empty", () => {
     for (const env of [{}, { DOCKER_HOST: '' }]) {
       assert.deepEqual(engineCandidates(env), [
         { source: 'default', dockerHost: undefined },
@@ -24,7 +33,7 @@ describe('engineCandidates', () => {
 });
 
 describe('engineEnv', () => {
-  it('sets DOCKER_HOST for clawfence\'s engine and keeps the rest of the environment', () => {
+  it("sets DOCKER_HOST for clawfence's engine and keeps the rest of the environment", () => {
     const env = engineEnv({ source: 'clawfence', dockerHost: CLAWFENCE_DOCKER_HOST }, { PATH: '/bin', DOCKER_HOST: 'unix:///other.sock' });
     assert.deepEqual(env, { PATH: '/bin', DOCKER_HOST: CLAWFENCE_DOCKER_HOST });
   });
@@ -37,22 +46,51 @@ describe('findEngineEnv', () => {
   it('needs no Docker engine for podman commands: the environment is returned as it is', async () => {
     // A DOCKER_HOST that cannot answer and a docker client that does not exist: asking would fail.
     const env = { PATH: '/nonexistent', DOCKER_HOST: 'unix:///nonexistent/clawfence-test.sock' };
-    assert.equal(await findEngineEnv({ env, docker: '/nonexistent/docker', commands: [['podman', 'run', 'x'], ['/usr/bin/podman', 'run', 'y']] }), env);
+    assert.equal(
+      await findEngineEnv({
+        env,
+        docker: '/nonexistent/docker',
+        commands: [
+          ['podman', 'run', 'x'],
+          ['/usr/bin/podman', 'run', 'y'],
+        ],
+      }),
+      env,
+    );
   });
   it('looks for the Docker engine as soon as one command runs docker', async () => {
     const env = { PATH: '/nonexistent', DOCKER_HOST: 'unix:///nonexistent/clawfence-test.sock' };
-    await assert.rejects(findEngineEnv({ env, docker: '/nonexistent/docker', timeoutMs: 2000, commands: [['podman', 'run', 'x'], ['docker', 'run', 'y']] }), /no Docker engine answers/);
+    await assert.rejects(
+      findEngineEnv({
+        env,
+        docker: '/nonexistent/docker',
+        timeoutMs: 2000,
+        commands: [
+          ['podman', 'run', 'x'],
+          ['docker', 'run', 'y'],
+        ],
+      }),
+      /no Docker engine answers/,
+    );
   });
 });
 
 describe('engineHint', () => {
-  const down = (source: 'env' | 'default' | 'clawfence', dockerHost: string, problem: 'unreachable' | 'permission' | 'no-cli'): EngineProbe =>
-    ({ ok: false, source, dockerHost, problem, message: 'x' });
-  it('names the user\'s DOCKER_HOST when that is what failed', () => {
+  const down = (source: 'env' | 'default' | 'clawfence', dockerHost: string, problem: 'unreachable' | 'permission' | 'no-cli'): EngineProbe => ({
+    ok: false,
+    source,
+    dockerHost,
+    problem,
+    message: 'x',
+  });
+  it("names the user's DOCKER_HOST when that is what failed", () => {
     assert.match(engineHint([down('env', 'unix:///nope.sock', 'unreachable')]), /DOCKER_HOST=unix:\/\/\/nope\.sock does not answer.*unset DOCKER_HOST/);
   });
   it('points at the setup script when nothing answers', () => {
-    assert.match(engineHint([down('default', 'unix:///var/run/docker.sock', 'unreachable'), down('clawfence', CLAWFENCE_DOCKER_HOST, 'unreachable')]), /scripts\/setup-host\.sh/);
+    assert.match(
+      engineHint([down('default', 'unix:///var/run/docker.sock', 'unreachable'), down('clawfence', CLAWFENCE_DOCKER_HOST, 'unreachable')]),
+      /scripts\/setup-host\.sh/,
+    );
   });
   it('says what to do about a socket that refuses the user', () => {
     assert.match(engineHint([down('default', 'unix:///var/run/docker.sock', 'permission')]), /root|group/);
@@ -65,13 +103,16 @@ describe('parseSecurityOption / parseEngineInfo', () => {
     assert.deepEqual(parseSecurityOption('name=rootless'), { name: 'rootless' });
   });
   it('reports an engine without seccomp as such, and a rootless one', () => {
-    const info = parseEngineInfo('{"Server":{"Version":"24.0.7","ApiVersion":"1.43"}}', '{"ServerVersion":"24.0.7","SecurityOptions":["name=apparmor","name=rootless"]}');
+    const info = parseEngineInfo(
+      '{"Server":{"Version":"24.0.7","ApiVersion":"1.43"}}',
+      '{"ServerVersion":"24.0.7","SecurityOptions":["name=apparmor","name=rootless"]}',
+    );
     assert.equal(info.seccomp.enabled, false);
     assert.equal(info.rootless, true);
     assert.equal(info.apiVersion, '1.43');
   });
 
-  it('knows the CLI\'s default socket without running it, unless a context is chosen', () => {
+  it("knows the CLI's default socket without running it, unless a context is chosen", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-docker-config-'));
     const env = { DOCKER_CONFIG: dir, PATH: '' };
     assert.equal(defaultHostWithoutCli(env), DEFAULT_DOCKER_HOST, 'no config.json');

@@ -8,7 +8,30 @@ import { checkRunCommand, parseRunCommand, withRunOptions } from './run-argv.js'
 
 describe('parseRunCommand', () => {
   it('finds the image after value and boolean options in every spelling', () => {
-    const r = parseRunCommand(['docker', '--host', 'unix:///x.sock', 'run', '--rm', '-dit', '-e', 'A=1', '-eB=2', '--env=C=3', '--hostname', 'box', '--network', 'host', '--init', '-v', '/a:/b:ro', '--name=t1', 'img:1', 'cmd', '--flag', '-x']);
+    const r = parseRunCommand([
+      'docker',
+      '--host',
+      'unix:///x.sock',
+      'run',
+      '--rm',
+      '-dit',
+      '-e',
+      'A=1',
+      '-eB=2',
+      '--env=C=3',
+      '--hostname',
+      'box',
+      '--network',
+      'host',
+      '--init',
+      '-v',
+      '/a:/b:ro',
+      '--name=t1',
+      'img:1',
+      'cmd',
+      '--flag',
+      '-x',
+    ]);
     assert.equal(r.engine, 'docker');
     assert.deepEqual(r.globalOpts, ['--host', 'unix:///x.sock']);
     assert.equal(r.image, 'img:1');
@@ -28,21 +51,42 @@ describe('parseRunCommand', () => {
   it('round-trips any run command built from known options', () => {
     const opt = fc.oneof(
       fc.constantFrom(['--rm'], ['-d'], ['-i'], ['-t'], ['--init'], ['--read-only']),
-      fc.tuple(fc.constantFrom('-e', '--env', '-v', '--hostname', '--network', '-w', '--user', '--label'), fc.stringMatching(/^[a-z0-9=/:]{1,8}$/)).map(([o, v]) => [o, v]),
+      fc
+        .tuple(fc.constantFrom('-e', '--env', '-v', '--hostname', '--network', '-w', '--user', '--label'), fc.stringMatching(/^[a-z0-9=/:]{1,8}$/))
+        .map(([o, v]) => [o, v]),
       fc.tuple(fc.constantFrom('--env', '--memory', '--pids-limit'), fc.stringMatching(/^[a-z0-9]{1,6}$/)).map(([o, v]) => [`${o}=${v}`]),
     );
-    fc.assert(fc.property(fc.array(opt, { maxLength: 8 }), fc.stringMatching(/^[a-z][a-z0-9:.]{0,10}$/), fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }), (opts, image, cmd) => {
-      const argv = ['docker', 'run', ...opts.flat(), image, ...cmd];
-      const r = parseRunCommand(argv);
-      assert.equal(r.image, image);
-      assert.deepEqual(r.command, cmd);
-      assert.deepEqual(withRunOptions(r, []), argv);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(opt, { maxLength: 8 }),
+        fc.stringMatching(/^[a-z][a-z0-9:.]{0,10}$/),
+        fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }),
+        (opts, image, cmd) => {
+          const argv = ['docker', 'run', ...opts.flat(), image, ...cmd];
+          const r = parseRunCommand(argv);
+          assert.equal(r.image, image);
+          assert.deepEqual(r.command, cmd);
+          assert.deepEqual(withRunOptions(r, []), argv);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects what it cannot understand, with a hint', () => {
-    for (const argv of [[], ['kubectl', 'run', 'x'], ['docker', 'ps'], ['docker', 'run', '--rm'], ['docker', 'run', '--frobnicate', 'x', 'img'], ['docker', 'run', '-Z', 'img']]) {
-      assert.throws(() => parseRunCommand(argv), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && (e.hint ?? '') !== '', argv.join(' '));
+    for (const argv of [
+      [],
+      ['kubectl', 'run', 'x'],
+      ['docker', 'ps'],
+      ['docker', 'run', '--rm'],
+      ['docker', 'run', '--frobnicate', 'x', 'img'],
+      ['docker', 'run', '-Z', 'img'],
+    ]) {
+      assert.throws(
+        () => parseRunCommand(argv),
+        (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && (e.hint ?? '') !== '',
+        argv.join(' '),
+      );
     }
   });
 

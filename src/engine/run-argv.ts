@@ -32,40 +32,203 @@ export interface RunCommand {
 
 // Run options that take a value (docker 20.10–28 and podman 4; long and short spellings).
 const VALUE_OPTS = new Set([
-  '--add-host', '--annotation', '-a', '--attach', '--blkio-weight', '--blkio-weight-device', '--cap-add', '--cap-drop',
-  '--cgroup-parent', '--cgroupns', '--cidfile', '--cpu-count', '--cpu-percent', '--cpu-period', '--cpu-quota',
-  '--cpu-rt-period', '--cpu-rt-runtime', '-c', '--cpu-shares', '--cpus', '--cpuset-cpus', '--cpuset-mems',
-  '--detach-keys', '--device', '--device-cgroup-rule', '--device-read-bps', '--device-read-iops',
-  '--device-write-bps', '--device-write-iops', '--dns', '--dns-option', '--dns-opt', '--dns-search', '--domainname',
-  '--entrypoint', '-e', '--env', '--env-file', '--expose', '--gpus', '--group-add', '--health-cmd',
-  '--health-interval', '--health-retries', '--health-start-period', '--health-start-interval', '--health-timeout',
-  '-h', '--hostname', '--io-maxbandwidth', '--io-maxiops', '--ip', '--ip6', '--ipc', '--isolation',
-  '--kernel-memory', '-l', '--label', '--label-file', '--link', '--link-local-ip', '--log-driver', '--log-opt',
-  '--mac-address', '-m', '--memory', '--memory-reservation', '--memory-swap', '--memory-swappiness', '--mount',
-  '--name', '--network', '--net', '--network-alias', '--net-alias', '--oom-score-adj', '--pid', '--pids-limit',
-  '--platform', '-p', '--publish', '--pull', '--restart', '--runtime', '--security-opt', '--shm-size',
-  '--stop-signal', '--stop-timeout', '--storage-opt', '--sysctl', '--tmpfs', '--ulimit', '-u', '--user',
-  '--userns', '--uts', '-v', '--volume', '--volume-driver', '--volumes-from', '-w', '--workdir',
+  '--add-host',
+  '--annotation',
+  '-a',
+  '--attach',
+  '--blkio-weight',
+  '--blkio-weight-device',
+  '--cap-add',
+  '--cap-drop',
+  '--cgroup-parent',
+  '--cgroupns',
+  '--cidfile',
+  '--cpu-count',
+  '--cpu-percent',
+  '--cpu-period',
+  '--cpu-quota',
+  '--cpu-rt-period',
+  '--cpu-rt-runtime',
+  '-c',
+  '--cpu-shares',
+  '--cpus',
+  '--cpuset-cpus',
+  '--cpuset-mems',
+  '--detach-keys',
+  '--device',
+  '--device-cgroup-rule',
+  '--device-read-bps',
+  '--device-read-iops',
+  '--device-write-bps',
+  '--device-write-iops',
+  '--dns',
+  '--dns-option',
+  '--dns-opt',
+  '--dns-search',
+  '--domainname',
+  '--entrypoint',
+  '-e',
+  '--env',
+  '--env-file',
+  '--expose',
+  '--gpus',
+  '--group-add',
+  '--health-cmd',
+  '--health-interval',
+  '--health-retries',
+  '--health-start-period',
+  '--health-start-interval',
+  '--health-timeout',
+  '-h',
+  '--hostname',
+  '--io-maxbandwidth',
+  '--io-maxiops',
+  '--ip',
+  '--ip6',
+  '--ipc',
+  '--isolation',
+  '--kernel-memory',
+  '-l',
+  '--label',
+  '--label-file',
+  '--link',
+  '--link-local-ip',
+  '--log-driver',
+  '--log-opt',
+  '--mac-address',
+  '-m',
+  '--memory',
+  '--memory-reservation',
+  '--memory-swap',
+  '--memory-swappiness',
+  '--mount',
+  '--name',
+  '--network',
+  '--net',
+  '--network-alias',
+  '--net-alias',
+  '--oom-score-adj',
+  '--pid',
+  '--pids-limit',
+  '--platform',
+  '-p',
+  '--publish',
+  '--pull',
+  '--restart',
+  '--runtime',
+  '--security-opt',
+  '--shm-size',
+  '--stop-signal',
+  '--stop-timeout',
+  '--storage-opt',
+  '--sysctl',
+  '--tmpfs',
+  '--ulimit',
+  '-u',
+  '--user',
+  '--userns',
+  '--uts',
+  '-v',
+  '--volume',
+  '--volume-driver',
+  '--volumes-from',
+  '-w',
+  '--workdir',
   // podman
-  '--arch', '--authfile', '--cgroup-conf', '--cgroups', '--chrootdirs', '--conmon-pidfile', '--decryption-key',
-  '--env-merge', '--gidmap', '--group-entry', '--hostuser', '--hooks-dir', '--image-volume', '--init-path',
-  '--log-opt', '--os', '--passwd-entry', '--personality', '--pidfile', '--pod', '--pod-id-file', '--preserve-fds',
-  '--requires', '--rdt-class', '--sdnotify', '--seccomp-policy', '--secret', '--subgidname', '--subuidname',
-  '--systemd', '--timeout', '--tls-verify', '--uidmap', '--umask', '--unsetenv', '--variant', '--workdir',
+  '--arch',
+  '--authfile',
+  '--cgroup-conf',
+  '--cgroups',
+  '--chrootdirs',
+  '--conmon-pidfile',
+  '--decryption-key',
+  '--env-merge',
+  '--gidmap',
+  '--group-entry',
+  '--hostuser',
+  '--hooks-dir',
+  '--image-volume',
+  '--init-path',
+  '--log-opt',
+  '--os',
+  '--passwd-entry',
+  '--personality',
+  '--pidfile',
+  '--pod',
+  '--pod-id-file',
+  '--preserve-fds',
+  '--requires',
+  '--rdt-class',
+  '--sdnotify',
+  '--seccomp-policy',
+  '--secret',
+  '--subgidname',
+  '--subuidname',
+  '--systemd',
+  '--timeout',
+  '--tls-verify',
+  '--uidmap',
+  '--umask',
+  '--unsetenv',
+  '--variant',
+  '--workdir',
 ]);
 
 // Boolean run options (may also be written --flag=true/false).
 const BOOL_OPTS = new Set([
-  '-d', '--detach', '--disable-content-trust', '--init', '-i', '--interactive', '--no-healthcheck',
-  '--oom-kill-disable', '--privileged', '-P', '--publish-all', '-q', '--quiet', '--read-only', '--rm',
-  '--sig-proxy', '-t', '--tty', '--use-api-socket', '--env-host', '--http-proxy', '--no-hosts', '--read-only-tmpfs',
-  '--replace', '--rmi', '--unsetenv-all',
+  '-d',
+  '--detach',
+  '--disable-content-trust',
+  '--init',
+  '-i',
+  '--interactive',
+  '--no-healthcheck',
+  '--oom-kill-disable',
+  '--privileged',
+  '-P',
+  '--publish-all',
+  '-q',
+  '--quiet',
+  '--read-only',
+  '--rm',
+  '--sig-proxy',
+  '-t',
+  '--tty',
+  '--use-api-socket',
+  '--env-host',
+  '--http-proxy',
+  '--no-hosts',
+  '--read-only-tmpfs',
+  '--replace',
+  '--rmi',
+  '--unsetenv-all',
 ]);
 
 const GLOBAL_VALUE_OPTS = new Set([
-  '-H', '--host', '--context', '-c', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey',
-  '--root', '--runroot', '--storage-driver', '--url', '--connection', '--cgroup-manager', '--runtime',
-  '--events-backend', '--network-backend', '--identity', '--storage-opt', '--tmpdir', '--conmon', '--hooks-dir',
+  '-H',
+  '--host',
+  '--context',
+  '-c',
+  '--config',
+  '-l',
+  '--log-level',
+  '--tlscacert',
+  '--tlscert',
+  '--tlskey',
+  '--root',
+  '--runroot',
+  '--storage-driver',
+  '--url',
+  '--connection',
+  '--cgroup-manager',
+  '--runtime',
+  '--events-backend',
+  '--network-backend',
+  '--identity',
+  '--storage-opt',
+  '--tmpdir',
+  '--conmon',
+  '--hooks-dir',
 ]);
 
 function bad(message: string, hint: string): ClawfenceError {
@@ -94,17 +257,47 @@ export function parseRunCommand(argv: readonly string[]): RunCommand {
   const subcommand: string[] = [];
   if (rest[i] === 'run') subcommand.push('run');
   else if (rest[i] === 'container' && rest[i + 1] === 'run') subcommand.push('container', 'run');
-  else throw bad(`expected '${binary} run …', found '${[binary, ...rest.slice(i, i + 2)].join(' ')}'`, 'clawfence runs containers with `run`; create/start/exec are not supported');
+  else
+    throw bad(
+      `expected '${binary} run …', found '${[binary, ...rest.slice(i, i + 2)].join(' ')}'`,
+      'clawfence runs containers with `run`; create/start/exec are not supported',
+    );
   i += subcommand.length;
-  const r: RunCommand = { engine, binary, globalOpts, subcommand, runOpts: [], image: '', command: [], detach: false, rm: false, privileged: false, securityOpts: [], labels: [] };
+  const r: RunCommand = {
+    engine,
+    binary,
+    globalOpts,
+    subcommand,
+    runOpts: [],
+    image: '',
+    command: [],
+    detach: false,
+    rm: false,
+    privileged: false,
+    securityOpts: [],
+    labels: [],
+  };
   const take = (name: string, value: string): void => {
     switch (name) {
-      case '--name': r.name = value; break;
-      case '--security-opt': r.securityOpts.push(value); break;
-      case '--cgroup-parent': r.cgroupParent = value; break;
-      case '--network': case '--net': r.network = value; break;
-      case '-l': case '--label': r.labels.push(value); break;
-      default: break;
+      case '--name':
+        r.name = value;
+        break;
+      case '--security-opt':
+        r.securityOpts.push(value);
+        break;
+      case '--cgroup-parent':
+        r.cgroupParent = value;
+        break;
+      case '--network':
+      case '--net':
+        r.network = value;
+        break;
+      case '-l':
+      case '--label':
+        r.labels.push(value);
+        break;
+      default:
+        break;
     }
   };
   const flag = (name: string, value: string | undefined): void => {
@@ -114,7 +307,10 @@ export function parseRunCommand(argv: readonly string[]): RunCommand {
   };
   while (i < rest.length) {
     const a = rest[i] ?? '';
-    if (a === '--') { i++; break; }
+    if (a === '--') {
+      i++;
+      break;
+    }
     if (!a.startsWith('-') || a === '-') break;
     r.runOpts.push(a);
     if (a.startsWith('--')) {
@@ -163,6 +359,8 @@ export function withRunOptions(r: RunCommand, extra: readonly string[]): string[
 export function checkRunCommand(r: RunCommand, purpose: 'record' | 'verify'): void {
   if (r.privileged) throw bad('--privileged containers run without seccomp', `remove --privileged to ${purpose} a seccomp profile`);
   const seccomp = r.securityOpts.find((s) => /^seccomp[=:]/.test(s));
-  if (seccomp !== undefined) throw bad(`the command already sets --security-opt ${seccomp}`, `remove it: clawfence ${purpose} supplies the seccomp profile itself`);
-  if (r.cgroupParent !== undefined) throw bad('the command sets --cgroup-parent', 'remove it: clawfence uses its own cgroup parent to find the container\'s tasks');
+  if (seccomp !== undefined)
+    throw bad(`the command already sets --security-opt ${seccomp}`, `remove it: clawfence ${purpose} supplies the seccomp profile itself`);
+  if (r.cgroupParent !== undefined)
+    throw bad('the command sets --cgroup-parent', "remove it: clawfence uses its own cgroup parent to find the container's tasks");
 }

@@ -52,5 +52,10 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
 
 /** The first non-empty line of a program's stderr (or stdout), for one-line error messages. */
 export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }

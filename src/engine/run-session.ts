@@ -23,7 +23,9 @@ export interface RunOutcome {
 /** A run that did not finish within its timeout (its containers were removed). */
 export class RunTimeoutError extends ClawfenceError {
   constructor(what: string, timeoutMs: number) {
-    super('environment', `${what} did not finish within ${timeoutMs / 1000} s: its containers were removed`, { hint: 'raise --timeout (0: none), or check that the workload ends on its own' });
+    super('environment', `${what} did not finish within ${timeoutMs / 1000} s: its containers were removed`, {
+      hint: 'raise --timeout (0: none), or check that the workload ends on its own',
+    });
   }
 }
 
@@ -48,7 +50,10 @@ export async function engineQuery(cmd: RunCommand, args: string[], env: NodeJS.P
 
 export async function containersOfRun(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const out = await engineQuery(cmd, ['ps', '-aq', '--no-trunc', '--filter', `label=clawfence.run=${runId}`], env);
-  return out.split('\n').map((s) => s.trim()).filter((s) => s !== '');
+  return out
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export async function removeContainersOfRun(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -60,8 +65,13 @@ export async function removeContainersOfRun(cmd: RunCommand, runId: string, env:
  * a detached `--rm` container that exits at once is gone before `wait` could ask about it. */
 function watchExits(cmd: RunCommand, runId: string, env: NodeJS.ProcessEnv): { first: Promise<{ id: string; code: number } | undefined>; stop(): void } {
   const since = new Date(Date.now() - 1000).toISOString();
-  const [event, format] = cmd.engine === 'docker' ? ['die', '{{.Actor.ID}} {{index .Actor.Attributes "exitCode"}}'] : ['died', '{{.ID}} {{.ContainerExitCode}}'];
-  const child = spawn(cmd.binary, [...cmd.globalOpts, 'events', '--since', since, '--filter', `label=clawfence.run=${runId}`, '--filter', `event=${event}`, '--format', format], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const [event, format] =
+    cmd.engine === 'docker' ? ['die', '{{.Actor.ID}} {{index .Actor.Attributes "exitCode"}}'] : ['died', '{{.ID}} {{.ContainerExitCode}}'];
+  const child = spawn(
+    cmd.binary,
+    [...cmd.globalOpts, 'events', '--since', since, '--filter', `label=clawfence.run=${runId}`, '--filter', `event=${event}`, '--format', format],
+    { env, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const first = new Promise<{ id: string; code: number } | undefined>((resolve) => {
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -88,11 +98,14 @@ export async function runContainer(cmd: RunCommand, o: RunOptions): Promise<RunO
   // profile kills after loading the filter) is ended by removing its containers, which ends the
   // engine's client too.
   let timedOut = false;
-  const timer = o.timeoutMs === undefined || o.timeoutMs <= 0 ? undefined : setTimeout(() => {
-    timedOut = true;
-    exits?.stop();
-    void removeContainersOfRun(cmd, o.runId, o.env).finally(() => child.kill('SIGKILL'));
-  }, o.timeoutMs);
+  const timer =
+    o.timeoutMs === undefined || o.timeoutMs <= 0
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          exits?.stop();
+          void removeContainersOfRun(cmd, o.runId, o.env).finally(() => child.kill('SIGKILL'));
+        }, o.timeoutMs);
   child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
     if (mode === 'tee') process.stdout.write(d);

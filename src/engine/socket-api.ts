@@ -5,9 +5,7 @@
 
 import { request } from 'node:http';
 
-export type SocketGetResult =
-  | { ok: true; status: number; body: string }
-  | { ok: false; code: string; message: string };
+export type SocketGetResult = { ok: true; status: number; body: string } | { ok: false; code: string; message: string };
 
 /** GET `path` from the engine listening on the unix socket `socketPath`. */
 export function socketGet(socketPath: string, path: string, timeoutMs: number): Promise<SocketGetResult> {

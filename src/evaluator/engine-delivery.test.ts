@@ -13,7 +13,13 @@ function profile(json: object): Profile {
   return r.value;
 }
 
-const podmanLike = profile({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 38, flags: ['SECCOMP_FILTER_FLAG_LOG'], architectures: ['SCMP_ARCH_X86_64'], syscalls: [] });
+const podmanLike = profile({
+  defaultAction: 'SCMP_ACT_ERRNO',
+  defaultErrnoRet: 38,
+  flags: ['SECCOMP_FILTER_FLAG_LOG'],
+  architectures: ['SCMP_ARCH_X86_64'],
+  syscalls: [],
+});
 
 describe('deliveredProfile', () => {
   it('Docker 20.10 drops defaultErrnoRet and flags, and says so', () => {
@@ -46,7 +52,11 @@ describe('runtimeGap', () => {
     assert.equal(runtimeGap(noArches, 'x86_64', 'x86_64', { source: 'enosys-stub' }, { runcVersion: '1.1.15' }), undefined);
   });
   it('a listed ABI (directly or through archMap) has the stub in every version', () => {
-    const mapped = profile({ defaultAction: 'SCMP_ACT_ERRNO', archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86'] }], syscalls: [] });
+    const mapped = profile({
+      defaultAction: 'SCMP_ACT_ERRNO',
+      archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86'] }],
+      syscalls: [],
+    });
     assert.deepEqual(listedArches(mapped, 'x86_64'), ['x86_64', 'x86']);
     assert.equal(runtimeGap(mapped, 'x86_64', 'x86', { source: 'enosys-stub' }, { runcVersion: '1.1.5' }), undefined);
   });

@@ -62,7 +62,13 @@ export function listedArches(p: Profile, native: Arch): Arch[] {
  * yet (undefined: no such gap). runc before 1.1.15 computes its -ENOSYS stub only for the listed
  * ABIs (commit ccc500c4 added the native ABI), so a stub decision on an unlisted ABI does not hold.
  */
-export function runtimeGap(p: Profile, native: Arch, abi: Arch, decision: Pick<Decision, 'source'>, engine: Pick<EngineVersions, 'runcVersion'>): string | undefined {
+export function runtimeGap(
+  p: Profile,
+  native: Arch,
+  abi: Arch,
+  decision: Pick<Decision, 'source'>,
+  engine: Pick<EngineVersions, 'runcVersion'>,
+): string | undefined {
   if (decision.source !== 'enosys-stub') return undefined;
   const runc = parseVersion(engine.runcVersion);
   if (runc !== undefined && !before(runc, [1, 1, 15])) return undefined;

@@ -80,7 +80,10 @@ describe('decide: explanations', () => {
     const p = profile([rule(0, ['getpriority'], 'allow'), rule(1, ['getpriority'], 'errno', [eq(1, 7n)], 91)]);
     const d = decide(p, 'x86_64', 'getpriority', [0n, 7n]);
     assert.equal(d.rule, 1);
-    assert.deepEqual(d.considered.map((c) => [c.rule, c.status]), [[0, 'skipped']]);
+    assert.deepEqual(
+      d.considered.map((c) => [c.rule, c.status]),
+      [[0, 'skipped']],
+    );
   });
 
   it('reports rules shadowed by an earlier unconditional rule', () => {
@@ -92,12 +95,37 @@ describe('decide: explanations', () => {
   });
 
   it('marks the runc split of two conditions on one argument', () => {
-    const p = profile([rule(0, ['getpriority'], 'errno', [{ index: 1, op: 'ge', value: 5n, valueTwo: 0n }, { index: 1, op: 'le', value: 10n, valueTwo: 0n }], 91)]);
+    const p = profile([
+      rule(
+        0,
+        ['getpriority'],
+        'errno',
+        [
+          { index: 1, op: 'ge', value: 5n, valueTwo: 0n },
+          { index: 1, op: 'le', value: 10n, valueTwo: 0n },
+        ],
+        91,
+      ),
+    ]);
     assert.equal(decide(p, 'x86_64', 'getpriority', [0n, 20n]).errno, 91, 'OR, not AND');
   });
 
   it('reports when the generated BPF disagrees with the rule tree', () => {
-    const p = profile([rule(0, ['getpriority'], 'errno', [{ index: 1, op: 'ge', value: 1n << 32n, valueTwo: 0n }, { index: 1, op: 'le', value: 0n, valueTwo: 0n }], 91)], { architectures: ['x86_64'] });
+    const p = profile(
+      [
+        rule(
+          0,
+          ['getpriority'],
+          'errno',
+          [
+            { index: 1, op: 'ge', value: 1n << 32n, valueTwo: 0n },
+            { index: 1, op: 'le', value: 0n, valueTwo: 0n },
+          ],
+          91,
+        ),
+      ],
+      { architectures: ['x86_64'] },
+    );
     const d = decide(p, 'x86_64', 'getpriority', [0n, 1n]);
     assert.equal(d.errno, 91);
     assert.deepEqual(d.intended, { action: 'allow' });
@@ -107,17 +135,35 @@ describe('decide: explanations', () => {
   });
 
   it('never credits a rule whose conditions fail: a verdict reached through a level libseccomp shares between rules', () => {
-    const p = profile([
-      rule(0, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 0n, valueTwo: 0n }, { index: 1, op: 'ne', value: 0n, valueTwo: 0n }]),
-      rule(1, ['getpriority'], 'errno', [{ index: 0, op: 'lt', value: 6n, valueTwo: 0n }, { index: 1, op: 'gt', value: 0n, valueTwo: 0n }], 95),
-    ], { architectures: ['x86_64'] });
+    const p = profile(
+      [
+        rule(0, ['getpriority'], 'errno', [
+          { index: 0, op: 'le', value: 0n, valueTwo: 0n },
+          { index: 1, op: 'ne', value: 0n, valueTwo: 0n },
+        ]),
+        rule(
+          1,
+          ['getpriority'],
+          'errno',
+          [
+            { index: 0, op: 'lt', value: 6n, valueTwo: 0n },
+            { index: 1, op: 'gt', value: 0n, valueTwo: 0n },
+          ],
+          95,
+        ),
+      ],
+      { architectures: ['x86_64'] },
+    );
     const d = decide(p, 'x86_64', 'getpriority', [5n, 1n]);
     assert.deepEqual([d.action, d.errno, d.source, d.rule], ['errno', 1, 'rule', 0], 'what the filter (and the kernel) does');
     assert.equal(d.conditions, undefined, 'arg0 <= 0 does not hold for 5');
     assert.deepEqual(d.intended, { action: 'errno', errno: 95, rule: 1 });
     assert.match(d.why, /does not match \(arg0 = 0x5\)/);
     assert.match(d.why, /shares one level between rules/);
-    assert.deepEqual(d.considered.map((c) => [c.rule, c.status]), [[1, 'shadowed']]);
+    assert.deepEqual(
+      d.considered.map((c) => [c.rule, c.status]),
+      [[1, 'shadowed']],
+    );
     const both = decide(p, 'x86_64', 'getpriority', [0n, 1n]);
     assert.deepEqual([both.errno, both.rule, both.intended], [1, 0, undefined], 'both rules match: tree order, no quirk');
     assert.equal(both.conditions?.length, 2);
@@ -125,12 +171,18 @@ describe('decide: explanations', () => {
   });
 
   it('reports a profile on which libseccomp loops forever as a conflict, and still answers', () => {
-    const p = profile([
-      rule(0, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(1, 5n)], 91),
-      rule(1, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(2, 7n)], 92),
-    ], { architectures: ['x86_64'] });
+    const p = profile(
+      [
+        rule(0, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(1, 5n)], 91),
+        rule(1, ['getpriority'], 'errno', [{ index: 0, op: 'le', value: 7n, valueTwo: 0n }, eq(2, 7n)], 92),
+      ],
+      { architectures: ['x86_64'] },
+    );
     const found = conflicts(p);
-    assert.deepEqual(found.map((c) => [c.kind, c.rule, c.abi, c.with]), [['hang', 1, 'x86_64', [0]]]);
+    assert.deepEqual(
+      found.map((c) => [c.kind, c.rule, c.abi, c.with]),
+      [['hang', 1, 'x86_64', [0]]],
+    );
     assert.match(found[0]?.message ?? '', /loop forever in _db_level_clean/);
     const d = decide(p, 'x86_64', 'getpriority', [0n, 5n]);
     assert.deepEqual([d.errno, d.rule], [91, 0], 'the filter without the rule libseccomp never finishes adding');
@@ -174,7 +226,10 @@ describe('decide: ABIs and the runtime', () => {
   });
 
   it('refuses a name that does not exist on the ABI, with where it does', () => {
-    assert.throws(() => decide(docker(), 'x86_64', 'socketcall'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /x86/.test(e.hint ?? ''));
+    assert.throws(
+      () => decide(docker(), 'x86_64', 'socketcall'),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /x86/.test(e.hint ?? ''),
+    );
   });
 });
 
@@ -209,13 +264,13 @@ describe('conflicts', () => {
   });
 
   it('finds socket rules that collide only through i386 socketcall', () => {
-    const rules = [
-      rule(0, ['socket'], 'errno', [eq(0, 40n)], 1),
-      rule(1, ['socket'], 'allow', [{ index: 0, op: 'ne', value: 16n, valueTwo: 0n }]),
-    ];
+    const rules = [rule(0, ['socket'], 'errno', [eq(0, 40n)], 1), rule(1, ['socket'], 'allow', [{ index: 0, op: 'ne', value: 16n, valueTwo: 0n }])];
     assert.deepEqual(conflicts(profile(rules, { defaultAction: 'errno', defaultErrnoRet: 38, architectures: ['x86_64'] })), []);
     const withX86 = conflicts(profile(rules, { defaultAction: 'errno', defaultErrnoRet: 38 }));
-    assert.deepEqual(withX86.map((c) => [c.rule, c.abi, c.syscall]), [[1, 'x86', 'socketcall']]);
+    assert.deepEqual(
+      withX86.map((c) => [c.rule, c.abi, c.syscall]),
+      [[1, 'x86', 'socketcall']],
+    );
   });
 
   it('lists what runc refuses outright', () => {

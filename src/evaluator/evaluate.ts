@@ -155,16 +155,19 @@ function considerRules(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: r
     const matched = apps.find((a) => firstFailing(bits, a.conds, args) === undefined);
     if (matched !== undefined) {
       const by = decider === undefined ? 'the default action' : `rule #${decider.add.source}`;
-      const how = decider !== undefined && decider.conds.length === 0 && decider.add.id < matched.add.id
-        ? `an earlier unconditional rule (#${decider.add.source}) decides ${s.name}, and libseccomp ignores later rules for it`
-        : `libseccomp's merged argument tree for ${s.name} gives ${by} here`;
+      const how =
+        decider !== undefined && decider.conds.length === 0 && decider.add.id < matched.add.id
+          ? `an earlier unconditional rule (#${decider.add.source}) decides ${s.name}, and libseccomp ignores later rules for it`
+          : `libseccomp's merged argument tree for ${s.name} gives ${by} here`;
       out.push({ ...base, status: 'shadowed', why: `${ruleLabel(matched)}${split}${viaText(matched)} matched, but ${how}` });
       continue;
     }
     const failed = firstFailing(bits, first.conds, args) as ArgCondition;
     const more = apps.length > 1 ? ` (and its other ${apps.length - 1} part${apps.length > 2 ? 's' : ''})` : '';
     out.push({
-      ...base, status: 'no-match', failed,
+      ...base,
+      status: 'no-match',
+      failed,
       why: `${ruleLabel(first)}${split}${viaText(first)} did not match: ${describeFailure(bits, failed, args[failed.index] ?? 0n)}${more}`,
     });
   }
@@ -172,7 +175,10 @@ function considerRules(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: r
     if (skip.reason !== 'default-action') continue;
     if (!ruleTargets(c.abi, skip.name).some((t) => t.nr === s.nr)) continue;
     out.push({
-      rule: skip.source, name: skip.name, ...withVerdict(verdictOf(f.defaultAction)), status: 'skipped',
+      rule: skip.source,
+      name: skip.name,
+      ...withVerdict(verdictOf(f.defaultAction)),
+      status: 'skipped',
       why: `rule #${skip.source} (${skip.name}) is skipped by runc: its action equals the default action`,
     });
   }
@@ -198,10 +204,12 @@ function judge(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: r
     return {
       outcome: { ...withVerdict(verdictOf(BAD_ARCH_ACTION)), source: 'bad-arch', syscall: s },
       texts: () => {
-        const x32 = abi === 'x32' && cp.architectures.includes('x86_64')
-          ? ' (x32 calls reach the x86_64 filter, which rejects numbers with the 0x40000000 bit)'
-          : '';
-        return { considered: [], why: `${abi} is not among the filter's ABIs (${cp.architectures.join(', ')})${x32}: libseccomp's bad-arch action kills the thread` };
+        const x32 =
+          abi === 'x32' && cp.architectures.includes('x86_64') ? ' (x32 calls reach the x86_64 filter, which rejects numbers with the 0x40000000 bit)' : '';
+        return {
+          considered: [],
+          why: `${abi} is not among the filter's ABIs (${cp.architectures.join(', ')})${x32}: libseccomp's bad-arch action kills the thread`,
+        };
       },
     };
   }
@@ -229,7 +237,10 @@ function judge(cp: ConcreteProfile, abi: Arch, syscall: string | number, args: r
   if (treeAction !== ret || (v !== undefined && app === undefined)) {
     // what the rules say: the tree's first verdict that a matching rule explains
     const sound = entry === undefined ? undefined : evaluateEntry(entry, words, (x) => explainingApp(f, c, s.nr, x, args) !== undefined);
-    const rules = { action: sound === undefined ? f.defaultAction : sound.action, app: sound === undefined ? undefined : explainingApp(f, c, s.nr, sound, args) };
+    const rules = {
+      action: sound === undefined ? f.defaultAction : sound.action,
+      app: sound === undefined ? undefined : explainingApp(f, c, s.nr, sound, args),
+    };
     return judgeQuirk(f, c, s, args, ret, { action: treeAction, app: v === undefined ? undefined : f.applications[v.src] }, rules, refusal);
   }
   if (v === undefined || app === undefined) {
@@ -278,8 +289,10 @@ export function decideOutcome(cp: ConcreteProfile, abi: Arch, syscall: string | 
   return judge(cp, abi, syscall, args, opts).outcome;
 }
 
-const QUIRK = "libseccomp's generated BPF compares the wrong 32-bit word here: gen_bpf.c repairs the accumulator only for the first jump into a block, and this path arrives with another word loaded";
-const SHARED = "libseccomp's argument tree shares one level between rules here: _db_rule_gen_64 points two nodes of a 64-bit NE/LT/LE/GT/GE comparison at the next condition, and _db_tree_add merges other rules' chains into that level, so this path reaches a rule's later conditions although an earlier one failed";
+const QUIRK =
+  "libseccomp's generated BPF compares the wrong 32-bit word here: gen_bpf.c repairs the accumulator only for the first jump into a block, and this path arrives with another word loaded";
+const SHARED =
+  "libseccomp's argument tree shares one level between rules here: _db_rule_gen_64 points two nodes of a 64-bit NE/LT/LE/GT/GE comparison at the next condition, and _db_tree_add merges other rules' chains into that level, so this path reaches a rule's later conditions although an earlier one failed";
 
 /** A verdict as the tree or the rules give it: the action value and the rule add behind it. */
 interface Reading {
@@ -296,7 +309,16 @@ function readingText(r: Reading): string {
  * libseccomp's rule tree (the accumulator quirk), or the tree itself reaches a verdict through a
  * level shared with another rule. The BPF wins; what the rules say is reported as `intended`.
  */
-function judgeQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: readonly bigint[], ret: number, tree: Reading, rules: Reading, refusal: Pick<Decision, 'conflicts'>): Judged {
+function judgeQuirk(
+  f: CompiledFilter,
+  c: CompiledAbi,
+  s: SyscallRef,
+  args: readonly bigint[],
+  ret: number,
+  tree: Reading,
+  rules: Reading,
+  refusal: Pick<Decision, 'conflicts'>,
+): Judged {
   const verdict = verdictOf(ret);
   const intended = { ...withVerdict(verdictOf(rules.action)), ...(rules.app === undefined ? {} : { rule: rules.app.add.source }) };
   const bits = abiWordBits(c.abi);
@@ -329,7 +351,12 @@ function judgeQuirk(f: CompiledFilter, c: CompiledAbi, s: SyscallRef, args: read
   }
   return {
     outcome: {
-      ...withVerdict(verdict), source: 'rule', rule: app.add.source, syscall: s, ...refusal, intended,
+      ...withVerdict(verdict),
+      source: 'rule',
+      rule: app.add.source,
+      syscall: s,
+      ...refusal,
+      intended,
       ...(firstFailing(bits, app.conds, args) === undefined ? { conditions: [...app.conds] } : {}),
     },
     texts: () => ({

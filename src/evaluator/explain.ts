@@ -9,7 +9,6 @@ import { hex } from '../util/hex.js';
 
 const U32 = 0xffffffffn;
 
-
 const SYM: Readonly<Record<string, string>> = { ne: '!=', lt: '<', le: '<=', eq: '==', ge: '>=', gt: '>' };
 
 /** `arg0 & 0x7e020000 == 0x0`, `arg2 != 0x9`. */
@@ -40,13 +39,20 @@ export function conditionHolds(bits: 32 | 64, c: ArgCondition, arg: bigint): boo
     datum &= U32;
   }
   switch (c.op) {
-    case 'masked_eq': return (v & m) === (datum & m);
-    case 'eq': return v === datum;
-    case 'ne': return v !== datum;
-    case 'lt': return v < datum;
-    case 'le': return v <= datum;
-    case 'gt': return v > datum;
-    case 'ge': return v >= datum;
+    case 'masked_eq':
+      return (v & m) === (datum & m);
+    case 'eq':
+      return v === datum;
+    case 'ne':
+      return v !== datum;
+    case 'lt':
+      return v < datum;
+    case 'le':
+      return v <= datum;
+    case 'gt':
+      return v > datum;
+    case 'ge':
+      return v >= datum;
   }
 }
 

@@ -114,8 +114,10 @@ function rebuildEntry(abi: CompiledAbi, nr: number, failed: Set<number>, bits: 3
 
 function hangMessage(add: RuleAdd, app: Application, others: number[], where: string): string {
   const withText = others.length === 0 ? '' : ` (earlier rule${others.length > 1 ? 's' : ''} #${others.join(', #')})`;
-  return `adding rule #${add.source} (${add.name}) on ${app.abi} after the rules for the same syscall${withText} makes libseccomp loop forever in ${where}: `
-    + `_db_tree_add links one of the rule's nodes into a level twice (a node two branches share) and the level list becomes circular, so the runtime hangs while loading the profile`;
+  return (
+    `adding rule #${add.source} (${add.name}) on ${app.abi} after the rules for the same syscall${withText} makes libseccomp loop forever in ${where}: ` +
+    `_db_tree_add links one of the rule's nodes into a level twice (a node two branches share) and the level list becomes circular, so the runtime hangs while loading the profile`
+  );
 }
 
 /** Adds one landing to its ABI's db; a libseccomp hang comes back as 'hang'. */
@@ -169,8 +171,14 @@ export function compileFilter(cp: ConcreteProfile, opts: EvaluateOptions = {}): 
           refused ??= app;
           const others = [...new Set(list.filter((o) => o.id !== app.id && !failed.has(o.id)).map((o) => o.add.source))];
           conflicts.push({
-            kind: 'hang', rule: add.source, name: add.name, abi: c.abi, nr: target.nr,
-            syscall: syscallName(c.abi, target.nr) ?? `#${target.nr}`, with: others, message: hangMessage(add, app, others, rc.where),
+            kind: 'hang',
+            rule: add.source,
+            name: add.name,
+            abi: c.abi,
+            nr: target.nr,
+            syscall: syscallName(c.abi, target.nr) ?? `#${target.nr}`,
+            with: others,
+            message: hangMessage(add, app, others, rc.where),
           });
           break abiLoop; // libseccomp never gets to the next ABI
         }
@@ -178,8 +186,14 @@ export function compileFilter(cp: ConcreteProfile, opts: EvaluateOptions = {}): 
           refused ??= app;
           const others = [...new Set(list.filter((o) => o.id !== app.id && !failed.has(o.id) && o.add.action !== add.action).map((o) => o.add.source))];
           conflicts.push({
-            kind: 'eexist', rule: add.source, name: add.name, abi: c.abi, nr: target.nr,
-            syscall: syscallName(c.abi, target.nr) ?? `#${target.nr}`, with: others, message: conflictMessage(add, app, others),
+            kind: 'eexist',
+            rule: add.source,
+            name: add.name,
+            abi: c.abi,
+            nr: target.nr,
+            syscall: syscallName(c.abi, target.nr) ?? `#${target.nr}`,
+            with: others,
+            message: conflictMessage(add, app, others),
           });
           break; // abi_rule_add stops at the first failing half
         }

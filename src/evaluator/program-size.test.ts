@@ -42,6 +42,9 @@ describe('program size', () => {
     const r = parseDockerProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]}');
     assert.ok(r.ok);
     assert.ok(sizeOf(r.value).total < 50);
-    assert.deepEqual(auditProfile(r.value, { native: 'x86_64' }).findings.filter((f) => f.id === 'CF035'), []);
+    assert.deepEqual(
+      auditProfile(r.value, { native: 'x86_64' }).findings.filter((f) => f.id === 'CF035'),
+      [],
+    );
   });
 });

@@ -40,7 +40,8 @@ export function runcStubLength(f: CompiledFilter): number {
   for (const abis of byAudit.values()) {
     n += 1; // jeq [arch]
     n += 1; // load [nr]
-    if (abis.length === 2) n += 4; // jset; jgt x86_64; jgt x32; ja
+    if (abis.length === 2)
+      n += 4; // jset; jgt x86_64; jgt x32; ja
     else {
       const abi = abis[0] as Arch;
       n += 2; // jgt [max]; ja [filter]

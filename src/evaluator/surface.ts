@@ -50,7 +50,13 @@ export function indexRules(cp: ConcreteProfile): Map<string, ConcreteRule[]> {
 const ZEROS: readonly bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
 
 /** Whether and how a syscall gets through on one ABI. `extra` adds argument vectors to try. */
-export function probeSyscall(cp: ConcreteProfile, rulesFor: readonly ConcreteRule[], abi: Arch, name: string, extra: readonly bigint[][] = []): SyscallPermission {
+export function probeSyscall(
+  cp: ConcreteProfile,
+  rulesFor: readonly ConcreteRule[],
+  abi: Arch,
+  name: string,
+  extra: readonly bigint[][] = [],
+): SyscallPermission {
   const first = decideOutcome(cp, abi, name, ZEROS);
   if (!rulesFor.some((r) => r.args.length > 0) && extra.length === 0) {
     return { permission: permits(first.action) ? 'allowed' : 'denied', decision: first, args: ZEROS };
@@ -78,7 +84,11 @@ function probeMultiplexer(cp: ConcreteProfile, index: Map<string, ConcreteRule[]
 }
 
 /** The surface of every ABI the filter loads (or of those in `abis`), native first. */
-export function computeSurface(cp: ConcreteProfile, index: Map<string, ConcreteRule[]> = indexRules(cp), abis: readonly Arch[] = cp.architectures): Map<Arch, AbiSurface> {
+export function computeSurface(
+  cp: ConcreteProfile,
+  index: Map<string, ConcreteRule[]> = indexRules(cp),
+  abis: readonly Arch[] = cp.architectures,
+): Map<Arch, AbiSurface> {
   const out = new Map<Arch, AbiSurface>();
   for (const abi of abis) {
     const syscalls = new Map<string, SyscallPermission>();

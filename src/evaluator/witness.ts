@@ -10,13 +10,20 @@ const MAX32 = 0xffffffffn;
 /** Plain 64-bit meaning of one condition (masked_eq: value is the mask, valueTwo the datum). */
 export function conditionHolds(c: ArgCondition, v: bigint): boolean {
   switch (c.op) {
-    case 'eq': return v === c.value;
-    case 'ne': return v !== c.value;
-    case 'lt': return v < c.value;
-    case 'le': return v <= c.value;
-    case 'gt': return v > c.value;
-    case 'ge': return v >= c.value;
-    case 'masked_eq': return (v & c.value) === c.valueTwo;
+    case 'eq':
+      return v === c.value;
+    case 'ne':
+      return v !== c.value;
+    case 'lt':
+      return v < c.value;
+    case 'le':
+      return v <= c.value;
+    case 'gt':
+      return v > c.value;
+    case 'ge':
+      return v >= c.value;
+    case 'masked_eq':
+      return (v & c.value) === c.valueTwo;
   }
 }
 
@@ -27,13 +34,20 @@ function lowestBit(v: bigint): bigint {
 /** Values likely to satisfy the condition. */
 function satisfyingGuesses(c: ArgCondition): bigint[] {
   switch (c.op) {
-    case 'eq': return [c.value];
-    case 'ne': return [c.value + 1n, c.value - 1n, 0n];
-    case 'lt': return [0n, c.value - 1n];
-    case 'le': return [0n, c.value];
-    case 'gt': return [c.value + 1n, MAX64];
-    case 'ge': return [c.value, MAX64];
-    case 'masked_eq': return [c.valueTwo, c.valueTwo & c.value];
+    case 'eq':
+      return [c.value];
+    case 'ne':
+      return [c.value + 1n, c.value - 1n, 0n];
+    case 'lt':
+      return [0n, c.value - 1n];
+    case 'le':
+      return [0n, c.value];
+    case 'gt':
+      return [c.value + 1n, MAX64];
+    case 'ge':
+      return [c.value, MAX64];
+    case 'masked_eq':
+      return [c.valueTwo, c.valueTwo & c.value];
   }
 }
 

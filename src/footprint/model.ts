@@ -94,5 +94,9 @@ export function footprintAbis(fp: Footprint): Arch[] {
 export function usedSyscalls(fp: Footprint, abi: Arch): Set<string> {
   const m = fp.syscalls[abi];
   if (m === undefined) return new Set();
-  return new Set(Object.entries(m).filter(([, u]) => u.count > 0).map(([n]) => n));
+  return new Set(
+    Object.entries(m)
+      .filter(([, u]) => u.count > 0)
+      .map(([n]) => n),
+  );
 }

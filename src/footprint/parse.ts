@@ -28,11 +28,17 @@ function validator(): ValidateFunction {
 
 function toPlain(n: LocatedJson): unknown {
   switch (n.kind) {
-    case 'object': return Object.fromEntries(n.entries.map(([k, v]) => [k, toPlain(v)]));
-    case 'array': return n.items.map(toPlain);
-    case 'number': return n.value;
-    case 'string': case 'boolean': return n.value;
-    default: return null;
+    case 'object':
+      return Object.fromEntries(n.entries.map(([k, v]) => [k, toPlain(v)]));
+    case 'array':
+      return n.items.map(toPlain);
+    case 'number':
+      return n.value;
+    case 'string':
+    case 'boolean':
+      return n.value;
+    default:
+      return null;
   }
 }
 
@@ -85,14 +91,18 @@ function schemaIssue(e: ErrorObject, root: LocatedJson, nodes: Map<string, Locat
   }
   // The value's own position, else its parent's (a missing key), else the nearest located ancestor.
   let node = nodes.get(path) ?? nodes.get(pointerToPath(e.instancePath, root));
-  for (let p = path; node === undefined && p.length > 1; ) {
+  for (let p = path; node === undefined && p.length > 1;) {
     p = p.replace(/(\.[^.[]+|\[[^\]]*\])$/, '');
     node = nodes.get(p);
   }
   node ??= root;
   return {
-    severity: 'error', code: CODES[e.keyword] ?? 'type', message: oneLine(message), path: oneLine(path),
-    line: node.line, column: node.column,
+    severity: 'error',
+    code: CODES[e.keyword] ?? 'type',
+    message: oneLine(message),
+    path: oneLine(path),
+    line: node.line,
+    column: node.column,
     ...(hint === undefined ? {} : { hint }),
   };
 }
@@ -144,7 +154,11 @@ function nameIssues(root: LocatedJson): Issue[] {
  * indices out of order, or a tuple with another number of values than there are indices. */
 function tupleProblem(indices: readonly unknown[], values: readonly unknown[]): { at: number | undefined; message: string; hint: string } | undefined {
   if (indices.some((x, i) => i > 0 && !((x as number) > (indices[i - 1] as number)))) {
-    return { at: undefined, message: `argument indices ${JSON.stringify(indices)} are not in ascending order`, hint: 'list the indices ascending, each once, with every value in the same order' };
+    return {
+      at: undefined,
+      message: `argument indices ${JSON.stringify(indices)} are not in ascending order`,
+      hint: 'list the indices ascending, each once, with every value in the same order',
+    };
   }
   const bad = values.findIndex((v) => (v as { value: unknown[] }).value.length !== indices.length);
   if (bad < 0) return undefined;
@@ -155,7 +169,8 @@ function tupleProblem(indices: readonly unknown[], values: readonly unknown[]): 
 /** tupleProblem() of every argTuples entry, located (for a tree the schema accepted). */
 function argTupleIssues(root: LocatedJson): Issue[] {
   const out: Issue[] = [];
-  const get = (n: LocatedJson | undefined, key: string): LocatedJson | undefined => (n?.kind === 'object' ? n.entries.findLast(([k]) => k === key)?.[1] : undefined);
+  const get = (n: LocatedJson | undefined, key: string): LocatedJson | undefined =>
+    n?.kind === 'object' ? n.entries.findLast(([k]) => k === key)?.[1] : undefined;
   const sys = get(root, 'syscalls');
   if (sys?.kind !== 'object') return out;
   for (const [, abiNode] of sys.entries) {
@@ -169,7 +184,15 @@ function argTupleIssues(root: LocatedJson): Issue[] {
         const p = tupleProblem(toPlain(indices) as unknown[], toPlain(values) as unknown[]);
         if (p === undefined) continue;
         const node = p.at === undefined ? indices : (get(values.items[p.at], 'value') ?? values);
-        out.push({ severity: 'error', code: 'schema', message: oneLine(p.message), path: oneLine(node.path), line: node.line, column: node.column, hint: p.hint });
+        out.push({
+          severity: 'error',
+          code: 'schema',
+          message: oneLine(p.message),
+          path: oneLine(node.path),
+          line: node.line,
+          column: node.column,
+          hint: p.hint,
+        });
       }
     }
   }
@@ -178,7 +201,9 @@ function argTupleIssues(root: LocatedJson): Issue[] {
 
 /** Whether every argTuples entry of a footprint the schema accepted is consistent. */
 function argTuplesClean(fp: Footprint): boolean {
-  return Object.values(fp.syscalls).every((uses) => Object.values(uses ?? {}).every((u) => (u.argTuples ?? []).every((t) => tupleProblem(t.indices, t.values) === undefined)));
+  return Object.values(fp.syscalls).every((uses) =>
+    Object.values(uses ?? {}).every((u) => (u.argTuples ?? []).every((t) => tupleProblem(t.indices, t.values) === undefined)),
+  );
 }
 
 /** Decodes a located JSON tree into a footprint. */
@@ -237,8 +262,9 @@ function quickFootprint(text: string): Footprint | undefined {
   if (!validator()(value) || hasDuplicateKeys(text, value)) return undefined;
   const fp = value as Footprint;
   if (fp.arch !== undefined && abiProblem(fp.arch) !== undefined) return undefined;
-  const clean = Object.entries(fp.syscalls).every(([key, uses]) =>
-    abiProblem(key) === undefined && Object.keys(uses ?? {}).every((name) => syscallProblem(key as Arch, name) === undefined));
+  const clean = Object.entries(fp.syscalls).every(
+    ([key, uses]) => abiProblem(key) === undefined && Object.keys(uses ?? {}).every((name) => syscallProblem(key as Arch, name) === undefined),
+  );
   return clean && argTuplesClean(fp) ? fp : undefined;
 }
 

@@ -98,7 +98,10 @@ function problems(v: unknown): string[] {
   };
   need(v['schemaVersion'] === CALIBRATION_SCHEMA_VERSION, `schemaVersion is not ${CALIBRATION_SCHEMA_VERSION}`);
   const rt = v['runtime'];
-  need(isObject(rt) && typeof rt['name'] === 'string' && rt['name'] !== '' && typeof rt['version'] === 'string' && rt['version'] !== '', 'runtime needs a name and a version');
+  need(
+    isObject(rt) && typeof rt['name'] === 'string' && rt['name'] !== '' && typeof rt['version'] === 'string' && rt['version'] !== '',
+    'runtime needs a name and a version',
+  );
   const engine = v['engine'];
   need(isObject(engine) && typeof engine['name'] === 'string' && engine['name'] !== '', 'engine needs a name');
   need(typeof v['kernel'] === 'string', 'kernel is not a string');
@@ -111,7 +114,10 @@ function problems(v: unknown): string[] {
   const w = v['workload'];
   need(isObject(w) && Array.isArray(w['argv']) && w['argv'].every((a) => typeof a === 'string'), 'workload.argv is not a list of strings');
   const rec = v['recorder'];
-  need(isObject(rec) && (rec['name'] === 'ebpf' || rec['name'] === 'ptrace') && typeof rec['version'] === 'string', 'recorder needs name ebpf or ptrace and a version');
+  need(
+    isObject(rec) && (rec['name'] === 'ebpf' || rec['name'] === 'ptrace') && typeof rec['version'] === 'string',
+    'recorder needs name ebpf or ptrace and a version',
+  );
   need(typeof v['clawfence'] === 'string' && typeof v['createdAt'] === 'string', 'clawfence and createdAt are not strings');
   const sc = v['syscalls'];
   if (!isObject(sc)) out.push('syscalls is not an object');
@@ -122,7 +128,8 @@ function problems(v: unknown): string[] {
       else {
         for (const [name, n] of Object.entries(m)) {
           if (syscallNumber(abi, name) === undefined) out.push(`syscalls.${abi}.${name}: no such syscall on ${abi}`);
-          else if (!isCount(n) || n < 1 || (most !== undefined && n > most)) out.push(`syscalls.${abi}.${name}: ${JSON.stringify(n)} is not a count of runs from 1 to ${most ?? 'runs'}`);
+          else if (!isCount(n) || n < 1 || (most !== undefined && n > most))
+            out.push(`syscalls.${abi}.${name}: ${JSON.stringify(n)} is not a count of runs from 1 to ${most ?? 'runs'}`);
         }
       }
     }

@@ -103,7 +103,13 @@ export const FOOTPRINT_SCHEMA = {
         engine: {
           type: 'object',
           required: ['name'],
-          properties: { name: { type: 'string' }, version: { type: 'string' }, runtime: { type: 'string' }, runtimeVersion: { type: 'string' }, host: { type: 'string' } },
+          properties: {
+            name: { type: 'string' },
+            version: { type: 'string' },
+            runtime: { type: 'string' },
+            runtimeVersion: { type: 'string' },
+            host: { type: 'string' },
+          },
           additionalProperties: false,
         },
         kernel: { type: 'string' },

@@ -13,15 +13,18 @@ const docker = parseProfileText(readFileSync(new URL('../../data/reference/docke
 const host = { native: 'x86_64' as const, caps: [] as string[], kernel: '6.8' };
 
 test('a lossy export is refused with every loss in the message and on the error', () => {
-  assert.throws(() => exportProfile(docker, 'systemd', host), (e: unknown) => {
-    assert.ok(e instanceof ClawfenceError);
-    assert.equal(e.code, 'lossy');
-    assert.equal(e.hint, 'pass --lossy to export anyway');
-    const lost = (e as LossyError).lost;
-    assert.ok(lost.some((l) => l.startsWith('socket: argument rules')));
-    for (const l of lost) assert.ok(e.message.includes(l), `message lists: ${l}`);
-    return true;
-  });
+  assert.throws(
+    () => exportProfile(docker, 'systemd', host),
+    (e: unknown) => {
+      assert.ok(e instanceof ClawfenceError);
+      assert.equal(e.code, 'lossy');
+      assert.equal(e.hint, 'pass --lossy to export anyway');
+      const lost = (e as LossyError).lost;
+      assert.ok(lost.some((l) => l.startsWith('socket: argument rules')));
+      for (const l of lost) assert.ok(e.message.includes(l), `message lists: ${l}`);
+      return true;
+    },
+  );
   const r = exportProfile(docker, 'systemd', { ...host, lossy: true });
   assert.ok(r.lost.length > 0 && r.text.includes('[Service]'));
 });
@@ -31,8 +34,13 @@ test('docker export is exact; a plain profile exports to every format with nothi
   assert.deepEqual(d.lost, []);
   assert.deepEqual(parseProfileText(d.text, 'again.json').profile, docker);
   const plain: Profile = {
-    defaultAction: 'errno', architectures: ['x86_64'], archMap: [], flags: [],
-    syscalls: [{ names: ['read', 'write', 'exit_group', 'execve'], action: 'allow', args: [], includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] } }],
+    defaultAction: 'errno',
+    architectures: ['x86_64'],
+    archMap: [],
+    flags: [],
+    syscalls: [
+      { names: ['read', 'write', 'exit_group', 'execve'], action: 'allow', args: [], includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] } },
+    ],
   };
   for (const f of EXPORT_FORMATS) {
     const r = exportProfile(plain, f, host);
@@ -44,5 +52,8 @@ test('docker export is exact; a plain profile exports to every format with nothi
 });
 
 test('a name Kubernetes would refuse is bad input', () => {
-  assert.throws(() => exportProfile(docker, 'k8s', { ...host, name: 'My_Tool', lossy: true }), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /DNS subdomain/.test(e.hint ?? ''));
+  assert.throws(
+    () => exportProfile(docker, 'k8s', { ...host, name: 'My_Tool', lossy: true }),
+    (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /DNS subdomain/.test(e.hint ?? ''),
+  );
 });

@@ -64,9 +64,13 @@ export function exportProfile(profile: Profile, format: ExportFormat, opts: Expo
       throw new ClawfenceError('bad-input', `unknown export format '${String(format)}'`, { hint: `use one of ${EXPORT_FORMATS.join(', ')}` });
   }
   if (r.lost.length > 0 && opts.lossy !== true) {
-    const err = new ClawfenceError('lossy', `exporting as ${format} would change the profile's meaning (${r.lost.length} change${r.lost.length === 1 ? '' : 's'}):\n${r.lost.map((l) => `  - ${l}`).join('\n')}`, {
-      hint: 'pass --lossy to export anyway',
-    }) as LossyError;
+    const err = new ClawfenceError(
+      'lossy',
+      `exporting as ${format} would change the profile's meaning (${r.lost.length} change${r.lost.length === 1 ? '' : 's'}):\n${r.lost.map((l) => `  - ${l}`).join('\n')}`,
+      {
+        hint: 'pass --lossy to export anyway',
+      },
+    ) as LossyError;
     err.lost = r.lost;
     throw err;
   }

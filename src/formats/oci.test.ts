@@ -19,7 +19,11 @@ test("Docker's default on amd64 without capabilities keeps 14 of its 33 rules (S
   assert.equal(profile.syscalls.length, 14);
   assert.deepEqual(profile.architectures, ['x86_64', 'x86', 'x32'], 'the amd64 archMap entry with its x86 and x32 sub-ABIs');
   assert.deepEqual(profile.archMap, []);
-  assert.ok(profile.syscalls.every((r) => r.includes.caps.length === 0 && r.excludes.caps.length === 0 && r.includes.arches.length === 0 && r.excludes.arches.length === 0));
+  assert.ok(
+    profile.syscalls.every(
+      (r) => r.includes.caps.length === 0 && r.excludes.caps.length === 0 && r.includes.arches.length === 0 && r.excludes.arches.length === 0,
+    ),
+  );
   assert.equal(lost.filter((l) => / dropped — /.test(l)).length, 33 - 14);
   assert.ok(lost.some((l) => /^archMap: resolved for x86_64 .*SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32; entries for aarch64/.test(l)));
   assert.ok(lost.some((l) => /^syscalls\[18\] \(clone\): kept unconditionally — .*excludes caps CAP_SYS_ADMIN/.test(l)));
@@ -28,7 +32,10 @@ test("Docker's default on amd64 without capabilities keeps 14 of its 33 rules (S
 test('capabilities and kernel version change what survives, as SOURCES.md lists', () => {
   const none = allNames(flattenForHost(docker, { native: 'x86_64', caps: [], kernel: '6.8' }).profile);
   const withDefaults = allNames(flattenForHost(docker, { native: 'x86_64', caps: DOCKER_DEFAULT_CAPS, kernel: '6.8' }).profile);
-  assert.deepEqual([...withDefaults].filter((n) => !none.has(n)), ['chroot']);
+  assert.deepEqual(
+    [...withDefaults].filter((n) => !none.has(n)),
+    ['chroot'],
+  );
   const old = allNames(flattenForHost(docker, { native: 'x86_64', caps: [], kernel: '4.4' }).profile);
   assert.deepEqual([...none].filter((n) => !old.has(n)).sort(), ['process_vm_readv', 'process_vm_writev', 'ptrace']);
   const arm = flattenForHost(docker, { native: 'aarch64', caps: [], kernel: '6.8' }).profile;
@@ -52,7 +59,14 @@ test('the OCI object reads back as the flattened profile, without comments', () 
 });
 
 test('a profile without host conditions exports with nothing lost', () => {
-  const plain: Profile = { defaultAction: 'errno', defaultErrnoRet: 38, architectures: ['x86_64', 'aarch64'], archMap: [], flags: ['SECCOMP_FILTER_FLAG_LOG'], syscalls: [{ names: ['read'], action: 'allow', args: [], includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] }, comment: 'why' }] };
+  const plain: Profile = {
+    defaultAction: 'errno',
+    defaultErrnoRet: 38,
+    architectures: ['x86_64', 'aarch64'],
+    archMap: [],
+    flags: ['SECCOMP_FILTER_FLAG_LOG'],
+    syscalls: [{ names: ['read'], action: 'allow', args: [], includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] }, comment: 'why' }],
+  };
   const r = exportOciProfile(plain, { native: 'x86_64', caps: [] });
   assert.deepEqual(r.lost, []);
   assert.deepEqual(r.notes, ['1 rule comment dropped: the runtime spec has no comment field']);
@@ -60,9 +74,14 @@ test('a profile without host conditions exports with nothing lost', () => {
 });
 
 test('runtime configs are told apart from bare profiles; action order follows the kernel', () => {
-  const tree = (o: unknown): NonNullable<ReturnType<typeof parseLocatedJson>['tree']> => parseLocatedJson(JSON.stringify(o)).tree as NonNullable<ReturnType<typeof parseLocatedJson>['tree']>;
+  const tree = (o: unknown): NonNullable<ReturnType<typeof parseLocatedJson>['tree']> =>
+    parseLocatedJson(JSON.stringify(o)).tree as NonNullable<ReturnType<typeof parseLocatedJson>['tree']>;
   assert.ok(isOciConfig(tree({ ociVersion: '1.0.0', linux: {} })));
   assert.ok(!isOciConfig(tree({ defaultAction: 'SCMP_ACT_ALLOW' })));
   assert.ok(!isOciConfig(tree([1])));
-  assert.ok(restrictiveness('kill_process') > restrictiveness('errno') && restrictiveness('errno') > restrictiveness('log') && restrictiveness('log') > restrictiveness('allow'));
+  assert.ok(
+    restrictiveness('kill_process') > restrictiveness('errno') &&
+      restrictiveness('errno') > restrictiveness('log') &&
+      restrictiveness('log') > restrictiveness('allow'),
+  );
 });

@@ -16,17 +16,36 @@ export function isOciConfig(root: LocatedJson): boolean {
   return !keys.has('defaultAction') && (keys.has('ociVersion') || keys.has('linux') || keys.has('process'));
 }
 
-
 /** The `linux.seccomp` object of a runtime config, or an issue saying why there is none. */
 export function ociSeccompNode(root: LocatedJson): { node?: LocatedJson; issues: Issue[] } {
   const linux = memberOf(root, 'linux');
   const at = (n: LocatedJson): Pick<Issue, 'path' | 'line' | 'column'> => ({ path: n.path, line: n.line, column: n.column });
   if (linux === undefined || linux.kind !== 'object') {
-    return { issues: [{ severity: 'error', code: 'no-seccomp', message: 'this OCI runtime config has no linux object, so no seccomp filter', ...at(linux ?? root), hint: 'give a config.json whose linux.seccomp is set, or the seccomp profile itself' }] };
+    return {
+      issues: [
+        {
+          severity: 'error',
+          code: 'no-seccomp',
+          message: 'this OCI runtime config has no linux object, so no seccomp filter',
+          ...at(linux ?? root),
+          hint: 'give a config.json whose linux.seccomp is set, or the seccomp profile itself',
+        },
+      ],
+    };
   }
   const seccomp = memberOf(linux, 'seccomp');
   if (seccomp === undefined || seccomp.kind === 'null') {
-    return { issues: [{ severity: 'error', code: 'no-seccomp', message: 'this OCI runtime config has no linux.seccomp: the container runs without a seccomp filter', ...at(linux), hint: 'give a config.json whose linux.seccomp is set, or the seccomp profile itself' }] };
+    return {
+      issues: [
+        {
+          severity: 'error',
+          code: 'no-seccomp',
+          message: 'this OCI runtime config has no linux.seccomp: the container runs without a seccomp filter',
+          ...at(linux),
+          hint: 'give a config.json whose linux.seccomp is set, or the seccomp profile itself',
+        },
+      ],
+    };
   }
   return { node: seccomp, issues: [] };
 }

@@ -24,11 +24,14 @@ function lineOf(text: string, needle: string, after = 0): number {
 }
 
 function failsWith(text: string, name: string, check: (e: ClawfenceError & { issues: Issue[] }) => void, opts?: { name?: string }): void {
-  assert.throws(() => parseProfileText(text, name, opts), (e: unknown) => {
-    assert.ok(e instanceof ClawfenceError, String(e));
-    check(e as ClawfenceError & { issues: Issue[] });
-    return true;
-  });
+  assert.throws(
+    () => parseProfileText(text, name, opts),
+    (e: unknown) => {
+      assert.ok(e instanceof ClawfenceError, String(e));
+      check(e as ClawfenceError & { issues: Issue[] });
+      return true;
+    },
+  );
 }
 
 test("Docker's and Podman's reference profiles load as docker format with no errors", () => {
@@ -36,7 +39,10 @@ test("Docker's and Podman's reference profiles load as docker format with no err
     const p = loadProfile(new URL(f, REF).pathname);
     assert.equal(p.format, 'docker', f);
     assert.equal(p.root, '$');
-    assert.ok(p.issues.every((i) => i.severity === 'warning'), f);
+    assert.ok(
+      p.issues.every((i) => i.severity === 'warning'),
+      f,
+    );
   }
   const d = loadProfile(new URL('docker-default.json', REF).pathname);
   assert.equal(d.profile.syscalls.length, 33);
@@ -77,7 +83,10 @@ test('a file with several SeccompProfiles needs a name, and the error lists them
   assert.equal(p.root, '$.spec');
   assert.equal(p.profile.defaultAction, 'log');
   assert.deepEqual(p.profile.architectures, ['x86_64']);
-  assert.deepEqual(p.profile.syscalls.map((r) => r.action), ['allow', 'errno']);
+  assert.deepEqual(
+    p.profile.syscalls.map((r) => r.action),
+    ['allow', 'errno'],
+  );
   assert.equal(p.profile.syscalls[1]?.names.length, 50);
   const start = lineOf(spoText, 'profile-complain-block-high-risk');
   assert.deepEqual(p.locate('$.syscalls[1].names[2]'), { line: lineOf(spoText, '- bpf', start), column: 7 });
@@ -101,7 +110,10 @@ test('YAML problems are located on the YAML line, JSON-path and all', () => {
   ].join('\n');
   failsWith(text, 'demo.yaml', (e) => {
     assert.equal(e.message.split('\n').length, 1, 'one line');
-    assert.match(e.message, /^demo\.yaml:9:21 at \$\.spec\.syscalls\[0\]\.names\[1\]: error: unknown syscall 'wirte' \(did you mean 'write'\?\) \(\+1 more error\)$/);
+    assert.match(
+      e.message,
+      /^demo\.yaml:9:21 at \$\.spec\.syscalls\[0\]\.names\[1\]: error: unknown syscall 'wirte' \(did you mean 'write'\?\) \(\+1 more error\)$/,
+    );
     const second = e.issues.find((i) => i.code === 'unknown-value');
     assert.deepEqual([second?.line, second?.column, second?.path], [10, 15, '$.spec.syscalls[1].action']);
     assert.match(second?.hint ?? '', /SCMP_ACT_ALLOW/);
@@ -117,7 +129,12 @@ test('YAML problems are located on the YAML line, JSON-path and all', () => {
 });
 
 test('SeccompProfiles in JSON, in a List, with comments, and operator-only fields', () => {
-  const obj = { apiVersion: 'security-profiles-operator.x-k8s.io/v1', kind: 'SeccompProfile', metadata: { name: 'j' }, spec: { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ action: 'SCMP_ACT_ALLOW', names: ['read'] }] } };
+  const obj = {
+    apiVersion: 'security-profiles-operator.x-k8s.io/v1',
+    kind: 'SeccompProfile',
+    metadata: { name: 'j' },
+    spec: { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ action: 'SCMP_ACT_ALLOW', names: ['read'] }] },
+  };
   const j = parseProfileText(JSON.stringify(obj, null, 2), 'sp.json');
   assert.equal(j.format, 'k8s');
   assert.deepEqual(j.profile.syscalls[0]?.names, ['read']);
@@ -147,27 +164,43 @@ test('SeccompProfiles in JSON, in a List, with comments, and operator-only field
     '',
   ].join('\n');
   const c = parseProfileText(commented, 'c.yaml');
-  assert.deepEqual(c.profile.syscalls.map((r) => r.comment), ['the basics', 'two lines\nof comment']);
+  assert.deepEqual(
+    c.profile.syscalls.map((r) => r.comment),
+    ['the basics', 'two lines\nof comment'],
+  );
   assert.equal(c.profile.defaultErrnoRet, 38);
   const codes = c.issues.map((i) => `${i.code}@${i.line}`);
-  for (const want of ['api-version@1', 'base-profile@5', 'profile-disabled@6', 'not-in-crd@8', 'not-in-crd@9']) assert.ok(codes.includes(want), `${want} in ${codes.join(' ')}`);
+  for (const want of ['api-version@1', 'base-profile@5', 'profile-disabled@6', 'not-in-crd@8', 'not-in-crd@9'])
+    assert.ok(codes.includes(want), `${want} in ${codes.join(' ')}`);
 });
 
 test('a Docker profile written as YAML reads like the JSON', () => {
-  const y = 'defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n  - names: [read, write]\n    action: SCMP_ACT_ALLOW\n    args:\n      - {index: 0, value: 0x7e020000, valueTwo: 18446744073709551615, op: SCMP_CMP_MASKED_EQ}\n';
+  const y =
+    'defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n  - names: [read, write]\n    action: SCMP_ACT_ALLOW\n    args:\n      - {index: 0, value: 0x7e020000, valueTwo: 18446744073709551615, op: SCMP_CMP_MASKED_EQ}\n';
   const p = parseProfileText(y, 'p.yaml');
   assert.equal(p.format, 'docker');
   assert.deepEqual(p.profile.syscalls[0]?.args[0], { index: 0, op: 'masked_eq', value: 0x7e020000n, valueTwo: (1n << 64n) - 1n });
-  failsWith('defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n  - names: [read]\n    action: SCMP_ACT_ALLOW\n    args: [{index: 0, value: -1, op: SCMP_CMP_EQ}]\n', 'neg.yaml', (e) => {
-    assert.match(e.message, /neg\.yaml:5:30 at \$\.syscalls\[0\]\.args\[0\]\.value: error: value must be a non-negative integer, found -1/);
-  });
+  failsWith(
+    'defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n  - names: [read]\n    action: SCMP_ACT_ALLOW\n    args: [{index: 0, value: -1, op: SCMP_CMP_EQ}]\n',
+    'neg.yaml',
+    (e) => {
+      assert.match(e.message, /neg\.yaml:5:30 at \$\.syscalls\[0\]\.args\[0\]\.value: error: value must be a non-negative integer, found -1/);
+    },
+  );
 });
 
 test('missing files and directories are reported with what to do', () => {
-  assert.throws(() => loadProfile('/nonexistent/profile.json'), (e: unknown) => e instanceof ClawfenceError && e.code === 'not-found' && /no such file: \/nonexistent\/profile\.json/.test(e.message) && (e.hint ?? '') !== '');
+  assert.throws(
+    () => loadProfile('/nonexistent/profile.json'),
+    (e: unknown) =>
+      e instanceof ClawfenceError && e.code === 'not-found' && /no such file: \/nonexistent\/profile\.json/.test(e.message) && (e.hint ?? '') !== '',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'clawfence-load-'));
   try {
-    assert.throws(() => loadProfile(dir), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /directory/.test(e.message));
+    assert.throws(
+      () => loadProfile(dir),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /directory/.test(e.message),
+    );
     const f = join(dir, 'p.json');
     writeFileSync(f, dockerText);
     assert.equal(loadProfile(f).file, f);
@@ -208,15 +241,36 @@ function onlyLocatedErrors(text: string): boolean {
   }
 }
 
-const smallJson = JSON.stringify({
-  defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'],
-  syscalls: [{ names: ['read', 'write'], action: 'SCMP_ACT_ALLOW' }, { names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 2114060288, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] }],
-}, null, 1);
+const smallJson = JSON.stringify(
+  {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    defaultErrnoRet: 1,
+    architectures: ['SCMP_ARCH_X86_64'],
+    syscalls: [
+      { names: ['read', 'write'], action: 'SCMP_ACT_ALLOW' },
+      { names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 2114060288, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] },
+    ],
+  },
+  null,
+  1,
+);
 const smallYaml = [
-  'apiVersion: security-profiles-operator.x-k8s.io/v1', 'kind: SeccompProfile', 'metadata:', '  name: f', 'spec:',
-  '  defaultAction: SCMP_ACT_ERRNO', '  architectures: [SCMP_ARCH_X86_64]', '  syscalls:', '    # c', '    - action: SCMP_ACT_ALLOW',
-  '      names: [read, write]', '    - action: SCMP_ACT_ERRNO', '      errnoRet: 38', '      names: [clone3]',
-  '      args: [{index: 0, value: 1, op: SCMP_CMP_EQ}]', '',
+  'apiVersion: security-profiles-operator.x-k8s.io/v1',
+  'kind: SeccompProfile',
+  'metadata:',
+  '  name: f',
+  'spec:',
+  '  defaultAction: SCMP_ACT_ERRNO',
+  '  architectures: [SCMP_ARCH_X86_64]',
+  '  syscalls:',
+  '    # c',
+  '    - action: SCMP_ACT_ALLOW',
+  '      names: [read, write]',
+  '    - action: SCMP_ACT_ERRNO',
+  '      errnoRet: 38',
+  '      names: [clone3]',
+  '      args: [{index: 0, value: 1, op: SCMP_CMP_EQ}]',
+  '',
 ].join('\n');
 
 test('10,000 fuzzed JSON profiles produce only located bad-input errors', () => {
@@ -238,5 +292,9 @@ test('messages stay on one line and are located even for odd input found by fuzz
     assert.match(e.message, /defaultActio\\n/);
   });
   failsWith('{"defaultAction": null}', 'null.json', (e) => assert.match(e.message, /^null\.json:1:19 at \$\.defaultAction: error: defaultAction is empty/));
-  failsWith('apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: f}\nspec:\n  defaultAction: &anchor\n', 'anchor.yaml', (e) => assert.match(e.message, /^anchor\.yaml:5:\d+ at \$\.spec\.defaultAction: error: defaultAction is empty/));
+  failsWith(
+    'apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: f}\nspec:\n  defaultAction: &anchor\n',
+    'anchor.yaml',
+    (e) => assert.match(e.message, /^anchor\.yaml:5:\d+ at \$\.spec\.defaultAction: error: defaultAction is empty/),
+  );
 });

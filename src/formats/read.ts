@@ -42,7 +42,10 @@ export function loadProfile(file: string, opts: LoadOptions = {}): LoadedProfile
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ClawfenceError('not-found', `no such file: ${file}`, { hint: 'check the path; a profile is Docker/OCI seccomp JSON or a Kubernetes SeccompProfile YAML', cause: e });
+      throw new ClawfenceError('not-found', `no such file: ${file}`, {
+        hint: 'check the path; a profile is Docker/OCI seccomp JSON or a Kubernetes SeccompProfile YAML',
+        cause: e,
+      });
     }
     if (code === 'EISDIR') throw new ClawfenceError('bad-input', `${file} is a directory`, { hint: 'give the profile file itself', cause: e });
     throw new ClawfenceError('bad-input', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check that the file is readable', cause: e });
@@ -83,16 +86,28 @@ function pickKubernetes(file: string, docs: LocatedJson[], comments: ReadonlyMap
   const profiles = objects.filter((o) => isSeccompProfile(o.node));
   const first = docs[0] ?? { kind: 'null', path: '$', line: 1, column: 1 };
   if (profiles.length === 0) {
-    const kinds = objects.map((o) => (o.node.kind === 'object' ? o.node.entries.find(([k]) => k === 'kind')?.[1] : undefined)).map((k) => (k?.kind === 'string' ? k.value : '?'));
-    fail(file, [problem(first, 'no-seccomp-profile', `no SeccompProfile (apiVersion security-profiles-operator.x-k8s.io/v1) in this file; found kind ${[...new Set(kinds)].join(', ')}`, 'give a SeccompProfile object, or a Docker/OCI seccomp JSON profile')]);
+    const kinds = objects
+      .map((o) => (o.node.kind === 'object' ? o.node.entries.find(([k]) => k === 'kind')?.[1] : undefined))
+      .map((k) => (k?.kind === 'string' ? k.value : '?'));
+    fail(file, [
+      problem(
+        first,
+        'no-seccomp-profile',
+        `no SeccompProfile (apiVersion security-profiles-operator.x-k8s.io/v1) in this file; found kind ${[...new Set(kinds)].join(', ')}`,
+        'give a SeccompProfile object, or a Docker/OCI seccomp JSON profile',
+      ),
+    ]);
   }
   const names = profiles.map((p) => seccompProfileName(p.node) ?? '(unnamed)');
   let chosen = profiles[0];
   if (opts.name !== undefined) {
     chosen = profiles.find((p) => seccompProfileName(p.node) === opts.name);
-    if (chosen === undefined) fail(file, [problem(first, 'no-such-profile', `no SeccompProfile named '${opts.name}' in this file`, `it holds: ${names.join(', ')}`)]);
+    if (chosen === undefined)
+      fail(file, [problem(first, 'no-such-profile', `no SeccompProfile named '${opts.name}' in this file`, `it holds: ${names.join(', ')}`)]);
   } else if (profiles.length > 1) {
-    fail(file, [problem(first, 'several-profiles', `this file holds ${profiles.length} SeccompProfiles: ${names.join(', ')}`, 'choose one with --select NAME')]);
+    fail(file, [
+      problem(first, 'several-profiles', `this file holds ${profiles.length} SeccompProfiles: ${names.join(', ')}`, 'choose one with --select NAME'),
+    ]);
   }
   const c = chosen as { node: LocatedJson; doc: number };
   const { spec, issues } = seccompProfileSpec(c.node, comments, c.doc);
@@ -120,7 +135,17 @@ function pick(file: string, text: string, opts: LoadOptions): Picked {
   const y = readYamlDocuments(text);
   if (y.issues.some((i) => i.severity === 'error')) fail(file, y.issues);
   if (y.docs.length === 0) {
-    fail(file, [{ severity: 'error', code: 'empty', message: 'the file holds no profile', path: '$', line: 1, column: 1, hint: 'give Docker/OCI seccomp JSON or a Kubernetes SeccompProfile' }]);
+    fail(file, [
+      {
+        severity: 'error',
+        code: 'empty',
+        message: 'the file holds no profile',
+        path: '$',
+        line: 1,
+        column: 1,
+        hint: 'give Docker/OCI seccomp JSON or a Kubernetes SeccompProfile',
+      },
+    ]);
   }
   const only = y.docs[0] as LocatedJson;
   if (y.docs.length === 1 && !isKubernetesObject(only)) {

@@ -119,8 +119,14 @@ test("Docker's default cannot go to systemd without losing its argument rules, a
   const argLosses = r.lost.filter((l) => /argument rules cannot be expressed/.test(l)).map((l) => l.split(':')[0]);
   assert.deepEqual(argLosses.sort(), ['clone', 'personality', 'socket']);
   const socket = r.lost.find((l) => l.startsWith('socket:')) ?? '';
-  assert.match(socket, /arg0 < 38 \(AF_ALG\) → ALLOW; arg0 == 39 \(AF_NFC\) → ALLOW; arg0 > 40 \(AF_VSOCK\) → ALLOW; otherwise ERRNO EPERM\); exported as ERRNO EPERM for every call/);
-  assert.match(r.lost.find((l) => l.startsWith('clone:')) ?? '', /arg0 & 2114060288 \(CLONE_NEWNS\|CLONE_NEWCGROUP\|CLONE_NEWUTS\|CLONE_NEWIPC\|CLONE_NEWUSER\|CLONE_NEWPID\|CLONE_NEWNET\) == 0 → ALLOW/);
+  assert.match(
+    socket,
+    /arg0 < 38 \(AF_ALG\) → ALLOW; arg0 == 39 \(AF_NFC\) → ALLOW; arg0 > 40 \(AF_VSOCK\) → ALLOW; otherwise ERRNO EPERM\); exported as ERRNO EPERM for every call/,
+  );
+  assert.match(
+    r.lost.find((l) => l.startsWith('clone:')) ?? '',
+    /arg0 & 2114060288 \(CLONE_NEWNS\|CLONE_NEWCGROUP\|CLONE_NEWUTS\|CLONE_NEWIPC\|CLONE_NEWUSER\|CLONE_NEWPID\|CLONE_NEWNET\) == 0 → ALLOW/,
+  );
 });
 
 test("Docker's default as a drop-in answers every other syscall exactly as the evaluator does", () => {
@@ -149,12 +155,15 @@ test('an allow list removes the @default members the profile denies', () => {
 });
 
 test('a deny list keeps per-syscall errnos and kills, and logs what the profile logs', () => {
-  const p = profile([
-    rule(['mount', 'umount2'], 'errno', { errnoRet: 1 }),
-    rule(['reboot'], 'kill_process'),
-    rule(['ptrace'], 'errno', { errnoRet: 38 }),
-    rule(['openat'], 'log'),
-  ], { defaultAction: 'allow' });
+  const p = profile(
+    [
+      rule(['mount', 'umount2'], 'errno', { errnoRet: 1 }),
+      rule(['reboot'], 'kill_process'),
+      rule(['ptrace'], 'errno', { errnoRet: 38 }),
+      rule(['openat'], 'log'),
+    ],
+    { defaultAction: 'allow' },
+  );
   const r = exportSystemdDropIn(p, { host: HOST });
   assert.deepEqual(r.lost, []);
   assert.match(r.text, /^SystemCallFilter=~mount:EPERM ptrace:ENOSYS reboot umount2:EPERM$/m);
@@ -172,20 +181,26 @@ test('a log-by-default profile logs everything it does not allow or deny explici
 });
 
 test('what systemd cannot say is listed syscall by syscall, and made stricter', () => {
-  const p = profile([
-    rule(['read'], 'allow'),
-    rule(['ptrace'], 'trace'),
-    rule(['kill'], 'trap'),
-    rule(['tkill'], 'kill_thread'),
-    rule(['mmap'], 'errno', { errnoRet: 1, args: [{ index: 2, op: 'masked_eq', value: 4n, valueTwo: 4n }] }),
-    rule(['mmap'], 'allow'),
-  ], { defaultAction: 'errno', flags: ['SECCOMP_FILTER_FLAG_LOG'] });
+  const p = profile(
+    [
+      rule(['read'], 'allow'),
+      rule(['ptrace'], 'trace'),
+      rule(['kill'], 'trap'),
+      rule(['tkill'], 'kill_thread'),
+      rule(['mmap'], 'errno', { errnoRet: 1, args: [{ index: 2, op: 'masked_eq', value: 4n, valueTwo: 4n }] }),
+      rule(['mmap'], 'allow'),
+    ],
+    { defaultAction: 'errno', flags: ['SECCOMP_FILTER_FLAG_LOG'] },
+  );
   const r = exportSystemdDropIn(p, { host: HOST });
   const lost = r.lost.join('\n');
   assert.match(lost, /^ptrace: TRACE cannot be expressed; exported as ERRNO EPERM$/m);
   assert.match(lost, /^kill: TRAP \(a catchable SIGSYS\) becomes KILL_PROCESS$/m);
   assert.match(lost, /^tkill: KILL_THREAD becomes KILL_PROCESS/m);
-  assert.match(lost, /^mmap: argument rules cannot be expressed \(arg2 & 4 \(PROT_EXEC\) == 4 → ERRNO EPERM; otherwise ALLOW\); exported as ERRNO EPERM for every call$/m);
+  assert.match(
+    lost,
+    /^mmap: argument rules cannot be expressed \(arg2 & 4 \(PROT_EXEC\) == 4 → ERRNO EPERM; otherwise ALLOW\); exported as ERRNO EPERM for every call$/m,
+  );
   assert.match(lost, /^flags SECCOMP_FILTER_FLAG_LOG cannot be set through systemd/m);
   const sd = systemdModel(r.text);
   assert.equal(sd.answer('mmap'), 'errno 1', 'the stricter of allow and EPERM');
@@ -197,7 +212,10 @@ test('what systemd cannot say is listed syscall by syscall, and made stricter', 
 });
 
 test('host conditions are resolved and reported; other-family ABIs do not appear', () => {
-  const p: Profile = { ...profile([rule(['read'], 'allow'), rule(['chroot'], 'allow', { includes: { caps: ['CAP_SYS_CHROOT'], arches: [] } })]), architectures: ['x86_64', 'aarch64'] };
+  const p: Profile = {
+    ...profile([rule(['read'], 'allow'), rule(['chroot'], 'allow', { includes: { caps: ['CAP_SYS_CHROOT'], arches: [] } })]),
+    architectures: ['x86_64', 'aarch64'],
+  };
   const r = exportSystemdDropIn(p, { host: HOST });
   assert.deepEqual(r.lost, [
     'syscalls[1] (chroot): dropped — includes.caps: the container lacks CAP_SYS_CHROOT (x86_64, no capabilities, kernel 6.8)',

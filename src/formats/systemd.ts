@@ -68,7 +68,9 @@ function narrowConditional(name: string, rules: ConcreteRule[], fallback: Outcom
   const described = conditional.map((r) => `${r.args.map((c) => conditionText(name, c)).join(' && ')} → ${outcomeText(ruleOutcome(r))}`);
   let pick = fallback;
   for (const r of conditional) pick = stricter(pick, ruleOutcome(r));
-  lost.push(`${name}: argument rules cannot be expressed (${described.join('; ')}; otherwise ${outcomeText(fallback)}); exported as ${outcomeText(pick)} for every call`);
+  lost.push(
+    `${name}: argument rules cannot be expressed (${described.join('; ')}; otherwise ${outcomeText(fallback)}); exported as ${outcomeText(pick)} for every call`,
+  );
   return pick;
 }
 
@@ -178,20 +180,28 @@ export function exportSystemdDropIn(p: Profile, o: SystemdExportOptions): Export
   let needs248 = false;
   const allowed = universe.filter((n) => answers.get(n)?.kind === 'allow' || answers.get(n)?.kind === 'log');
   if (denyList) {
-    const denied = universe.filter((n) => !allowed.includes(n)).map((n) => {
-      const a = answers.get(n) as Answer;
-      return a.kind === 'kill' ? n : `${n}${suffix(a)}`;
-    });
+    const denied = universe
+      .filter((n) => !allowed.includes(n))
+      .map((n) => {
+        const a = answers.get(n) as Answer;
+        return a.kind === 'kill' ? n : `${n}${suffix(a)}`;
+      });
     filter.push(...lines('SystemCallFilter', '~', denied));
     if (def.kind === 'log') {
       const quiet = universe.filter((n) => answers.get(n)?.kind !== 'log');
       if (quiet.length > 0) logs.push(...lines('SystemCallLog', '~', quiet));
       else {
         logs.push(...lines('SystemCallLog', '', universe));
-        lost.push('default action LOG: syscalls unknown to clawfence\'s table are allowed without being logged');
+        lost.push("default action LOG: syscalls unknown to clawfence's table are allowed without being logged");
       }
     } else {
-      logs.push(...lines('SystemCallLog', '', universe.filter((n) => answers.get(n)?.kind === 'log')));
+      logs.push(
+        ...lines(
+          'SystemCallLog',
+          '',
+          universe.filter((n) => answers.get(n)?.kind === 'log'),
+        ),
+      );
     }
   } else {
     const implicit = new Set(groupMembers('@default'));
@@ -208,15 +218,24 @@ export function exportSystemdDropIn(p: Profile, o: SystemdExportOptions): Export
       }
     }
     filter.push(...lines('SystemCallFilter', '~', removals));
-    logs.push(...lines('SystemCallLog', '', universe.filter((n) => answers.get(n)?.kind === 'log')));
+    logs.push(
+      ...lines(
+        'SystemCallLog',
+        '',
+        universe.filter((n) => answers.get(n)?.kind === 'log'),
+      ),
+    );
     if (answers.get('write')?.kind !== 'allow' && answers.get('write')?.kind !== 'log' && universe.includes('write')) {
       lost.push('write: newer systemd versions allow write() for their own hand-off to the service, whatever the filter says');
     }
   }
 
-  if (needs248) notes.push('per-syscall error numbers in an allow list (~name:ERRNO) need systemd 248 or later; older versions answer those syscalls with SystemCallErrorNumber=');
+  if (needs248)
+    notes.push(
+      'per-syscall error numbers in an allow list (~name:ERRNO) need systemd 248 or later; older versions answer those syscalls with SystemCallErrorNumber=',
+    );
   if (denyList) notes.push("a deny list only blocks the names the host's libseccomp knows; syscalls newer than it stay allowed");
-  else notes.push("systemd skips names its libseccomp does not know, so in an allow list they stay denied");
+  else notes.push('systemd skips names its libseccomp does not know, so in an allow list they stay denied');
   const arches = cp.architectures.map((a) => ARCH_INFO[a].systemd ?? a);
   const errorNumber = denyList ? '' : def.kind === 'errno' ? errnoText(def.errno) : '';
   const header = [
@@ -224,7 +243,7 @@ export function exportSystemdDropIn(p: Profile, o: SystemdExportOptions): Export
     '# Install as /etc/systemd/system/UNIT.d/seccomp.conf, then run: systemctl daemon-reload',
     `# ${denyList ? 'Deny list' : 'Allow list'}: ${allowed.length} of ${universe.length} syscalls allowed${allowed.length > 0 ? ` — ${describeGroups(allowed, { maxOther: 12 })}` : ''}`,
     ...(denyList
-      ? ['# A deny list only blocks names the host\'s libseccomp knows; newer syscalls stay allowed.']
+      ? ["# A deny list only blocks names the host's libseccomp knows; newer syscalls stay allowed."]
       : ['# systemd also allows its @default set; the ~ lines remove the members this profile denies (as of systemd 252).']),
     ...(needs248 ? ['# Per-syscall error numbers in an allow list (~name:ERRNO) need systemd 248 or later.'] : []),
   ];

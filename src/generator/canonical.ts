@@ -8,14 +8,21 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
   });
 }
 
 /** When the footprint was recorded: provenance.createdAt, else its earliest workload start. */
 export function recordedAt(fp: Footprint): string | undefined {
   if (fp.provenance?.createdAt !== undefined) return fp.provenance.createdAt;
-  const starts = (fp.workloads ?? []).map((w) => w.startedAt).filter((s): s is string => s !== undefined).sort();
+  const starts = (fp.workloads ?? [])
+    .map((w) => w.startedAt)
+    .filter((s): s is string => s !== undefined)
+    .sort();
   return starts[0];
 }
 

@@ -14,16 +14,22 @@ export function footprintLabel(labels: readonly string[] | undefined, i: number)
 /** Throws bad-input for a footprint generate cannot read: wrong schemaVersion, unknown ABI or name. */
 export function checkFootprint(fp: Footprint, label: string): void {
   if ((fp.schemaVersion as unknown) !== FOOTPRINT_SCHEMA_VERSION) {
-    throw new ClawfenceError('bad-input', `${label} has schemaVersion ${JSON.stringify(fp.schemaVersion)}; this clawfence reads schemaVersion ${FOOTPRINT_SCHEMA_VERSION}`, {
-      hint: 'upgrade clawfence, or re-record the workload with this version',
-    });
+    throw new ClawfenceError(
+      'bad-input',
+      `${label} has schemaVersion ${JSON.stringify(fp.schemaVersion)}; this clawfence reads schemaVersion ${FOOTPRINT_SCHEMA_VERSION}`,
+      {
+        hint: 'upgrade clawfence, or re-record the workload with this version',
+      },
+    );
   }
   if (fp.arch !== undefined && !isArch(fp.arch)) {
     throw new ClawfenceError('bad-input', `${label}: unknown arch ${JSON.stringify(fp.arch)}`, { hint: 'use a canonical ABI name such as x86_64 or aarch64' });
   }
   for (const [abi, uses] of Object.entries(fp.syscalls)) {
     if (!isArch(abi)) {
-      throw new ClawfenceError('bad-input', `${label}: unknown ABI ${JSON.stringify(abi)} in syscalls`, { hint: 'use a canonical ABI name such as x86_64, x86 or x32' });
+      throw new ClawfenceError('bad-input', `${label}: unknown ABI ${JSON.stringify(abi)} in syscalls`, {
+        hint: 'use a canonical ABI name such as x86_64, x86 or x32',
+      });
     }
     for (const [name, use] of Object.entries(uses ?? {})) {
       if (syscallNumber(abi, name) === undefined) {
@@ -33,7 +39,9 @@ export function checkFootprint(fp: Footprint, label: string): void {
         });
       }
       if (!Number.isSafeInteger(use.count) || use.count < 0) {
-        throw new ClawfenceError('bad-input', `${label}: ${abi} ${name} has count ${String(use.count)}`, { hint: 'a count is a whole number of calls, 0 or more' });
+        throw new ClawfenceError('bad-input', `${label}: ${abi} ${name} has count ${String(use.count)}`, {
+          hint: 'a count is a whole number of calls, 0 or more',
+        });
       }
     }
   }

@@ -27,15 +27,26 @@ export function chooseClone3(recorded: ReadonlySet<string>, js: readonly Justifi
 /** The ENOSYS rule for the 'enosys' policy. */
 export function clone3EnosysRule(): Rule {
   return {
-    names: ['clone3'], action: 'errno', errnoRet: ENOSYS, args: [], includes: emptyFilter(), excludes: emptyFilter(),
-    comment: 'clone3 — answered with ENOSYS (errno 38) whether or not it was recorded: its flags live in memory, where no filter can read them, so allowing it would allow every namespace; a libc that tries clone3 first (glibc 2.34+) falls back to clone, which is allowed without CLONE_NEW* bits',
+    names: ['clone3'],
+    action: 'errno',
+    errnoRet: ENOSYS,
+    args: [],
+    includes: emptyFilter(),
+    excludes: emptyFilter(),
+    comment:
+      'clone3 — answered with ENOSYS (errno 38) whether or not it was recorded: its flags live in memory, where no filter can read them, so allowing it would allow every namespace; a libc that tries clone3 first (glibc 2.34+) falls back to clone, which is allowed without CLONE_NEW* bits',
   };
 }
 
 /** clone for a recording that saw only clone3: the call libc falls back to. */
 export function cloneCompanionRule(): Rule {
   return {
-    names: ['clone'], action: 'allow', args: [maskedEquals(0, CLONE_NS_MASK, 0n)], includes: emptyFilter(), excludes: emptyFilter(),
-    comment: 'clone — not recorded, but clone3 was: clone3 is answered with ENOSYS, so libc falls back to clone with the same flags; allowed without CLONE_NEW* bits (mask 0x7e020000), as Docker\'s default',
+    names: ['clone'],
+    action: 'allow',
+    args: [maskedEquals(0, CLONE_NS_MASK, 0n)],
+    includes: emptyFilter(),
+    excludes: emptyFilter(),
+    comment:
+      "clone — not recorded, but clone3 was: clone3 is answered with ENOSYS, so libc falls back to clone with the same flags; allowed without CLONE_NEW* bits (mask 0x7e020000), as Docker's default",
   };
 }

@@ -19,7 +19,9 @@ export function describeProcess(p: ProcessRef): string {
 function describeUse(u: AbiUse): string {
   const who = u.runtime
     ? `needed by the container runtime (${u.firstBy?.comm ?? 'its init process'}) after installing the filter`
-    : u.firstBy === undefined ? 'first process not recorded' : `first by ${describeProcess(u.firstBy)}`;
+    : u.firstBy === undefined
+      ? 'first process not recorded'
+      : `first by ${describeProcess(u.firstBy)}`;
   const wl = u.workloads.length === 0 ? '' : `, ${u.workloads.length === 1 ? 'workload' : 'workloads'} ${u.workloads.join(', ')}`;
   return `${u.abi}: ${plural(u.count, 'call')}, ${who}${wl}`;
 }

@@ -14,14 +14,23 @@ import { generateProfile } from './generate.js';
 import { parseJustification, parseJustificationFile } from './justify.js';
 import { recording, RUNC_AFTER_FILTER } from '../../test/support/test-footprints.js';
 
-const AF_UNIX = 1n, AF_INET = 2n, AF_INET6 = 10n, AF_PACKET = 17n, AF_ALG = 38n, AF_VSOCK = 40n;
-const CLONE_NEWUSER = 0x10000000n, SIGCHLD = 17n, THREAD = 0x3d0f00n;
+const AF_UNIX = 1n,
+  AF_INET = 2n,
+  AF_INET6 = 10n,
+  AF_PACKET = 17n,
+  AF_ALG = 38n,
+  AF_VSOCK = 40n;
+const CLONE_NEWUSER = 0x10000000n,
+  SIGCHLD = 17n,
+  THREAD = 0x3d0f00n;
 const READ_IMPLIES_EXEC = 0x0400000n;
 const TOOL = { comm: 'hostile-tool', exe: '/usr/local/bin/hostile-tool' };
 
 function hostile() {
   return recording({
-    workload: 'work', runtime: RUNC_AFTER_FILTER, by: TOOL,
+    workload: 'work',
+    runtime: RUNC_AFTER_FILTER,
+    by: TOOL,
     tool: ['read', 'write', 'openat', 'close', 'exit_group', 'socket', 'clone', 'clone3', 'unshare', 'mount', 'keyctl', 'add_key', 'personality', 'wait4'],
     args: {
       socket: { index: 0, values: [AF_UNIX, AF_INET, AF_PACKET, AF_VSOCK, AF_ALG] },
@@ -54,15 +63,25 @@ describe('a recording is evidence, not permission', () => {
     for (const af of [AF_PACKET, AF_VSOCK, AF_ALG]) assert.equal(allowed(r.profile, 'socket', af, 1n), false, `socket ${af}`);
     const refused = r.refusals.map((x) => (x.value === undefined ? x.syscall : `${x.syscall}=${x.value.label}`)).sort();
     assert.deepEqual(refused, [
-      'add_key', 'clone=CLONE_NEWUSER|SIGCHLD (0x10000011)', 'keyctl', 'mount', 'personality=PER_LINUX|READ_IMPLIES_EXEC (0x400000)',
-      'socket=AF_ALG (38)', 'socket=AF_PACKET (17)', 'socket=AF_VSOCK (40)', 'unshare=CLONE_NEWUSER (0x10000000)',
+      'add_key',
+      'clone=CLONE_NEWUSER|SIGCHLD (0x10000011)',
+      'keyctl',
+      'mount',
+      'personality=PER_LINUX|READ_IMPLIES_EXEC (0x400000)',
+      'socket=AF_ALG (38)',
+      'socket=AF_PACKET (17)',
+      'socket=AF_VSOCK (40)',
+      'unshare=CLONE_NEWUSER (0x10000000)',
     ]);
     for (const x of r.refusals) {
       assert.equal(x.firstBy?.comm, 'hostile-tool');
       assert.deepEqual(x.workloads, ['work']);
       assert.ok(x.count > 0 && x.reason.length > 10);
     }
-    assert.match(r.stats.refused.join('\n'), /denied socket with arg0 = AF_PACKET \(17\): 3 calls on x86_64 first by hostile-tool \(\/usr\/local\/bin\/hostile-tool\), workload work — AF_PACKET: raw link-layer/);
+    assert.match(
+      r.stats.refused.join('\n'),
+      /denied socket with arg0 = AF_PACKET \(17\): 3 calls on x86_64 first by hostile-tool \(\/usr\/local\/bin\/hostile-tool\), workload work — AF_PACKET: raw link-layer/,
+    );
   });
 
   it('keeps the honest work: the families, personas and clone flags it used without danger', () => {
@@ -74,7 +93,7 @@ describe('a recording is evidence, not permission', () => {
     for (const name of ['read', 'write', 'wait4']) assert.ok(allowed(r.profile, name));
   });
 
-  it('is nowhere wider than Docker\'s default on a catalogued door', () => {
+  it("is nowhere wider than Docker's default on a catalogued door", () => {
     assert.deepEqual(r.wider, []);
     assert.deepEqual(widerThanDefault(r.profile, { native: 'x86_64' }), []);
   });
@@ -87,7 +106,10 @@ describe('a recording is evidence, not permission', () => {
     assert.ok(allowed(j.profile, 'socket', AF_PACKET, 3n));
     assert.equal(allowed(j.profile, 'socket', AF_VSOCK, 1n), false);
     assert.ok(j.profile.syscalls.some((x) => x.names[0] === 'unshare' && /justified: bubblewrap builds its sandbox/.test(x.comment ?? '')));
-    assert.deepEqual(j.refusals.map((x) => x.syscall).filter((n) => n === 'unshare'), []);
+    assert.deepEqual(
+      j.refusals.map((x) => x.syscall).filter((n) => n === 'unshare'),
+      [],
+    );
     assert.deepEqual(j.wider, [], 'a justified door is not reported as wider');
     assert.match(j.stats.justified.join('\n'), /unshare=CLONE_NEWUSER: bubblewrap/);
   });
@@ -109,7 +131,11 @@ describe('a recording is evidence, not permission', () => {
   });
 
   it('adds argument rules by level: none has only the floor, strict narrows the hot syscalls too', () => {
-    const fp = recording({ workload: 'w', tool: ['read', 'ioctl', 'prctl', 'socket', 'exit_group'], args: { ioctl: { index: 1, values: [0x5401n] }, prctl: { index: 0, values: [15n] }, socket: { index: 0, values: [AF_INET] } } });
+    const fp = recording({
+      workload: 'w',
+      tool: ['read', 'ioctl', 'prctl', 'socket', 'exit_group'],
+      args: { ioctl: { index: 1, values: [0x5401n] }, prctl: { index: 0, values: [15n] }, socket: { index: 0, values: [AF_INET] } },
+    });
     const at = (args: 'none' | 'safe' | 'strict') => generateProfile([fp], { args }).profile;
     assert.ok(allowed(at('none'), 'ioctl', 0n, 0x5402n) && allowed(at('none'), 'prctl', 22n));
     assert.equal(allowed(at('none'), 'socket', AF_INET6), false, 'socket is on the floor');

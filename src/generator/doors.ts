@@ -36,7 +36,10 @@ export interface DoorPlan {
   warnings: string[];
 }
 
-interface Recorded { value: bigint; count: number }
+interface Recorded {
+  value: bigint;
+  count: number;
+}
 
 /** The recorded values of one argument, merged over the ABIs, sorted by value. */
 export function recordedValues(fp: Footprint, syscall: string, index: number, abis: readonly Arch[]): Recorded[] | undefined {
@@ -54,7 +57,11 @@ export function recordedValues(fp: Footprint, syscall: string, index: number, ab
 
 function refusalBase(e: SyscallEvidence): Pick<Refusal, 'abis' | 'workloads' | 'firstBy'> {
   const first = e.uses.find((u) => u.firstBy !== undefined)?.firstBy;
-  return { abis: e.uses.map((u) => u.abi), workloads: [...new Set(e.uses.flatMap((u) => u.workloads))].sort(compareText), ...(first === undefined ? {} : { firstBy: first }) };
+  return {
+    abis: e.uses.map((u) => u.abi),
+    workloads: [...new Set(e.uses.flatMap((u) => u.workloads))].sort(compareText),
+    ...(first === undefined ? {} : { firstBy: first }),
+  };
 }
 
 function calls(n: number): string {
@@ -101,12 +108,17 @@ export function planSyscall(e: SyscallEvidence, fp: Footprint, abis: readonly Ar
       continue;
     }
     plan.refusals.push({
-      syscall: e.name, value: { index: policy.index, value: v.value, label: valueLabel(e.name, policy.index, v.value) }, count: v.count,
-      reason: hits.map((h) => `${h.name}: ${h.reason}`).join('; '), ...refusalBase(e),
+      syscall: e.name,
+      value: { index: policy.index, value: v.value, label: valueLabel(e.name, policy.index, v.value) },
+      count: v.count,
+      reason: hits.map((h) => `${h.name}: ${h.reason}`).join('; '),
+      ...refusalBase(e),
     });
   }
   const reasonOf = (v: bigint): string => {
-    const j = matchDangerous(e.name, policy.index, v).map((h) => justifiedValue(js, e.name, policy.index, v, h.kind)).find((x) => x !== undefined);
+    const j = matchDangerous(e.name, policy.index, v)
+      .map((h) => justifiedValue(js, e.name, policy.index, v, h.kind))
+      .find((x) => x !== undefined);
     return j === undefined ? '' : `; justified: ${j.reason}`;
   };
   if (policy.form.kind === 'ns-mask') {
@@ -114,19 +126,28 @@ export function planSyscall(e: SyscallEvidence, fp: Footprint, abis: readonly Ar
     plan.rules.push({ args: [maskedEquals(policy.index, mask, 0n)], note: `${what}: no CLONE_NEW* bit (mask 0x${mask.toString(16)}), as Docker's default` });
     const justified = [...new Set(kept.filter((v) => (v.value & mask) !== 0n).map((v) => v.value & mask))];
     for (const bits of justified) {
-      plan.rules.push({ args: [maskedEquals(policy.index, mask, bits)], note: `${what}: exactly the recorded namespace flags ${valueLabel(e.name, policy.index, bits)}${reasonOf(bits)}` });
+      plan.rules.push({
+        args: [maskedEquals(policy.index, mask, bits)],
+        note: `${what}: exactly the recorded namespace flags ${valueLabel(e.name, policy.index, bits)}${reasonOf(bits)}`,
+      });
     }
     return plan;
   }
   if (values === undefined) {
     // Only the floor's doors (where Docker's default has a rule) are worth a warning; elsewhere a
     // name-only rule is what --args none would give anyway.
-    if (policy.level === 'none') plan.warnings.push(`${e.name}: the recording has no values of ${what}, so no argument rule narrows it (record with the eBPF or ptrace recorder of this version)`);
+    if (policy.level === 'none')
+      plan.warnings.push(
+        `${e.name}: the recording has no values of ${what}, so no argument rule narrows it (record with the eBPF or ptrace recorder of this version)`,
+      );
     plan.rules.push({ args: [], note: '' });
     return plan;
   }
   for (const v of kept) {
-    plan.rules.push({ args: [int32Equals(policy.index, v.value)], note: `${what} = ${valueLabel(e.name, policy.index, v.value)}, ${calls(v.count)} recorded${reasonOf(v.value)}` });
+    plan.rules.push({
+      args: [int32Equals(policy.index, v.value)],
+      note: `${what} = ${valueLabel(e.name, policy.index, v.value)}, ${calls(v.count)} recorded${reasonOf(v.value)}`,
+    });
   }
   return plan;
 }
@@ -143,7 +164,11 @@ function valuesPolicyFor(name: string, fp: Footprint, abis: readonly Arch[]): Ar
 /** The rule objects for a plan, each with the evidence comment and the plan's note. */
 export function planRules(name: string, plan: DoorPlan, comment: string): Rule[] {
   return plan.rules.map((r) => ({
-    names: [name], action: 'allow', args: r.args, includes: emptyFilter(), excludes: emptyFilter(),
+    names: [name],
+    action: 'allow',
+    args: r.args,
+    includes: emptyFilter(),
+    excludes: emptyFilter(),
     comment: r.note === '' ? comment : `${comment}; ${r.note}`,
   }));
 }
@@ -151,7 +176,8 @@ export function planRules(name: string, plan: DoorPlan, comment: string): Rule[]
 /** "socket AF_PACKET (17): 2 calls by hostile-tool (/usr/local/bin/hostile-tool), workload work — raw link-layer access …". */
 export function describeRefusal(r: Refusal): string {
   const what = r.value === undefined ? r.syscall : `${r.syscall} with arg${r.value.index} = ${r.value.label}`;
-  const who = r.firstBy === undefined ? '' : ` first by ${r.firstBy.exe === undefined || r.firstBy.exe === '' ? r.firstBy.comm : `${r.firstBy.comm} (${r.firstBy.exe})`}`;
+  const who =
+    r.firstBy === undefined ? '' : ` first by ${r.firstBy.exe === undefined || r.firstBy.exe === '' ? r.firstBy.comm : `${r.firstBy.comm} (${r.firstBy.exe})`}`;
   const wl = r.workloads.length === 0 ? '' : `, ${r.workloads.length === 1 ? 'workload' : 'workloads'} ${r.workloads.join(', ')}`;
   return `denied ${what}: ${calls(r.count)} on ${r.abis.join(', ')}${who}${wl} — ${r.reason}`;
 }

@@ -30,15 +30,16 @@ export function collectEvidence(fp: Footprint, abis: readonly Arch[]): SyscallEv
     for (const [name, u] of Object.entries(fp.syscalls[abi] ?? {})) {
       if (u.count <= 0) continue;
       const use: AbiUse = {
-        abi, count: u.count, runtime: u.runtime === true, workloads: [...(u.workloads ?? [])].sort(compareText),
+        abi,
+        count: u.count,
+        runtime: u.runtime === true,
+        workloads: [...(u.workloads ?? [])].sort(compareText),
         ...(u.firstBy === undefined ? {} : { firstBy: u.firstBy }),
       };
       byName.set(name, [...(byName.get(name) ?? []), use]);
     }
   }
-  return [...byName]
-    .sort((a, b) => compareText(a[0], b[0]))
-    .map(([name, uses]) => ({ name, uses, runtimeOnly: uses.every((u) => u.runtime) }));
+  return [...byName].sort((a, b) => compareText(a[0], b[0])).map(([name, uses]) => ({ name, uses, runtimeOnly: uses.every((u) => u.runtime) }));
 }
 
 /** The recorded names per ABI. */

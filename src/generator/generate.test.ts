@@ -14,7 +14,14 @@ import { syscallsOf } from '../syscalls/table.js';
 import { generateProfile, type GenerateOptions } from './generate.js';
 import { describeStats } from './summary.js';
 import {
-  flaskFootprints, PYTHON_GET, PYTHON_POST, recording, reversedKeys, RUNC_AFTER_FILTER, RUNC_ALLOWANCE, shuffled,
+  flaskFootprints,
+  PYTHON_GET,
+  PYTHON_POST,
+  recording,
+  reversedKeys,
+  RUNC_AFTER_FILTER,
+  RUNC_ALLOWANCE,
+  shuffled,
 } from '../../test/support/test-footprints.js';
 import { refusal } from '../../test/support/refusal.js';
 
@@ -49,10 +56,13 @@ describe('generateProfile', () => {
     assert.equal(flask.profile.defaultErrnoRet, 1);
     assert.deepEqual(flask.profile.architectures, ['x86_64']);
     assert.deepEqual(flask.profile.archMap, []);
-    assert.match(printDockerProfile(flask.profile), /^\{\n {2}"defaultAction": "SCMP_ACT_ERRNO",\n {2}"defaultErrnoRet": 1,\n {2}"architectures": \[\n {4}"SCMP_ARCH_X86_64"\n {2}\],/);
+    assert.match(
+      printDockerProfile(flask.profile),
+      /^\{\n {2}"defaultAction": "SCMP_ACT_ERRNO",\n {2}"defaultErrnoRet": 1,\n {2}"architectures": \[\n {4}"SCMP_ARCH_X86_64"\n {2}\],/,
+    );
   });
 
-  it('allows exactly the recorded syscalls on the native ABI, and runc\'s allowance (every syscall asked)', () => {
+  it("allows exactly the recorded syscalls on the native ABI, and runc's allowance (every syscall asked)", () => {
     const wrong: string[] = [];
     // socket carries an argument rule: the fixtures' tool opened AF_INET sockets.
     for (const name of syscallsOf('x86_64')) {
@@ -79,8 +89,14 @@ describe('generateProfile', () => {
       assert.equal(d.source, 'bad-arch', abi);
       assert.equal(d.action, 'kill_thread', abi);
     }
-    assert.deepEqual(flask.stats.omitted.map((o) => o.abi), ['x86', 'x32']);
-    assert.ok(flask.stats.omitted.every((o) => o.dockerDefault > 300), "Docker's default allows hundreds there");
+    assert.deepEqual(
+      flask.stats.omitted.map((o) => o.abi),
+      ['x86', 'x32'],
+    );
+    assert.ok(
+      flask.stats.omitted.every((o) => o.dockerDefault > 300),
+      "Docker's default allows hundreds there",
+    );
   });
 
   it('puts the evidence on every rule: ABI, count, first process or runtime, workloads', () => {
@@ -90,7 +106,10 @@ describe('generateProfile', () => {
     }
     assert.equal(ruleFor(flask.profile, 'connect').comment, 'connect — x86_64: 6 calls, first by python3 (/usr/local/bin/python3.11), workloads get, post');
     assert.equal(ruleFor(flask.profile, 'sysinfo').comment, 'sysinfo — x86_64: 3 calls, first by python3 (/usr/local/bin/python3.11), workload get');
-    assert.equal(ruleFor(flask.profile, 'setuid').comment, 'setuid — x86_64: 2 calls, needed by the container runtime (runc:[2:INIT]) after installing the filter, workloads get, post');
+    assert.equal(
+      ruleFor(flask.profile, 'setuid').comment,
+      'setuid — x86_64: 2 calls, needed by the container runtime (runc:[2:INIT]) after installing the filter, workloads get, post',
+    );
     // read: made by runc init first, then by the tool: not runtime-only.
     assert.equal(ruleFor(flask.profile, 'read').comment, 'read — x86_64: 8 calls, first by runc:[2:INIT] (runc), workloads get, post');
     assert.deepEqual(flask.stats.runtimeOnly, RUNC_AFTER_FILTER.filter((n) => !PYTHON_GET.includes(n) && !PYTHON_POST.includes(n)).sort());
@@ -100,10 +119,13 @@ describe('generateProfile', () => {
   it('lists its sources in the order given', () => {
     const [get, post] = flaskFootprints();
     const r = generateProfile([post as Footprint, get as Footprint], { labels: ['post.json', 'get.json'] });
-    assert.deepEqual(r.stats.sources.map((s) => [s.label, s.workloads, s.recordedAt]), [
-      ['post.json', ['post'], '2025-01-01T10:05:00.000Z'],
-      ['get.json', ['get'], '2025-01-01T10:00:00.000Z'],
-    ]);
+    assert.deepEqual(
+      r.stats.sources.map((s) => [s.label, s.workloads, s.recordedAt]),
+      [
+        ['post.json', ['post'], '2025-01-01T10:05:00.000Z'],
+        ['get.json', ['get'], '2025-01-01T10:00:00.000Z'],
+      ],
+    );
     assert.equal(describeStats(r.stats)[0], 'from 2 footprints: post.json (post), get.json (get)');
     assert.equal(printDockerProfile(r.profile), printDockerProfile(flask.profile), 'labels do not change the profile');
   });
@@ -119,7 +141,15 @@ describe('generateProfile', () => {
   });
 
   it('gives byte-identical output for the same footprints, in any order and key order', () => {
-    const fps = [...flaskFootprints(), recording({ workload: 'health', runtime: ['execve', 'prctl'], tool: ['read', 'write', 'exit_group', 'nanosleep'], createdAt: '2025-01-01T09:00:00.000Z' })];
+    const fps = [
+      ...flaskFootprints(),
+      recording({
+        workload: 'health',
+        runtime: ['execve', 'prctl'],
+        tool: ['read', 'write', 'exit_group', 'nanosleep'],
+        createdAt: '2025-01-01T09:00:00.000Z',
+      }),
+    ];
     const want = printDockerProfile(generateProfile(fps).profile);
     assert.equal(printDockerProfile(generateProfile(fps).profile), want, 'twice');
     for (let seed = 1; seed <= 6; seed++) {
@@ -133,17 +163,24 @@ describe('generateProfile', () => {
     const report = auditProfile(flask.profile, { native: 'x86_64', against: flask.footprint });
     const serious = report.findings.filter((f) => severityRank(f.severity) > severityRank('low'));
     for (const f of serious) assert.ok(f.syscall !== undefined && FLASK_RECORDED.has(f.syscall), `${f.id} ${f.message}`);
-    assert.deepEqual(serious.map((f) => `${f.id} ${f.syscall ?? ''}`), [], 'clone has its namespace flags masked, clone3 answers ENOSYS');
+    assert.deepEqual(
+      serious.map((f) => `${f.id} ${f.syscall ?? ''}`),
+      [],
+      'clone has its namespace flags masked, clone3 answers ENOSYS',
+    );
     assert.equal(report.counts.x86_64?.allowed, FLASK_ALLOWED.size);
   });
 
-  it('adds runc\'s allowance only under runc and only when the recordings missed it', () => {
+  it("adds runc's allowance only under runc and only when the recordings missed it", () => {
     const crun = recording({ workload: 'w', runtime: ['execve'], tool: ['read', 'exit_group'] });
     crun.provenance = { ...crun.provenance, engine: { name: 'podman', runtime: 'crun' } };
     for (const u of Object.values(crun.syscalls.x86_64 ?? {})) if (u.firstBy !== undefined) u.firstBy = { ...u.firstBy, comm: 'crun' };
     const c = generateProfile([crun]);
     assert.deepEqual(c.stats.runtimeAllowance, [], 'crun is C: nothing added');
-    assert.equal(c.profile.syscalls.some((r) => r.names.includes('rt_sigreturn')), false);
+    assert.equal(
+      c.profile.syscalls.some((r) => r.names.includes('rt_sigreturn')),
+      false,
+    );
     const seen = generateProfile([recording({ workload: 'w', runtime: ['execve', ...RUNC_ALLOWANCE], tool: ['read', 'exit_group'] })]);
     assert.deepEqual(seen.stats.runtimeAllowance, [], 'recorded: it has its evidence like any other call');
     assert.match(ruleFor(seen.profile, 'rt_sigreturn').comment ?? '', /needed by the container runtime/);
@@ -183,7 +220,10 @@ describe('generateProfile', () => {
       // clone3 still answers ENOSYS so that libc falls back instead of being killed.
       assert.deepEqual([decide(c, 'x86_64', 'clone3').action, decide(c, 'x86_64', 'clone3').errno], ['errno', 38]);
     }
-    assert.match(printDockerProfile(generateProfile(flaskFootprints(), { defaultAction: 'kill_process' }).profile), /"defaultAction": "SCMP_ACT_KILL_PROCESS",\n {2}"architectures"/);
+    assert.match(
+      printDockerProfile(generateProfile(flaskFootprints(), { defaultAction: 'kill_process' }).profile),
+      /"defaultAction": "SCMP_ACT_KILL_PROCESS",\n {2}"architectures"/,
+    );
   });
 
   it('uses --default-errno for what is not recorded, and warns that Docker 20.10 drops it', () => {
@@ -194,7 +234,10 @@ describe('generateProfile', () => {
     assert.deepEqual(flask.stats.warnings, [], 'no warning with the default EPERM');
     // ENOSYS as the default already answers clone3 the way libc needs: no separate rule.
     const enosys = generateProfile(flaskFootprints(), { defaultErrno: 38 });
-    assert.equal(enosys.profile.syscalls.some((x) => x.names.includes('clone3')), false);
+    assert.equal(
+      enosys.profile.syscalls.some((x) => x.names.includes('clone3')),
+      false,
+    );
     assert.equal(enosys.stats.clone3, 'none');
     assert.equal(decide(concrete(enosys.profile), 'x86_64', 'clone3').errno, 38);
   });
@@ -205,7 +248,10 @@ describe('generateProfile', () => {
     const CLONE_THREAD_FLAGS = 0x3d0f00n; // CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID
     const onlyClone3 = gen(['clone3']);
     assert.equal(onlyClone3.stats.clone3, 'enosys', 'recorded clone3 is evidence, not permission: its flags cannot be filtered');
-    assert.deepEqual([decide(concrete(onlyClone3.profile), 'x86_64', 'clone3').action, decide(concrete(onlyClone3.profile), 'x86_64', 'clone3').errno], ['errno', 38]);
+    assert.deepEqual(
+      [decide(concrete(onlyClone3.profile), 'x86_64', 'clone3').action, decide(concrete(onlyClone3.profile), 'x86_64', 'clone3').errno],
+      ['errno', 38],
+    );
     assert.ok(allows(concrete(onlyClone3.profile), 'x86_64', 'clone', [CLONE_THREAD_FLAGS, 0n, 0n, 0n, 0n, 0n]), 'clone, the fallback libc takes, is added');
     assert.equal(allows(concrete(onlyClone3.profile), 'x86_64', 'clone', [0x10000000n | 17n, 0n, 0n, 0n, 0n, 0n]), false, 'without CLONE_NEWUSER');
     assert.match(ruleFor(onlyClone3.profile, 'clone').comment ?? '', /not recorded, but clone3 was/);
@@ -213,7 +259,9 @@ describe('generateProfile', () => {
     const both = gen(['clone', 'clone3']);
     assert.ok(allows(concrete(both.profile), 'x86_64', 'clone'));
     assert.equal(allows(concrete(both.profile), 'x86_64', 'clone3'), false);
-    const justified = generateProfile([recording({ workload: 'w', tool: [...base, 'clone', 'clone3'] })], { justifications: [{ syscall: 'clone3', reason: 'test', text: 'clone3:test' }] });
+    const justified = generateProfile([recording({ workload: 'w', tool: [...base, 'clone', 'clone3'] })], {
+      justifications: [{ syscall: 'clone3', reason: 'test', text: 'clone3:test' }],
+    });
     assert.equal(justified.stats.clone3, 'justified');
     assert.ok(allows(concrete(justified.profile), 'x86_64', 'clone3'));
 
@@ -225,7 +273,10 @@ describe('generateProfile', () => {
 
     const neither = gen([]);
     assert.equal(neither.stats.clone3, 'none');
-    assert.equal(neither.profile.syscalls.some((x) => x.names.includes('clone3')), false);
+    assert.equal(
+      neither.profile.syscalls.some((x) => x.names.includes('clone3')),
+      false,
+    );
     assert.equal(allows(concrete(neither.profile), 'x86_64', 'clone3'), false);
   });
 
@@ -235,14 +286,18 @@ describe('generateProfile', () => {
 
   it('generates for other families too (aarch64 with a 32-bit arm helper)', () => {
     const fp: Footprint = {
-      schemaVersion: 1, arch: 'aarch64',
+      schemaVersion: 1,
+      arch: 'aarch64',
       syscalls: { aarch64: { execve: { count: 1, runtime: true }, openat: { count: 2 } }, arm: { open: { count: 1 } } },
     };
     const r = generateProfile([fp]);
     assert.deepEqual(r.profile.architectures, ['aarch64', 'arm']);
     const c = resolveProfile(r.profile, { native: 'aarch64', caps: [] });
     // open exists only on arm; execve and openat, recorded on aarch64, exist on arm too.
-    assert.deepEqual(r.stats.widened.map((w) => `${w.abi} ${w.syscall} ${w.kind}`), ['arm execve other-abi', 'arm openat other-abi']);
+    assert.deepEqual(
+      r.stats.widened.map((w) => `${w.abi} ${w.syscall} ${w.kind}`),
+      ['arm execve other-abi', 'arm openat other-abi'],
+    );
     assert.equal(decide(c, 'arm', 'open').action, 'allow');
     assert.equal(decide(c, 'aarch64', 'read').action, 'errno');
     assert.match(describeStats(r.stats).join('\n'), /aarch64: 2 of \d+ syscalls allowed \(2 recorded\)/);

@@ -82,7 +82,6 @@ function allowRuleFor(name: string, comment: string): Rule {
   return { names: [name], action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
 }
 
-
 function buildProfile(action: GenerateDefaultAction, errno: number, abis: Arch[], rules: Rule[]): Profile {
   return {
     defaultAction: action,
@@ -102,7 +101,10 @@ function narrowedSummary(p: Profile): string[] {
     const name = r.names[0] ?? '';
     const c = r.args[0];
     if (c === undefined) continue;
-    const text = c.op === 'masked_eq' && c.value === 0xffffffffn ? valueLabel(name, c.index, c.valueTwo) : `arg${c.index} & 0x${c.value.toString(16)} == ${c.valueTwo === 0n ? '0' : valueLabel(name, c.index, c.valueTwo)}`;
+    const text =
+      c.op === 'masked_eq' && c.value === 0xffffffffn
+        ? valueLabel(name, c.index, c.valueTwo)
+        : `arg${c.index} & 0x${c.value.toString(16)} == ${c.valueTwo === 0n ? '0' : valueLabel(name, c.index, c.valueTwo)}`;
     by.set(name, [...(by.get(name) ?? []), text]);
   }
   return [...by].map(([n, vs]) => `${n}: ${vs.join(', ')}`);
@@ -111,12 +113,15 @@ function narrowedSummary(p: Profile): string[] {
 function summarizeSources(fps: readonly Footprint[], labels: readonly string[] | undefined): SourceSummary[] {
   return fps.map((fp, i) => {
     const at = recordedAt(fp);
-    const workloads = [...new Set([
-      ...(fp.workloads ?? []).map((w) => w.name),
-      ...Object.values(fp.syscalls).flatMap((m) => Object.values(m ?? {}).flatMap((u) => u.workloads ?? [])),
-    ])].sort(compareText);
+    const workloads = [
+      ...new Set([
+        ...(fp.workloads ?? []).map((w) => w.name),
+        ...Object.values(fp.syscalls).flatMap((m) => Object.values(m ?? {}).flatMap((u) => u.workloads ?? [])),
+      ]),
+    ].sort(compareText);
     return {
-      label: footprintLabel(labels, i), workloads,
+      label: footprintLabel(labels, i),
+      workloads,
       ...(at === undefined ? {} : { recordedAt: at }),
       ...(fp.provenance === undefined ? {} : { provenance: structuredClone(fp.provenance) }),
     };
@@ -159,7 +164,8 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   // runtime allowance and clone for clone3's fallback (on the native ABI).
   const shut = new Set([...[...plans].filter(([, p]) => p.rules.length === 0).map(([n]) => n), ...(clone3 === 'enosys' ? ['clone3'] : [])]);
   for (const [abi, names] of recorded) recorded.set(abi, new Set([...names].filter((n) => !shut.has(n))));
-  for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]) recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
+  for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])])
+    recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
   const rulesFor = (comment: (e: SyscallEvidence) => string): Rule[] =>
     evidence.flatMap((e) => {
       const plan = plans.get(e.name);
@@ -177,9 +183,13 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   // The kernel refuses a filter of more than 4096 instructions: the container would not start.
   const size = programSize(resolveProfile(profile, { native: choice.native, caps: [] }));
   if (overKernelLimit(size)) {
-    throw new ClawfenceError('bad-input', `the generated profile needs ${describeProgramSize(size)}: the kernel would refuse it and the container would not start`, {
-      hint: 'record fewer ABIs or workloads per profile, or split the tool into containers with their own profiles',
-    });
+    throw new ClawfenceError(
+      'bad-input',
+      `the generated profile needs ${describeProgramSize(size)}: the kernel would refuse it and the container would not start`,
+      {
+        hint: 'record fewer ABIs or workloads per profile, or split the tool into containers with their own profiles',
+      },
+    );
   }
 
   const warnings = [
@@ -191,7 +201,14 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
       ? [`Docker 20.10 drops defaultErrnoRet from custom profiles, so there denied calls get EPERM, not errno ${errno}; newer Docker and podman keep it`]
       : []),
   ];
-  const stats = computeStats({ choice, evidence, check, clone3, runtimeAllowance: allowance.map((a) => a.syscall), workloads: workloadNames(footprint, evidence), sources: summarizeSources(fps, opts.labels),
+  const stats = computeStats({
+    choice,
+    evidence,
+    check,
+    clone3,
+    runtimeAllowance: allowance.map((a) => a.syscall),
+    workloads: workloadNames(footprint, evidence),
+    sources: summarizeSources(fps, opts.labels),
     args: { level, narrowed: narrowedSummary(profile) },
     refused: refusals.map(describeRefusal),
     justified: justified.map((j) => `${j.syscall}${j.value === undefined ? '' : `=${j.value.text}`}: ${j.reason}`),

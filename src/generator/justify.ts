@@ -29,12 +29,16 @@ export function parseJustification(text: string, where = '--allow'): Justificati
   const eq = head.indexOf('=');
   const syscall = (eq < 0 ? head : head.slice(0, eq)).trim();
   if (!isKnownSyscall(syscall)) {
-    throw new ClawfenceError('bad-input', `${where} ${JSON.stringify(text)}: unknown syscall '${syscall}'`, { hint: `did you mean '${suggestSyscall(syscall)}'? ${usage}` });
+    throw new ClawfenceError('bad-input', `${where} ${JSON.stringify(text)}: unknown syscall '${syscall}'`, {
+      hint: `did you mean '${suggestSyscall(syscall)}'? ${usage}`,
+    });
   }
   if (eq < 0) return { syscall, reason, text };
   const index = dangerousValues().find((d) => d.syscall === syscall)?.index ?? argPolicy(syscall, 'strict')?.index;
   if (index === undefined) {
-    throw new ClawfenceError('bad-input', `${where} ${JSON.stringify(text)}: clawfence has no argument rule for ${syscall}, so a value cannot be justified`, { hint: `justify the syscall itself: --allow ${syscall}:"…"` });
+    throw new ClawfenceError('bad-input', `${where} ${JSON.stringify(text)}: clawfence has no argument rule for ${syscall}, so a value cannot be justified`, {
+      hint: `justify the syscall itself: --allow ${syscall}:"…"`,
+    });
   }
   const valueText = head.slice(eq + 1).trim();
   const value = parseArgExpression(valueText, { syscall, index });
@@ -58,7 +62,21 @@ export function justifiedSyscall(js: readonly Justification[], syscall: string):
 }
 
 /** The justification covering a value: the whole syscall, or a value whose bits the recorded value has (mask) or equals. */
-export function justifiedValue(js: readonly Justification[], syscall: string, index: number, recorded: bigint, kind: 'mask' | 'equal'): Justification | undefined {
-  return justifiedSyscall(js, syscall) ?? js.find((j) => j.syscall === syscall && j.value !== undefined && j.value.index === index
-    && (kind === 'mask' ? (recorded & j.value.value) === j.value.value && j.value.value !== 0n : (recorded & 0xffffffffn) === (j.value.value & 0xffffffffn)));
+export function justifiedValue(
+  js: readonly Justification[],
+  syscall: string,
+  index: number,
+  recorded: bigint,
+  kind: 'mask' | 'equal',
+): Justification | undefined {
+  return (
+    justifiedSyscall(js, syscall) ??
+    js.find(
+      (j) =>
+        j.syscall === syscall &&
+        j.value !== undefined &&
+        j.value.index === index &&
+        (kind === 'mask' ? (recorded & j.value.value) === j.value.value && j.value.value !== 0n : (recorded & 0xffffffffn) === (j.value.value & 0xffffffffn)),
+    )
+  );
 }

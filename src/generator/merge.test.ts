@@ -16,26 +16,70 @@ function fp(syscalls: Footprint['syscalls'], extra: Partial<Footprint> = {}): Fo
 
 describe('mergeFootprints', () => {
   it('sums counts, unions workloads and argument values, per ABI and syscall', () => {
-    const a = fp({
-      x86_64: {
-        read: { count: 5, nr: 0, firstBy: PYTHON, workloads: ['get'] },
-        socket: { count: 1, nr: 41, workloads: ['get'], args: [{ index: 0, values: [{ value: '2', count: 1 }, { value: '10', count: 2 }] }] },
+    const a = fp(
+      {
+        x86_64: {
+          read: { count: 5, nr: 0, firstBy: PYTHON, workloads: ['get'] },
+          socket: {
+            count: 1,
+            nr: 41,
+            workloads: ['get'],
+            args: [
+              {
+                index: 0,
+                values: [
+                  { value: '2', count: 1 },
+                  { value: '10', count: 2 },
+                ],
+              },
+            ],
+          },
+        },
       },
-    }, { provenance: { createdAt: '2025-01-01T00:00:00Z', kernel: '6.1.0' } });
-    const b = fp({
-      x86_64: {
-        read: { count: 7, nr: 0, firstBy: { comm: 'curl' }, workloads: ['post', 'get'] },
-        socket: { count: 2, nr: 41, workloads: ['post'], args: [{ index: 1, values: [{ value: '1', count: 2 }] }, { index: 0, values: [{ value: '2', count: 2 }, { value: '1', count: 1 }] }] },
-        getpid: { count: 0, nr: 39 },
+      { provenance: { createdAt: '2025-01-01T00:00:00Z', kernel: '6.1.0' } },
+    );
+    const b = fp(
+      {
+        x86_64: {
+          read: { count: 7, nr: 0, firstBy: { comm: 'curl' }, workloads: ['post', 'get'] },
+          socket: {
+            count: 2,
+            nr: 41,
+            workloads: ['post'],
+            args: [
+              { index: 1, values: [{ value: '1', count: 2 }] },
+              {
+                index: 0,
+                values: [
+                  { value: '2', count: 2 },
+                  { value: '1', count: 1 },
+                ],
+              },
+            ],
+          },
+          getpid: { count: 0, nr: 39 },
+        },
+        x86: { read: { count: 1, nr: 3, firstBy: { comm: 'hello32' }, workloads: ['i386'] } },
       },
-      x86: { read: { count: 1, nr: 3, firstBy: { comm: 'hello32' }, workloads: ['i386'] } },
-    }, { provenance: { createdAt: '2025-01-02T00:00:00Z', kernel: '6.1.0' } });
+      { provenance: { createdAt: '2025-01-02T00:00:00Z', kernel: '6.1.0' } },
+    );
     const m = mergeFootprints([b, a]);
     assert.deepEqual(m.syscalls.x86_64?.['read'], { count: 12, nr: 0, firstBy: PYTHON, workloads: ['get', 'post'] });
-    assert.deepEqual(m.syscalls.x86_64?.['socket']?.args, [
-      { index: 0, values: [{ value: '1', count: 1 }, { value: '2', count: 3 }, { value: '10', count: 2 }] },
-      { index: 1, values: [{ value: '1', count: 2 }] },
-    ], 'values sorted numerically (10 after 2), counts summed, indices sorted');
+    assert.deepEqual(
+      m.syscalls.x86_64?.['socket']?.args,
+      [
+        {
+          index: 0,
+          values: [
+            { value: '1', count: 1 },
+            { value: '2', count: 3 },
+            { value: '10', count: 2 },
+          ],
+        },
+        { index: 1, values: [{ value: '1', count: 2 }] },
+      ],
+      'values sorted numerically (10 after 2), counts summed, indices sorted',
+    );
     assert.deepEqual(m.syscalls.x86_64?.['getpid'], { count: 0, nr: 39 }, 'a listed-but-unused syscall stays unused');
     assert.deepEqual(m.syscalls.x86?.['read'], { count: 1, nr: 3, firstBy: { comm: 'hello32' }, workloads: ['i386'] });
     assert.deepEqual(m.provenance, { kernel: '6.1.0' }, 'only the provenance all sources agree on');
@@ -46,7 +90,11 @@ describe('mergeFootprints', () => {
     const early = fp({ x86_64: { read: { count: 1, firstBy: { comm: 'early' } } } }, { provenance: { createdAt: '2025-03-01T08:00:00Z' } });
     const late = fp({ x86_64: { read: { count: 9, firstBy: { comm: 'late' } } } }, { provenance: { createdAt: '2025-03-01T09:00:00Z' } });
     const undated = fp({ x86_64: { read: { count: 1, firstBy: { comm: 'undated' } } } });
-    for (const order of [[early, late, undated], [undated, late, early], [late, undated, early]]) {
+    for (const order of [
+      [early, late, undated],
+      [undated, late, early],
+      [late, undated, early],
+    ]) {
       assert.equal(mergeFootprints(order).syscalls.x86_64?.['read']?.firstBy?.comm, 'early');
     }
     // A recording that listed the syscall without seeing it does not provide the first process.
@@ -64,14 +112,20 @@ describe('mergeFootprints', () => {
   });
 
   it('is independent of input order and of key order inside the files', () => {
-    const fps = [...flaskFootprints(), recording({ workload: 'health', runtime: ['execve'], tool: ['read', 'exit_group'], createdAt: '2025-01-01T09:00:00.000Z' })];
+    const fps = [
+      ...flaskFootprints(),
+      recording({ workload: 'health', runtime: ['execve'], tool: ['read', 'exit_group'], createdAt: '2025-01-01T09:00:00.000Z' }),
+    ];
     const want = canonicalJson(mergeFootprints(fps));
     for (let seed = 1; seed <= 6; seed++) {
       const input = shuffled(fps, seed).map((f, i) => (i % 2 === 0 ? reversedKeys(f) : f));
       assert.equal(canonicalJson(mergeFootprints(input)), want, `seed ${seed}`);
     }
     const m = mergeFootprints(fps);
-    assert.deepEqual(m.workloads?.map((w) => w.name), ['get', 'health', 'post']);
+    assert.deepEqual(
+      m.workloads?.map((w) => w.name),
+      ['get', 'health', 'post'],
+    );
     assert.equal(m.arch, 'x86_64');
     assert.equal(m.syscalls.x86_64?.['execve']?.runtime, true);
     assert.deepEqual(m.syscalls.x86_64?.['execve']?.workloads, ['get', 'health', 'post']);
@@ -98,7 +152,10 @@ describe('mergeFootprints', () => {
 
   it('refuses an unsupported schemaVersion, unknown names and an empty list', () => {
     const v2 = { schemaVersion: 2, syscalls: { x86_64: { read: { count: 1 } } } } as unknown as Footprint;
-    refusal(() => mergeFootprints([fp({ x86_64: { read: { count: 1 } } }), v2], { labels: ['ok.json', 'new.json'] }), /new\.json has schemaVersion 2; this clawfence reads schemaVersion 1/);
+    refusal(
+      () => mergeFootprints([fp({ x86_64: { read: { count: 1 } } }), v2], { labels: ['ok.json', 'new.json'] }),
+      /new\.json has schemaVersion 2; this clawfence reads schemaVersion 1/,
+    );
     refusal(() => mergeFootprints([fp({ x86_64: { socketcall: { count: 1 } } })]), /'socketcall' does not exist on x86_64/);
     refusal(() => mergeFootprints([fp({ amd64: { read: { count: 1 } } } as unknown as Footprint['syscalls'])]), /unknown ABI "amd64"/);
     refusal(() => mergeFootprints([]), /no footprint/);

@@ -4,10 +4,7 @@
 // The result does not depend on the order the footprints are given in.
 
 import { ClawfenceError } from '../errors.js';
-import {
-  FOOTPRINT_SCHEMA_VERSION,
-  type ArgValues, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord,
-} from '../footprint/model.js';
+import { FOOTPRINT_SCHEMA_VERSION, type ArgValues, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord } from '../footprint/model.js';
 import { ARCHES, ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { canonicalJson, compareText, mergeOrder } from './canonical.js';
 import { checkFootprint, checkOneFamily, footprintLabel } from './check-footprint.js';
@@ -97,7 +94,7 @@ export function commonProvenance(fps: readonly Footprint[]): Provenance | undefi
       out[key] = structuredClone(value);
     }
   }
-  return Object.keys(out).length === 0 ? undefined : (out);
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 /** The host ABI of the merged recordings: their common arch, else the family of the ones given. */

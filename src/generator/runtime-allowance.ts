@@ -51,7 +51,11 @@ function calibrationSource(c: RuntimeCalibration): string {
 /** The syscalls to allow for the runtime(s) the footprints were recorded under, that were not
  * recorded: a calibration's set for the footprints it fits (same engine, runtime, version and ABI),
  * and for runc footprints rt_sigreturn, whether or not their calibration saw it. */
-export function runtimeAllowance(fps: readonly Footprint[], recordedAnywhere: ReadonlySet<string>, calibrations: readonly RuntimeCalibration[] = []): RuntimeAllowance[] {
+export function runtimeAllowance(
+  fps: readonly Footprint[],
+  recordedAnywhere: ReadonlySet<string>,
+  calibrations: readonly RuntimeCalibration[] = [],
+): RuntimeAllowance[] {
   const out = new Map<string, RuntimeAllowance>();
   const fitting = calibrations.filter((c) => fps.some((fp) => calibrationFits(c, fp)));
   for (const c of [...fitting].sort((a, b) => compareText(calibrationSource(a), calibrationSource(b)))) {
@@ -69,7 +73,8 @@ export function runtimeAllowance(fps: readonly Footprint[], recordedAnywhere: Re
     if (uncalibrated !== undefined || calibrated === undefined) out.set(a.syscall, { ...a, runtime: 'runc' });
     else {
       out.set(a.syscall, {
-        syscall: a.syscall, runtime: `${calibrated.runtime.name} ${calibrated.runtime.version}`,
+        syscall: a.syscall,
+        runtime: `${calibrated.runtime.name} ${calibrated.runtime.version}`,
         why: `not seen in the ${calibrated.runs} calibration starts (${calibrationSource(calibrated)}), allowed for runc whatever a calibration saw: ${a.why}`,
       });
     }

@@ -109,7 +109,10 @@ export function computeStats(i: StatsInput): GenerateStats {
       total: syscallsOf(abi).length,
       dockerDefault: docker.get(abi) ?? 0,
       runtimeOnly: here.filter((e) => e.uses.find((u) => u.abi === abi)?.runtime === true).map((e) => e.name),
-      widened: i.check.widened.filter((w) => w.abi === abi).map((w) => w.syscall).sort(),
+      widened: i.check.widened
+        .filter((w) => w.abi === abi)
+        .map((w) => w.syscall)
+        .sort(),
     };
   });
   return {

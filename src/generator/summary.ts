@@ -30,14 +30,18 @@ function groupWidenings(widened: readonly Widening[]): string[] {
 }
 
 export function describeStats(s: GenerateStats): string[] {
-  const from = s.sources.map((src) => src.workloads.length === 0 ? src.label : `${src.label} (${src.workloads.join(', ')})`);
+  const from = s.sources.map((src) => (src.workloads.length === 0 ? src.label : `${src.label} (${src.workloads.join(', ')})`));
   const lines = [`from ${s.sources.length === 1 ? '1 footprint' : `${s.sources.length} footprints`}: ${from.join(', ')}`];
-  lines.push(...s.perAbi.map((a) => {
-    const added = a.abi === s.native ? s.runtimeAllowance.length : 0;
-    return `${a.abi}: ${a.allowed} of ${a.total} syscalls allowed (${a.recorded} recorded${added > 0 ? `, ${added} added for the runtime` : ''}${a.widened.length > 0 ? `, ${a.widened.length} more through shared rules` : ''}); ${s.reference} allows ${a.dockerDefault}`;
-  }));
-  for (const o of s.omitted) lines.push(`${o.abi}: not used, left out of the filter: the kernel kills any call through it (Docker's default allows ${o.dockerDefault})`);
-  if (s.runtimeAllowance.length > 0) lines.push(`allowed for the container runtime though not recorded: ${s.runtimeAllowance.join(', ')} (see its rule's comment)`);
+  lines.push(
+    ...s.perAbi.map((a) => {
+      const added = a.abi === s.native ? s.runtimeAllowance.length : 0;
+      return `${a.abi}: ${a.allowed} of ${a.total} syscalls allowed (${a.recorded} recorded${added > 0 ? `, ${added} added for the runtime` : ''}${a.widened.length > 0 ? `, ${a.widened.length} more through shared rules` : ''}); ${s.reference} allows ${a.dockerDefault}`;
+    }),
+  );
+  for (const o of s.omitted)
+    lines.push(`${o.abi}: not used, left out of the filter: the kernel kills any call through it (Docker's default allows ${o.dockerDefault})`);
+  if (s.runtimeAllowance.length > 0)
+    lines.push(`allowed for the container runtime though not recorded: ${s.runtimeAllowance.join(', ')} (see its rule's comment)`);
   if (s.runtimeOnly.length > 0) lines.push(`needed only by the container runtime after installing the filter: ${s.runtimeOnly.join(', ')}`);
   lines.push(CLONE3[s.clone3]);
   if (s.args.narrowed.length > 0) lines.push(`argument rules (--args ${s.args.level}): ${s.args.narrowed.join('; ')}`);

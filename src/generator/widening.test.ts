@@ -23,7 +23,12 @@ const X86_64_CALLS = new Set([...RUNC_AFTER_FILTER, ...PYTHON_GET, ...PYTHON_POS
 const X86_64_ALLOWED = new Set([...X86_64_CALLS, ...RUNC_ALLOWANCE]);
 
 /** socket carries an argument rule (the recorded AF_INET); other calls are asked with zeros. */
-function permits(cp: ConcreteProfile, abi: 'x86_64' | 'x86', name: string, args: bigint[] = name === 'socket' ? [2n, 1n, 0n, 0n, 0n, 0n] : [0n, 0n, 0n, 0n, 0n, 0n]): boolean {
+function permits(
+  cp: ConcreteProfile,
+  abi: 'x86_64' | 'x86',
+  name: string,
+  args: bigint[] = name === 'socket' ? [2n, 1n, 0n, 0n, 0n, 0n] : [0n, 0n, 0n, 0n, 0n, 0n],
+): boolean {
   const a = decide(cp, abi, name, args).action;
   return a === 'allow' || a === 'log';
 }
@@ -49,19 +54,47 @@ describe('generate with a used sub-ABI', () => {
     const setuid = r.stats.widened.find((w) => w.abi === 'x86' && w.syscall === 'setuid');
     assert.ok(setuid !== undefined);
     assert.equal(describeWidening(setuid), 'x86: also allows setuid because x86_64 needs it (a rule applies to every ABI the filter loads)');
-    assert.match(r.profile.syscalls.find((x) => x.names[0] === 'setuid')?.comment ?? '', /; also allowed on x86, where it was not recorded: a rule applies to every ABI the filter loads$/);
+    assert.match(
+      r.profile.syscalls.find((x) => x.names[0] === 'setuid')?.comment ?? '',
+      /; also allowed on x86, where it was not recorded: a rule applies to every ABI the filter loads$/,
+    );
   });
 
   it('states that socketcall is allowed on x86 for exactly the recorded socket calls', () => {
-    const SYS = { socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, getsockname: 6, getpeername: 7, socketpair: 8, sendto: 11, recvfrom: 12, shutdown: 13, setsockopt: 14, getsockopt: 15, sendmsg: 16, recvmsg: 17, accept4: 18 };
+    const SYS = {
+      socket: 1,
+      bind: 2,
+      connect: 3,
+      listen: 4,
+      accept: 5,
+      getsockname: 6,
+      getpeername: 7,
+      socketpair: 8,
+      sendto: 11,
+      recvfrom: 12,
+      shutdown: 13,
+      setsockopt: 14,
+      getsockopt: 15,
+      sendmsg: 16,
+      recvmsg: 17,
+      accept4: 18,
+    };
     const recordedAnywhere = new Set([...X86_64_CALLS, ...X86_CALLS]);
     for (const [name, call] of Object.entries(SYS)) {
       assert.equal(permits(cp, 'x86', 'socketcall', [BigInt(call), 0n, 0n, 0n, 0n, 0n]), recordedAnywhere.has(name), `socketcall(${call}) ${name}`);
     }
     const w = r.stats.widened.find((x) => x.abi === 'x86' && x.syscall === 'socketcall');
     assert.ok(w?.kind === 'multiplexer');
-    assert.deepEqual(w.members.map((m) => m.name).sort(), Object.keys(SYS).filter((n) => recordedAnywhere.has(n)).sort());
-    assert.match(r.profile.syscalls.find((x) => x.names[0] === 'socket')?.comment ?? '', /on x86 libseccomp also allows socketcall\(1\), the multiplexed form of socket/);
+    assert.deepEqual(
+      w.members.map((m) => m.name).sort(),
+      Object.keys(SYS)
+        .filter((n) => recordedAnywhere.has(n))
+        .sort(),
+    );
+    assert.match(
+      r.profile.syscalls.find((x) => x.names[0] === 'socket')?.comment ?? '',
+      /on x86 libseccomp also allows socketcall\(1\), the multiplexed form of socket/,
+    );
   });
 
   it('states the widening of the native ABI by names only the sub-ABI recorded', () => {
@@ -69,19 +102,34 @@ describe('generate with a used sub-ABI', () => {
     assert.deepEqual(nativeExtra, ['nanosleep'], 'the fixture has exactly one such name');
     assert.ok(permits(cp, 'x86_64', 'nanosleep'));
     assert.equal(permits(cp, 'x86_64', 'bind'), false);
-    assert.deepEqual(r.stats.widened.filter((w) => w.abi === 'x86_64'), [{ abi: 'x86_64', syscall: 'nanosleep', kind: 'other-abi', because: ['x86'] }]);
-    assert.equal(r.profile.syscalls.find((x) => x.names[0] === 'nanosleep')?.comment,
-      'nanosleep — x86: 2 calls, first by hello32 (/usr/local/bin/hello32), workload get; also allowed on x86_64, where it was not recorded: a rule applies to every ABI the filter loads');
-    assert.equal(r.profile.syscalls.find((x) => x.names[0] === 'mmap2')?.comment, 'mmap2 — x86: 2 calls, first by hello32 (/usr/local/bin/hello32), workload get', 'mmap2 does not exist on x86_64');
+    assert.deepEqual(
+      r.stats.widened.filter((w) => w.abi === 'x86_64'),
+      [{ abi: 'x86_64', syscall: 'nanosleep', kind: 'other-abi', because: ['x86'] }],
+    );
+    assert.equal(
+      r.profile.syscalls.find((x) => x.names[0] === 'nanosleep')?.comment,
+      'nanosleep — x86: 2 calls, first by hello32 (/usr/local/bin/hello32), workload get; also allowed on x86_64, where it was not recorded: a rule applies to every ABI the filter loads',
+    );
+    assert.equal(
+      r.profile.syscalls.find((x) => x.names[0] === 'mmap2')?.comment,
+      'mmap2 — x86: 2 calls, first by hello32 (/usr/local/bin/hello32), workload get',
+      'mmap2 does not exist on x86_64',
+    );
   });
 
   it('leaves nothing unexplained or missing, and counts match the evaluator', () => {
-    assert.deepEqual(r.stats.widened.filter((w) => w.kind === 'unexplained'), []);
+    assert.deepEqual(
+      r.stats.widened.filter((w) => w.kind === 'unexplained'),
+      [],
+    );
     assert.deepEqual(r.stats.gaps, []);
     const x86 = r.stats.perAbi.find((a) => a.abi === 'x86');
     assert.ok(x86 !== undefined);
     assert.equal(x86.recorded, X86_CALLS.length);
-    assert.equal(x86.allowed, syscallsOf('x86').filter((n) => n === 'socketcall' ? permits(cp, 'x86', n, [1n, 0n, 0n, 0n, 0n, 0n]) : permits(cp, 'x86', n)).length);
+    assert.equal(
+      x86.allowed,
+      syscallsOf('x86').filter((n) => (n === 'socketcall' ? permits(cp, 'x86', n, [1n, 0n, 0n, 0n, 0n, 0n]) : permits(cp, 'x86', n))).length,
+    );
     assert.equal(x86.allowed, x86.recorded + x86.widened.length);
     assert.match(describeStats(r.stats).join('\n'), /^x86: also allows .*setuid.* because x86_64 needs them/m);
   });
@@ -90,7 +138,10 @@ describe('generate with a used sub-ABI', () => {
     const want = JSON.stringify(r.profile, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     for (let seed = 1; seed <= 3; seed++) {
       const again = generateProfile(shuffled(fps, seed)).profile;
-      assert.equal(JSON.stringify(again, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), want);
+      assert.equal(
+        JSON.stringify(again, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+        want,
+      );
     }
   });
 });

@@ -39,7 +39,13 @@ function multiplexedMembers(cp: ConcreteProfile, abi: Arch, mux: string, recorde
     .map(([name, call]) => ({ name, call }));
 }
 
-function explain(cp: ConcreteProfile, abi: Arch, name: string, recorded: ReadonlyMap<Arch, ReadonlySet<string>>, recordedAnywhere: ReadonlySet<string>): Widening {
+function explain(
+  cp: ConcreteProfile,
+  abi: Arch,
+  name: string,
+  recorded: ReadonlyMap<Arch, ReadonlySet<string>>,
+  recordedAnywhere: ReadonlySet<string>,
+): Widening {
   const because = cp.architectures.filter((a) => a !== abi && recorded.get(a)?.has(name) === true);
   if (because.length > 0) return { abi, syscall: name, kind: 'other-abi', because };
   const members = multiplexedMembers(cp, abi, name, recordedAnywhere);

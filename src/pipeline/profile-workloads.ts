@@ -75,10 +75,20 @@ async function ensureCalibrations(o: ProfileOptions, dir: string): Promise<Runti
   for (const engine of enginesOf(o.workloads)) {
     try {
       const r = await ensureCalibration({
-        engine, env: o.env, clawfenceVersion: o.clawfenceVersion, dir, ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
-        calibrating: (id, path) => o.progress(`no calibration of the container runtime (${describeRuntimeId(id)}) yet: calibrating it — ${DEFAULT_CALIBRATION_RUNS} starts of a trivial container under CPU load, cached in ${path} for next time`),
+        engine,
+        env: o.env,
+        clawfenceVersion: o.clawfenceVersion,
+        dir,
+        ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+        calibrating: (id, path) =>
+          o.progress(
+            `no calibration of the container runtime (${describeRuntimeId(id)}) yet: calibrating it — ${DEFAULT_CALIBRATION_RUNS} starts of a trivial container under CPU load, cached in ${path} for next time`,
+          ),
       });
-      if (r.status === 'unknown-runtime') o.progress(`the ${engine[0] ?? 'engine'} engine does not say its runtime's version: not calibrated (the profile allows only what was recorded, and rt_sigreturn for runc)`);
+      if (r.status === 'unknown-runtime')
+        o.progress(
+          `the ${engine[0] ?? 'engine'} engine does not say its runtime's version: not calibrated (the profile allows only what was recorded, and rt_sigreturn for runc)`,
+        );
       else {
         if (r.status === 'calibrated') o.progress(`calibrated ${describeRuntimeId(calibrationId(r.calibration))} in ${r.calibration.seconds ?? '?'} s`);
         out.push(r.calibration);
@@ -92,13 +102,15 @@ async function ensureCalibrations(o: ProfileOptions, dir: string): Promise<Runti
 }
 
 async function withServer<T>(w: Workload, servers: Map<number, RunningServer>, run: () => Promise<T>): Promise<T> {
-  if (w.server !== undefined && !servers.has(w.server.port)) servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port, 20_000, w.server.readyStdout));
+  if (w.server !== undefined && !servers.has(w.server.port))
+    servers.set(w.server.port, await ensureServer(w.server.argv, w.server.port, 20_000, w.server.readyStdout));
   return run();
 }
 
 export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult> {
   for (const f of [o.output, o.footprintOutput]) {
-    if (f !== undefined && existsSync(f) && !o.force) throw new ClawfenceError('exists', `${f} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
+    if (f !== undefined && existsSync(f) && !o.force)
+      throw new ClawfenceError('exists', `${f} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
   }
   const servers = new Map<number, RunningServer>();
   try {
@@ -109,23 +121,42 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const footprints: Footprint[] = [];
     const t0 = Date.now();
     const repeat = Math.max(1, o.repeat ?? 1);
-    for (const [i, w] of o.workloads.entries()) for (let k = 1; k <= repeat; k++) {
-      o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
-      const r = await withServer(w, servers, () => recordWorkload({ argv: w.argv, workload: w.name, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) }));
-      const exit = r.outcome.containerExit ?? r.outcome.exitCode;
-      if (exit !== (w.expectExit ?? 0)) {
-        throw new ClawfenceError('bad-input', `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, { hint: 'make the workload pass under Docker\'s default profile first' });
+    for (const [i, w] of o.workloads.entries())
+      for (let k = 1; k <= repeat; k++) {
+        o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
+        const r = await withServer(w, servers, () =>
+          recordWorkload({
+            argv: w.argv,
+            workload: w.name,
+            env: o.env,
+            stdio: 'pipe',
+            clawfenceVersion: o.clawfenceVersion,
+            ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+            ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+          }),
+        );
+        const exit = r.outcome.containerExit ?? r.outcome.exitCode;
+        if (exit !== (w.expectExit ?? 0)) {
+          throw new ClawfenceError(
+            'bad-input',
+            `workload '${w.name}' exited ${exit} while recording (expected ${w.expectExit ?? 0}); its footprint would not show the tool working: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+            { hint: "make the workload pass under Docker's default profile first" },
+          );
+        }
+        footprints.push(r.footprint);
       }
-      footprints.push(r.footprint);
-    }
     const t1 = Date.now();
     o.progress(`generating the profile from ${footprints.length} footprint${footprints.length === 1 ? '' : 's'}`);
     const labels = o.workloads.flatMap((w) => Array.from({ length: repeat }, (_, k) => (repeat > 1 ? `${w.name}#${k + 1}` : w.name)));
     // The footprints' runtimes as they recorded them (the engine's answer is the same, normally).
     const calibrations = [...ensured];
-    for (const c of o.calibrate === false ? [] : calibrationsFor(footprints, dir).calibrations) if (!calibrations.some((x) => sameRuntime(calibrationId(x), calibrationId(c)))) calibrations.push(c);
+    for (const c of o.calibrate === false ? [] : calibrationsFor(footprints, dir).calibrations)
+      if (!calibrations.some((x) => sameRuntime(calibrationId(x), calibrationId(c)))) calibrations.push(c);
     const { profile, stats, refusals, wider } = generateProfile(footprints, {
-      labels, runtimeCalibrations: calibrations, ...(o.args === undefined ? {} : { args: o.args }), ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
+      labels,
+      runtimeCalibrations: calibrations,
+      ...(o.args === undefined ? {} : { args: o.args }),
+      ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
@@ -134,16 +165,33 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const verdicts: ProfileResult['verdicts'] = [];
     for (const [i, w] of o.workloads.entries()) {
       o.progress(`[${i + 1}/${n}] verifying ${w.name} under the profile`);
-      const v = await withServer(w, servers, () => verifyWorkload({
-        argv: w.argv, profileFile: o.output, env: o.env, clawfenceVersion: o.clawfenceVersion, stdio: 'pipe',
-        ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-        ...(w.expectExit === undefined ? {} : { expectExit: w.expectExit }),
-        ...(w.expectStdout === undefined ? {} : { expectStdout: new RegExp(w.expectStdout, 'm') }),
-      }));
+      const v = await withServer(w, servers, () =>
+        verifyWorkload({
+          argv: w.argv,
+          profileFile: o.output,
+          env: o.env,
+          clawfenceVersion: o.clawfenceVersion,
+          stdio: 'pipe',
+          ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+          ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+          ...(w.expectExit === undefined ? {} : { expectExit: w.expectExit }),
+          ...(w.expectStdout === undefined ? {} : { expectStdout: new RegExp(w.expectStdout, 'm') }),
+        }),
+      );
       verdicts.push({ name: w.name, ...v });
     }
     const t2 = Date.now();
-    return { profile, stats, footprints, calibrations, verdicts, pass: verdicts.every((v) => v.pass), refusals, wider, seconds: { calibrate: (t0 - tc) / 1000, record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 } };
+    return {
+      profile,
+      stats,
+      footprints,
+      calibrations,
+      verdicts,
+      pass: verdicts.every((v) => v.pass),
+      refusals,
+      wider,
+      seconds: { calibrate: (t0 - tc) / 1000, record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 },
+    };
   } finally {
     for (const s of servers.values()) await s.stop();
   }

@@ -8,7 +8,10 @@ import { onCleanup, type CleanupHandle } from '../util/cleanup.js';
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -25,7 +28,9 @@ export async function ensureServer(argv: string[], port: number, timeoutMs = 20_
   if (readyStdout === undefined && (await portOpen(port))) return { port, stop: async () => undefined };
   const [cmd, ...args] = argv;
   if (cmd === undefined) throw new ClawfenceError('bad-input', 'a server argv is empty', { hint: 'give the command that starts the test server' });
-  const child: ChildProcess = spawn(cmd === 'node' ? process.execPath : cmd, args, { stdio: ['ignore', readyStdout === undefined ? 'ignore' : 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(cmd === 'node' ? process.execPath : cmd, args, {
+    stdio: ['ignore', readyStdout === undefined ? 'ignore' : 'pipe', 'ignore'],
+  });
   let ready = readyStdout === undefined;
   if (readyStdout !== undefined) {
     const re = new RegExp(readyStdout, 'm');
@@ -36,7 +41,9 @@ export async function ensureServer(argv: string[], port: number, timeoutMs = 20_
     });
   }
   let exited = false;
-  child.on('exit', () => { exited = true; });
+  child.on('exit', () => {
+    exited = true;
+  });
   const step: CleanupHandle = onCleanup(`test server on port ${port}`, async () => {
     if (!exited) {
       child.kill('SIGTERM');
@@ -47,7 +54,9 @@ export async function ensureServer(argv: string[], port: number, timeoutMs = 20_
   while (!ready || !(await portOpen(port))) {
     if (exited || Date.now() > until) {
       await step.run();
-      throw new ClawfenceError('environment', `the test server (${argv.join(' ')}) did not listen on 127.0.0.1:${port}`, { hint: 'run it by hand to see why; is the port free?' });
+      throw new ClawfenceError('environment', `the test server (${argv.join(' ')}) did not listen on 127.0.0.1:${port}`, {
+        hint: 'run it by hand to see why; is the port free?',
+      });
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -37,7 +37,16 @@ const SCHEMA = {
         properties: {
           name: { type: 'string', minLength: 1 },
           argv: { type: 'array', minItems: 3, items: { type: 'string' } },
-          server: { type: 'object', required: ['argv', 'port'], properties: { argv: { type: 'array', minItems: 1, items: { type: 'string' } }, port: { type: 'integer', minimum: 1, maximum: 65535 }, readyStdout: { type: 'string' } }, additionalProperties: false },
+          server: {
+            type: 'object',
+            required: ['argv', 'port'],
+            properties: {
+              argv: { type: 'array', minItems: 1, items: { type: 'string' } },
+              port: { type: 'integer', minimum: 1, maximum: 65535 },
+              readyStdout: { type: 'string' },
+            },
+            additionalProperties: false,
+          },
           expectExit: { type: 'integer', minimum: 0, maximum: 255 },
           expectStdout: { type: 'string' },
         },
@@ -60,7 +69,8 @@ function plain(n: LocatedJson): unknown {
 function find(root: LocatedJson, pointer: string): LocatedJson {
   let node = root;
   for (const seg of pointer.split('/').slice(1)) {
-    const next: LocatedJson | undefined = node.kind === 'array' ? node.items[Number(seg)] : node.kind === 'object' ? node.entries.findLast(([k]) => k === seg)?.[1] : undefined;
+    const next: LocatedJson | undefined =
+      node.kind === 'array' ? node.items[Number(seg)] : node.kind === 'object' ? node.entries.findLast(([k]) => k === seg)?.[1] : undefined;
     if (next === undefined) break;
     node = next;
   }
@@ -75,7 +85,15 @@ export function parseWorkloads(text: string, file: string): WorkloadFile {
     const list: Issue[] = (validate.errors ?? []).map((e) => {
       const n = find(tree, e.instancePath);
       const extra = (e.params as { additionalProperty?: string }).additionalProperty;
-      return { severity: 'error', code: 'schema', message: oneLine(extra === undefined ? `${n.path} ${e.message ?? 'is invalid'}` : `unknown key ${JSON.stringify(extra)}`), path: extra === undefined ? n.path : oneLine(childPath(n.path, extra)), line: n.line, column: n.column, hint: 'see docs/workloads.md' };
+      return {
+        severity: 'error',
+        code: 'schema',
+        message: oneLine(extra === undefined ? `${n.path} ${e.message ?? 'is invalid'}` : `unknown key ${JSON.stringify(extra)}`),
+        path: extra === undefined ? n.path : oneLine(childPath(n.path, extra)),
+        line: n.line,
+        column: n.column,
+        hint: 'see docs/workloads.md',
+      };
     });
     throw issuesToError(file, list);
   }
@@ -86,7 +104,16 @@ export function parseWorkloads(text: string, file: string): WorkloadFile {
       new RegExp(w.expectStdout);
     } catch (e) {
       const n = find(tree, `/workloads/${i}/expectStdout`);
-      throw issuesToError(file, [{ severity: 'error', code: 'regex', message: oneLine(`expectStdout is not a regular expression: ${(e as Error).message}`), path: n.path, line: n.line, column: n.column }]);
+      throw issuesToError(file, [
+        {
+          severity: 'error',
+          code: 'regex',
+          message: oneLine(`expectStdout is not a regular expression: ${(e as Error).message}`),
+          path: n.path,
+          line: n.line,
+          column: n.column,
+        },
+      ]);
     }
   });
   const names = new Set<string>();

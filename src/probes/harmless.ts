@@ -22,31 +22,37 @@ type Check = (args: readonly bigint[]) => HarmlessVerdict;
 
 const ok = (why: string): HarmlessVerdict => ({ ok: true, why });
 const no = (why: string): HarmlessVerdict => ({ ok: false, why });
-const always = (why: string): Check => () => ok(why);
+const always =
+  (why: string): Check =>
+  () =>
+    ok(why);
 const arg = (args: readonly bigint[], i: number): bigint => args[i] ?? 0n;
 const zeroFrom = (args: readonly bigint[], first: number): boolean => args.slice(first).every((a) => a === 0n);
 
 const CHECKS: Record<string, Check> = {
-  getpid: always('reads the probe\'s own pid'),
+  getpid: always("reads the probe's own pid"),
   getppid: always('reads the parent pid'),
-  getuid: always('reads the probe\'s uid'),
+  getuid: always("reads the probe's uid"),
   getpriority: always('reads a scheduling priority'),
   getpgid: always('reads a process group id'),
   getsid: always('reads a session id'),
   sched_getscheduler: always('reads a scheduling policy'),
   sched_get_priority_max: always('reads a constant of a scheduling policy'),
   sched_get_priority_min: always('reads a constant of a scheduling policy'),
-  sched_getparam: (a) => (arg(a, 1) === 0n ? ok('reads scheduling parameters into a null pointer: fails before writing') : no('sched_getparam with a non-null buffer pointer')),
-  umask: always('changes only the probe\'s own file-creation mask'),
-  personality: always('changes only the probe\'s own execution domain; the probe exits right after'),
-  ioctl: (a) => (arg(a, 0) === 0n && TTY_QUERIES.has(arg(a, 1) & LOW32) && arg(a, 2) === 0n
-    ? ok('a read-only terminal query (TCGETS/TIOCGWINSZ) on stdin (/dev/null) with a null pointer')
-    : no('ioctl other than TCGETS/TIOCGWINSZ on fd 0 with a null pointer')),
+  sched_getparam: (a) =>
+    arg(a, 1) === 0n ? ok('reads scheduling parameters into a null pointer: fails before writing') : no('sched_getparam with a non-null buffer pointer'),
+  umask: always("changes only the probe's own file-creation mask"),
+  personality: always("changes only the probe's own execution domain; the probe exits right after"),
+  ioctl: (a) =>
+    arg(a, 0) === 0n && TTY_QUERIES.has(arg(a, 1) & LOW32) && arg(a, 2) === 0n
+      ? ok('a read-only terminal query (TCGETS/TIOCGWINSZ) on stdin (/dev/null) with a null pointer')
+      : no('ioctl other than TCGETS/TIOCGWINSZ on fd 0 with a null pointer'),
   socket: always('creates a socket the probe closes at once, in a container without network'),
   socketcall: (a) => (arg(a, 1) === 0n ? ok('socketcall with a null argument block fails with EFAULT') : no('socketcall with an argument block')),
-  clone: (a) => ((arg(a, 0) & CLONE_SHARING) === 0n && zeroFrom(a, 1)
-    ? ok('a fork-like child (no shared memory or thread group) that exits at once')
-    : no('clone sharing memory, TLS or thread ids with the probe')),
+  clone: (a) =>
+    (arg(a, 0) & CLONE_SHARING) === 0n && zeroFrom(a, 1)
+      ? ok('a fork-like child (no shared memory or thread group) that exits at once')
+      : no('clone sharing memory, TLS or thread ids with the probe'),
   clone3: (a) => (arg(a, 0) === 0n ? ok('clone3 with a null argument block fails with EFAULT') : no('clone3 with an argument block')),
   mount: (a) => (zeroFrom(a, 0) ? ok('mount with null source, target and type fails without touching any mount') : no('mount with arguments')),
 };

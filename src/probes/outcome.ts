@@ -137,7 +137,7 @@ export function describeOutcome(o: KernelOutcome): string {
 export function describeExpectation(e: Expectation): string {
   switch (e.kind) {
     case 'as-baseline':
-      return 'the allowed call\'s result';
+      return "the allowed call's result";
     case 'errno':
       return `returned ${errnoName(e.errno)} (${e.errno})`;
     default:

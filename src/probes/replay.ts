@@ -18,11 +18,15 @@ import { parseProbeRun, type KernelOutcome } from './outcome.js';
 export const DEFAULT_IMAGE = 'debian:bookworm-slim';
 
 /** Allows everything on every x86 ABI (so i386 calls are not killed as a foreign ABI). */
-export const ALLOW_ALL_PROFILE = `${JSON.stringify({
-  defaultAction: 'SCMP_ACT_ALLOW',
-  architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
-  syscalls: [],
-}, null, 2)}\n`;
+export const ALLOW_ALL_PROFILE = `${JSON.stringify(
+  {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+    syscalls: [],
+  },
+  null,
+  2,
+)}\n`;
 
 /** One call for the probe. */
 export interface ProbeCall {
@@ -69,15 +73,36 @@ export function probeArgs(call: ProbeCall): string[] {
 }
 
 /** The `docker run` argv for one probe container. */
-export function dockerRunArgs(opts: { name: string; profileFile: string; probeDir: string; binary: string; image: string; spec: ContainerSpec; call: ProbeCall }): string[] {
+export function dockerRunArgs(opts: {
+  name: string;
+  profileFile: string;
+  probeDir: string;
+  binary: string;
+  image: string;
+  spec: ContainerSpec;
+  call: ProbeCall;
+}): string[] {
   return [
-    'run', '--rm', '--name', opts.name, '--network', 'none', '--ulimit', 'core=0', '--cap-drop', 'ALL',
+    'run',
+    '--rm',
+    '--name',
+    opts.name,
+    '--network',
+    'none',
+    '--ulimit',
+    'core=0',
+    '--cap-drop',
+    'ALL',
     ...opts.spec.caps.flatMap((c) => ['--cap-add', c]),
     ...(opts.spec.runtime === undefined ? [] : ['--runtime', opts.spec.runtime]),
-    '--security-opt', `seccomp=${opts.profileFile}`,
-    '-v', `${opts.probeDir}:/probe:ro`,
-    '--entrypoint', `/probe/${opts.binary}`,
-    opts.image, ...probeArgs(opts.call),
+    '--security-opt',
+    `seccomp=${opts.profileFile}`,
+    '-v',
+    `${opts.probeDir}:/probe:ro`,
+    '--entrypoint',
+    `/probe/${opts.binary}`,
+    opts.image,
+    ...probeArgs(opts.call),
   ];
 }
 
@@ -200,7 +225,13 @@ export class KernelReplayer {
       const r = await runCommand('docker', argv, { env: this.env, timeoutMs: this.timeoutMs });
       if (r.failure === 'timeout') {
         await removeContainer(name, this.env);
-        return { argv, outcome: { kind: 'probe-failed', message: `the container did not finish in ${this.timeoutMs / 1000} s (if the profile kills a syscall runc makes after loading the filter, runc init hangs)` } };
+        return {
+          argv,
+          outcome: {
+            kind: 'probe-failed',
+            message: `the container did not finish in ${this.timeoutMs / 1000} s (if the profile kills a syscall runc makes after loading the filter, runc init hangs)`,
+          },
+        };
       }
       if (r.failure !== undefined) return { argv, outcome: { kind: 'probe-failed', message: `docker ${r.failure}: ${firstLine(r.stderr)}` } };
       return { argv, outcome: parseProbeRun(r.code, r.stdout, r.stderr) };

@@ -79,7 +79,10 @@ test('names that share a multiplexer keep their written order and repeats, in th
 });
 
 test('does not reorder names that share a multiplexer: the sorted order is refused on i386 (EEXIST)', () => {
-  const p = prof([rule(['socket'], { action: 'errno' }), rule(['socketcall', 'socket'], { action: 'errno', errnoRet: 95 })], { defaultAction: 'allow', architectures: ['x86_64', 'x86'] });
+  const p = prof([rule(['socket'], { action: 'errno' }), rule(['socketcall', 'socket'], { action: 'errno', errnoRet: 95 })], {
+    defaultAction: 'allow',
+    architectures: ['x86_64', 'x86'],
+  });
   const n = normalizeProfile(p);
   assert.deepEqual(n.syscalls[1]?.names, ['socketcall', 'socket']);
   const host = { native: 'x86_64' as const, caps: [] };
@@ -96,7 +99,10 @@ test('a rule runc splits keeps repeated names (each repeats its adds); its names
 
 test('merges neighbouring unconditional rules that differ only in names', () => {
   const n = normalizeProfile(prof([rule(['write']), rule(['read', 'write']), rule(['close']), rule(['exit'], { action: 'errno', errnoRet: 38 })]));
-  assert.deepEqual(n.syscalls.map((r) => r.names), [['close', 'read', 'write'], ['exit']]);
+  assert.deepEqual(
+    n.syscalls.map((r) => r.names),
+    [['close', 'read', 'write'], ['exit']],
+  );
 });
 
 test('does not merge rules that differ in action, errno, comment, filters or conditions, nor distant ones', () => {
@@ -108,24 +114,35 @@ test('does not merge rules that differ in action, errno, comment, filters or con
     [rule(['read'], { args: [c(0, 'eq', 1n)] }), rule(['write'], { args: [c(0, 'eq', 2n)] })],
     [rule(['read'], { args: [c(0, 'eq', 1n)] }), rule(['write'])],
   ];
-  for (const [x, y] of cases) assert.equal(normalizeProfile(prof([x, y])).syscalls.length, 2, JSON.stringify([x, y], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)));
+  for (const [x, y] of cases)
+    assert.equal(
+      normalizeProfile(prof([x, y])).syscalls.length,
+      2,
+      JSON.stringify([x, y], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)),
+    );
   assert.equal(normalizeProfile(prof([rule(['read']), rule(['close'], { action: 'trap' }), rule(['write'])])).syscalls.length, 3);
 });
 
 test('merges conditional rules only when their names are disjoint', () => {
   const args = [c(1, 'masked_eq', 0x7e020000n, 0n)];
   const merged = normalizeProfile(prof([rule(['clone'], { args }), rule(['unshare'], { args })]));
-  assert.deepEqual(merged.syscalls.map((r) => r.names), [['clone', 'unshare']]);
+  assert.deepEqual(
+    merged.syscalls.map((r) => r.names),
+    [['clone', 'unshare']],
+  );
   const kept = normalizeProfile(prof([rule(['clone'], { args }), rule(['clone', 'unshare'], { args })]));
   assert.equal(kept.syscalls.length, 2);
 });
 
 test('keeps rule order, which decides between rules for one syscall', () => {
   const p = prof([rule(['read'], { action: 'errno', errnoRet: 13 }), rule(['read'])]);
-  assert.deepEqual(normalizeProfile(p).syscalls.map((r) => r.action), ['errno', 'allow']);
+  assert.deepEqual(
+    normalizeProfile(p).syscalls.map((r) => r.action),
+    ['errno', 'allow'],
+  );
 });
 
-test("keeps archMap entries for one ABI in their order (moby uses the first) and sorts sub-ABIs", () => {
+test('keeps archMap entries for one ABI in their order (moby uses the first) and sorts sub-ABIs', () => {
   const p = prof([], {
     architectures: [],
     archMap: [

@@ -7,7 +7,13 @@ import type { Arch } from '../syscalls/arch.js';
 import { syscallName } from '../syscalls/table.js';
 import type { RawArgValue, RawRecording, RawSyscall } from './recorder.js';
 import {
-  FOOTPRINT_SCHEMA_VERSION, type ArgTuples, type ArgValues, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord,
+  FOOTPRINT_SCHEMA_VERSION,
+  type ArgTuples,
+  type ArgValues,
+  type Footprint,
+  type Provenance,
+  type SyscallUse,
+  type WorkloadRecord,
 } from '../footprint/model.js';
 
 export interface BuildInput {
@@ -21,9 +27,13 @@ export interface BuildInput {
 export function assertComplete(r: RawRecording): void {
   const { outOfRange, firstSeen, args } = r.lost;
   if (outOfRange + firstSeen + args > 0) {
-    throw new ClawfenceError('environment', `the recorder lost events (out-of-range syscall numbers ${outOfRange}, first-seen ${firstSeen}, argument values ${args}); the footprint would be incomplete`, {
-      hint: 're-run the recording; if it persists, report it with `clawfence doctor` output',
-    });
+    throw new ClawfenceError(
+      'environment',
+      `the recorder lost events (out-of-range syscall numbers ${outOfRange}, first-seen ${firstSeen}, argument values ${args}); the footprint would be incomplete`,
+      {
+        hint: 're-run the recording; if it persists, report it with `clawfence doctor` output',
+      },
+    );
   }
 }
 
@@ -61,10 +71,12 @@ export function argValues(rows: readonly RawArgValue[]): { args: ArgValues[]; ar
     if (seen === undefined) t.values.set(vkey, { value: [...row.values], count: row.count });
     else seen.count += row.count;
   }
-  const args = [...byIndex].sort(([a], [b]) => a - b).map(([index, m]) => ({
-    index,
-    values: [...m].sort(([a], [b]) => compareValues([a], [b])).map(([v, count]) => ({ value: v.toString(), count })),
-  }));
+  const args = [...byIndex]
+    .sort(([a], [b]) => a - b)
+    .map(([index, m]) => ({
+      index,
+      values: [...m].sort(([a], [b]) => compareValues([a], [b])).map(([v, count]) => ({ value: v.toString(), count })),
+    }));
   const argTuples = [...byTuple.values()]
     .sort((a, b) => compareValues(a.indices.map(BigInt), b.indices.map(BigInt)))
     .map((t) => ({

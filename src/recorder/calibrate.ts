@@ -10,7 +10,13 @@ import { release } from 'node:os';
 import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import {
-  CALIBRATION_SCHEMA_VERSION, calibrationId, describeRuntimeId, footprintRuntime, sameRuntime, type RuntimeCalibration, type RuntimeId,
+  CALIBRATION_SCHEMA_VERSION,
+  calibrationId,
+  describeRuntimeId,
+  footprintRuntime,
+  sameRuntime,
+  type RuntimeCalibration,
+  type RuntimeId,
 } from '../footprint/runtime-calibration.js';
 import { parseRunCommand } from '../engine/run-argv.js';
 import { hostArch, type Arch } from '../syscalls/arch.js';
@@ -74,9 +80,13 @@ function runtimeOf(fp: Footprint, argv: readonly string[]): RuntimeId {
   const id = footprintRuntime(fp);
   if (id === undefined) {
     const e = fp.provenance?.engine;
-    throw new ClawfenceError('environment', `the engine does not say which version of its runtime (${e?.runtime ?? 'unknown'}) it runs, so a calibration could not be kept per version`, {
-      hint: `${argv[0] ?? 'docker'} version / info should name it; clawfence knows docker's runc and podman's OCI runtime`,
-    });
+    throw new ClawfenceError(
+      'environment',
+      `the engine does not say which version of its runtime (${e?.runtime ?? 'unknown'}) it runs, so a calibration could not be kept per version`,
+      {
+        hint: `${argv[0] ?? 'docker'} version / info should name it; clawfence knows docker's runc and podman's OCI runtime`,
+      },
+    );
   }
   return id;
 }
@@ -94,15 +104,32 @@ export async function calibrateRuntime(o: CalibrateOptions): Promise<RuntimeCali
   let recorder: RuntimeCalibration['recorder'] | undefined;
   try {
     for (let k = 1; k <= runs; k++) {
-      const r = await recordWorkload({ argv, workload: 'runtime calibration', env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, timeoutMs: PER_START_TIMEOUT_MS, ...(o.recorder === undefined ? {} : { recorder: o.recorder }) });
+      const r = await recordWorkload({
+        argv,
+        workload: 'runtime calibration',
+        env: o.env,
+        stdio: 'pipe',
+        clawfenceVersion: o.clawfenceVersion,
+        timeoutMs: PER_START_TIMEOUT_MS,
+        ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+      });
       const exit = r.outcome.containerExit ?? r.outcome.exitCode;
       if (exit !== 0) {
-        throw new ClawfenceError('environment', `calibration start ${k} of ${runs} (${argv.join(' ')}) exited ${exit}: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`, {
-          hint: `the trivial container must start: check that the engine runs ${o.image ?? DEFAULT_CALIBRATION_IMAGE} (scripts/setup-host.sh loads it)`,
-        });
+        throw new ClawfenceError(
+          'environment',
+          `calibration start ${k} of ${runs} (${argv.join(' ')}) exited ${exit}: ${r.outcome.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+          {
+            hint: `the trivial container must start: check that the engine runs ${o.image ?? DEFAULT_CALIBRATION_IMAGE} (scripts/setup-host.sh loads it)`,
+          },
+        );
       }
       const here = runtimeOf(r.footprint, argv);
-      if (id !== undefined && !sameRuntime(id, here)) throw new ClawfenceError('environment', `the engine's runtime changed during the calibration: ${describeRuntimeId(id)}, then ${describeRuntimeId(here)}`, { hint: 'calibrate again once the engine is settled' });
+      if (id !== undefined && !sameRuntime(id, here))
+        throw new ClawfenceError(
+          'environment',
+          `the engine's runtime changed during the calibration: ${describeRuntimeId(id)}, then ${describeRuntimeId(here)}`,
+          { hint: 'calibrate again once the engine is settled' },
+        );
       id = here;
       first ??= r.footprint;
       recorder ??= { name: r.recording.recorder, version: r.recording.version };

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import {
-  calibrationForStorage, calibrationId, describeRuntimeId, footprintRuntime, parseCalibration, sameRuntime, type RuntimeCalibration, type RuntimeId,
+  calibrationForStorage,
+  calibrationId,
+  describeRuntimeId,
+  footprintRuntime,
+  parseCalibration,
+  sameRuntime,
+  type RuntimeCalibration,
+  type RuntimeId,
 } from '../footprint/runtime-calibration.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { stringifyJson } from '../util/json.js';
@@ -43,7 +50,9 @@ export function readCalibration(id: RuntimeId, dir: string = runtimeCacheDir()):
   }
   const c = parseCalibration(text, path);
   if (!sameRuntime(calibrationId(c), id)) {
-    throw new ClawfenceError('bad-input', `${path} calibrates ${describeRuntimeId(calibrationId(c))}, not ${describeRuntimeId(id)}`, { hint: 'calibrate again, replacing it: clawfence calibrate --force' });
+    throw new ClawfenceError('bad-input', `${path} calibrates ${describeRuntimeId(calibrationId(c))}, not ${describeRuntimeId(id)}`, {
+      hint: 'calibrate again, replacing it: clawfence calibrate --force',
+    });
   }
   return c;
 }
@@ -55,7 +64,8 @@ export function writeCalibration(c: RuntimeCalibration, o: { dir?: string; force
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new ClawfenceError('environment', `cannot create the runtime calibration cache ${dir}: ${(e as Error).message}`, {
-      hint: 'run as root (recording needs it anyway), or point CLAWFENCE_RUNTIME_CACHE at a writable directory', cause: e,
+      hint: 'run as root (recording needs it anyway), or point CLAWFENCE_RUNTIME_CACHE at a writable directory',
+      cause: e,
     });
   }
   const path = calibrationPath(calibrationId(c), dir);

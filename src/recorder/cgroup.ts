@@ -22,7 +22,9 @@ export function cgroup2Mount(): string {
   const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n');
   const m = mounts.map((l) => l.split(' ')).find((f) => f[2] === 'cgroup2');
   if (m?.[1] === undefined) {
-    throw new ClawfenceError('environment', 'no cgroup v2 hierarchy is mounted', { hint: 'mount it (mount -t cgroup2 none /sys/fs/cgroup/unified) or use --recorder ptrace' });
+    throw new ClawfenceError('environment', 'no cgroup v2 hierarchy is mounted', {
+      hint: 'mount it (mount -t cgroup2 none /sys/fs/cgroup/unified) or use --recorder ptrace',
+    });
   }
   return m[1];
 }
@@ -40,7 +42,11 @@ export function createRunCgroup(runId: string): RunCgroup {
 
 /** cgroup v1 hierarchies, where the runtime creates the same parent (hybrid hosts). */
 function cgroup1Mounts(): string[] {
-  return readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => f[2] === 'cgroup' && f[1] !== undefined).map((f) => f[1] ?? '');
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f[2] === 'cgroup' && f[1] !== undefined)
+    .map((f) => f[1] ?? '');
 }
 
 /** Removes the run's cgroup (and the v1 copies the runtime made) once the container's own cgroup
@@ -54,7 +60,7 @@ async function removeDir(dir: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   // EBUSY/ENOTEMPTY: a child cgroup (the container's, or the v1 copies) is still there. Remove the
   // empty children and retry at once; wait (5 ms, doubling to 100 ms) only while one is still in use.
-  for (let wait = 5, childrenTried = false; ; ) {
+  for (let wait = 5, childrenTried = false; ;) {
     try {
       rmdirSync(dir);
       return;

@@ -65,7 +65,10 @@ export function runtimeVersionOf(text: string): string | undefined {
 
 /** What the engine says of itself (each fact only when it answers). */
 export async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Promise<EngineFacts> {
-  const fmt = cmd.engine === 'docker' ? '{{.ServerVersion}}|{{.DefaultRuntime}}|{{.CgroupDriver}}' : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}|{{.Host.CgroupManager}}|{{.Host.OCIRuntime.Version}}';
+  const fmt =
+    cmd.engine === 'docker'
+      ? '{{.ServerVersion}}|{{.DefaultRuntime}}|{{.CgroupDriver}}'
+      : '{{.Version.Version}}|{{.Host.OCIRuntime.Name}}|{{.Host.CgroupManager}}|{{.Host.OCIRuntime.Version}}';
   // Docker names the version of runc only (its bundled runtime), in `docker version`.
   const runcFmt = '{{range .Server.Components}}{{if eq .Name "runc"}}{{.Version}}{{end}}{{end}}';
   const [info, runc] = await Promise.all([
@@ -75,7 +78,10 @@ export async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Prom
   const [version, runtime, cgroupDriver, ociVersion] = info.trim().split('|');
   const runtimeVersion = cmd.engine === 'docker' ? (runtime === 'runc' && runc.trim() !== '' ? runc.trim() : undefined) : runtimeVersionOf(ociVersion ?? '');
   return {
-    ...(version ? { version } : {}), ...(runtime ? { runtime } : {}), ...(runtimeVersion === undefined ? {} : { runtimeVersion }), ...(cgroupDriver ? { cgroupDriver } : {}),
+    ...(version ? { version } : {}),
+    ...(runtime ? { runtime } : {}),
+    ...(runtimeVersion === undefined ? {} : { runtimeVersion }),
+    ...(cgroupDriver ? { cgroupDriver } : {}),
   };
 }
 
@@ -83,16 +89,27 @@ export async function engineFacts(cmd: RunCommand, env: NodeJS.ProcessEnv): Prom
  * --cgroup-parent: a path, which the systemd cgroup driver does not take (it wants a slice). */
 function checkCgroupDriver(cmd: RunCommand, facts: EngineFacts): void {
   if (facts.cgroupDriver !== 'systemd') return;
-  throw new ClawfenceError('environment', `the ${cmd.engine} engine uses the systemd cgroup driver, which clawfence's recorder does not support yet (it needs cgroupfs)`, {
-    hint: cmd.engine === 'docker'
-      ? 'run dockerd with the cgroupfs driver ("exec-opts": ["native.cgroupdriver=cgroupfs"] in /etc/docker/daemon.json), or use clawfence\'s own engine: sudo bash scripts/engine.sh start'
-      : 'record with podman --cgroup-manager=cgroupfs run …',
-  });
+  throw new ClawfenceError(
+    'environment',
+    `the ${cmd.engine} engine uses the systemd cgroup driver, which clawfence's recorder does not support yet (it needs cgroupfs)`,
+    {
+      hint:
+        cmd.engine === 'docker'
+          ? 'run dockerd with the cgroupfs driver ("exec-opts": ["native.cgroupdriver=cgroupfs"] in /etc/docker/daemon.json), or use clawfence\'s own engine: sudo bash scripts/engine.sh start'
+          : 'record with podman --cgroup-manager=cgroupfs run …',
+    },
+  );
 }
 
 function provenance(cmd: RunCommand, facts: EngineFacts, env: NodeJS.ProcessEnv, version: string): Provenance {
   return {
-    engine: { name: cmd.engine, ...(facts.version === undefined ? {} : { version: facts.version }), ...(facts.runtime === undefined ? {} : { runtime: facts.runtime }), ...(facts.runtimeVersion === undefined ? {} : { runtimeVersion: facts.runtimeVersion }), ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}) },
+    engine: {
+      name: cmd.engine,
+      ...(facts.version === undefined ? {} : { version: facts.version }),
+      ...(facts.runtime === undefined ? {} : { runtime: facts.runtime }),
+      ...(facts.runtimeVersion === undefined ? {} : { runtimeVersion: facts.runtimeVersion }),
+      ...(cmd.engine === 'docker' && env['DOCKER_HOST'] ? { host: env['DOCKER_HOST'] } : {}),
+    },
     kernel: release(),
     clawfence: version,
     createdAt: new Date().toISOString(),

@@ -81,7 +81,16 @@ export function issuesToError(file: string | undefined, issues: Issue[]): Clawfe
   const first = errors[0];
   const more = errors.length > 1 ? ` (+${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
   const err = new ClawfenceError('bad-input', first === undefined ? 'invalid input' : `${formatIssue(file, first)}${more}`, {
-    ...(first === undefined ? {} : { location: { ...(file === undefined ? {} : { file }), path: first.path, ...(first.line === undefined ? {} : { line: first.line }), ...(first.column === undefined ? {} : { column: first.column }) } }),
+    ...(first === undefined
+      ? {}
+      : {
+          location: {
+            ...(file === undefined ? {} : { file }),
+            path: first.path,
+            ...(first.line === undefined ? {} : { line: first.line }),
+            ...(first.column === undefined ? {} : { column: first.column }),
+          },
+        }),
   });
   (err as ClawfenceError & { issues: Issue[] }).issues = issues;
   return err;

@@ -84,7 +84,14 @@ export function checkNesting(text: string): Issue | undefined {
     if (c === '"' || c === "'") quote = c;
     else if (c === '[' || c === '{') {
       if (++depth > MAX_NESTING) {
-        return { severity: 'error', code: 'too-deep', message: `nesting deeper than ${MAX_NESTING} levels`, path: '$', ...new LineIndex(text).at(i), hint: 'a seccomp profile nests a few levels; check the file' };
+        return {
+          severity: 'error',
+          code: 'too-deep',
+          message: `nesting deeper than ${MAX_NESTING} levels`,
+          path: '$',
+          ...new LineIndex(text).at(i),
+          hint: 'a seccomp profile nests a few levels; check the file',
+        };
       }
     } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
   }
@@ -124,7 +131,14 @@ function convert(node: Node, path: string, text: string, lines: LineIndex, issue
         const key = String(k.value);
         const p = childPath(path, key);
         if (seen.has(key)) {
-          issues.push({ severity: 'error', code: 'duplicate-key', message: `duplicate key ${oneLine(JSON.stringify(key))}`, path: p, ...lines.at(k.offset), hint: 'keep one; Go would silently take the last' });
+          issues.push({
+            severity: 'error',
+            code: 'duplicate-key',
+            message: `duplicate key ${oneLine(JSON.stringify(key))}`,
+            path: p,
+            ...lines.at(k.offset),
+            hint: 'keep one; Go would silently take the last',
+          });
         }
         seen.add(key);
         entries.push([key, convert(v, p, text, lines, issues)]);

@@ -35,7 +35,10 @@ class YamlConverter {
   private nodes = 0;
   private readonly stack = new Set<YamlNode>();
 
-  constructor(private readonly lines: LineIndex, private readonly doc: Document.Parsed) {}
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly doc: Document.Parsed,
+  ) {}
 
   private pos(n: YamlNode | null | undefined, fallback: number): { line: number; column: number } {
     return this.lines.at(n?.range?.[0] ?? fallback);
@@ -50,14 +53,27 @@ class YamlConverter {
     const at = this.pos(n, fallback);
     const base = { path, ...at };
     if (++this.nodes > MAX_NODES || depth > MAX_DEPTH) {
-      if (this.nodes === MAX_NODES + 1 || depth === MAX_DEPTH + 1) this.issue(path, at, 'yaml-too-large', 'the YAML expands to too many nodes or nests too deeply', 'a seccomp profile is a few thousand nodes; check aliases (*ref)');
+      if (this.nodes === MAX_NODES + 1 || depth === MAX_DEPTH + 1)
+        this.issue(
+          path,
+          at,
+          'yaml-too-large',
+          'the YAML expands to too many nodes or nests too deeply',
+          'a seccomp profile is a few thousand nodes; check aliases (*ref)',
+        );
       return { kind: 'null', ...base };
     }
     if (n === null || n === undefined) return { kind: 'null', ...base };
     if (yamlPackageLazy().isAlias(n)) {
       const target = n.resolve(this.doc);
       if (target === undefined || this.stack.has(target)) {
-        this.issue(path, at, 'yaml-alias', `alias *${n.source} ${target === undefined ? 'refers to no anchor' : 'refers to its own ancestor'}`, 'define the anchor (&name) before the alias, outside the aliased node');
+        this.issue(
+          path,
+          at,
+          'yaml-alias',
+          `alias *${n.source} ${target === undefined ? 'refers to no anchor' : 'refers to its own ancestor'}`,
+          'define the anchor (&name) before the alias, outside the aliased node',
+        );
         return { kind: 'null', ...base };
       }
       const v = this.convert(target, path, depth + 1, n.range?.[0] ?? fallback);
@@ -95,7 +111,11 @@ class YamlConverter {
     seq.items.forEach((item, i) => {
       const raw = (item as YamlNode).commentBefore ?? (i === 0 ? seq.commentBefore : undefined);
       if (raw === undefined || raw === null || !yamlPackageLazy().isMap(item)) return;
-      const text = raw.split('\n').map((l) => l.replace(/^ /, '')).join('\n').trim();
+      const text = raw
+        .split('\n')
+        .map((l) => l.replace(/^ /, ''))
+        .join('\n')
+        .trim();
       if (text !== '') this.comments.set(childPath(path, i), text);
     });
   }
@@ -129,16 +149,18 @@ export function readYamlDocuments(text: string): YamlDocuments {
   }
   const docs = yamlPackageLazy().parseAllDocuments(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: false, strict: true });
   for (const d of docs) {
-    const report = (severity: Issue['severity']) => (e: { message: string; code: string; pos: [number, number] }): void => {
-      out.issues.push({
-        severity,
-        code: 'yaml-syntax',
-        message: `${severity === 'error' ? 'invalid YAML' : 'YAML'}: ${e.message.split('\n')[0] ?? e.code}`,
-        path: '$',
-        ...lines.at(e.pos[0]),
-        hint: 'fix the YAML syntax at this position',
-      });
-    };
+    const report =
+      (severity: Issue['severity']) =>
+      (e: { message: string; code: string; pos: [number, number] }): void => {
+        out.issues.push({
+          severity,
+          code: 'yaml-syntax',
+          message: `${severity === 'error' ? 'invalid YAML' : 'YAML'}: ${e.message.split('\n')[0] ?? e.code}`,
+          path: '$',
+          ...lines.at(e.pos[0]),
+          hint: 'fix the YAML syntax at this position',
+        });
+      };
     d.errors.forEach(report('error'));
     d.warnings.forEach(report('warning'));
     if (d.errors.length > 0 || d.contents === null) continue;

@@ -6,21 +6,52 @@ import { ClawfenceError } from '../errors.js';
 
 /** Canonical ABI names. Table column: which libseccomp syscall-table column numbers it. */
 export const ARCHES = [
-  'x86_64', 'x86', 'x32',
-  'aarch64', 'arm',
-  'riscv64', 'loongarch64',
-  'mips', 'mipsel', 'mips64', 'mipsel64', 'mips64n32', 'mipsel64n32',
-  'ppc', 'ppc64', 'ppc64le',
-  's390', 's390x',
-  'parisc', 'parisc64',
-  'm68k', 'sh', 'sheb',
+  'x86_64',
+  'x86',
+  'x32',
+  'aarch64',
+  'arm',
+  'riscv64',
+  'loongarch64',
+  'mips',
+  'mipsel',
+  'mips64',
+  'mipsel64',
+  'mips64n32',
+  'mipsel64n32',
+  'ppc',
+  'ppc64',
+  'ppc64le',
+  's390',
+  's390x',
+  'parisc',
+  'parisc64',
+  'm68k',
+  'sh',
+  'sheb',
 ] as const;
 export type Arch = (typeof ARCHES)[number];
 
 /** The libseccomp table columns (src/syscalls.csv). */
 export const TABLE_COLUMNS = [
-  'x86', 'x86_64', 'x32', 'arm', 'aarch64', 'loongarch64', 'm68k', 'mips', 'mips64', 'mips64n32',
-  'parisc', 'parisc64', 'ppc', 'ppc64', 'riscv64', 's390', 's390x', 'sh',
+  'x86',
+  'x86_64',
+  'x32',
+  'arm',
+  'aarch64',
+  'loongarch64',
+  'm68k',
+  'mips',
+  'mips64',
+  'mips64n32',
+  'parisc',
+  'parisc64',
+  'ppc',
+  'ppc64',
+  'riscv64',
+  's390',
+  's390x',
+  'sh',
 ] as const;
 export type TableColumn = (typeof TABLE_COLUMNS)[number];
 
@@ -45,8 +76,14 @@ const A64 = 0x80000000; // __AUDIT_ARCH_64BIT
 const ALE = 0x40000000; // __AUDIT_ARCH_LE
 
 function info(
-  arch: Arch, scmp: string, table: TableColumn, bits: 32 | 64, family: Arch,
-  mobyArch: string | undefined, systemd: string | undefined, auditArch: number,
+  arch: Arch,
+  scmp: string,
+  table: TableColumn,
+  bits: 32 | 64,
+  family: Arch,
+  mobyArch: string | undefined,
+  systemd: string | undefined,
+  auditArch: number,
 ): ArchInfo {
   return { arch, scmp, table, bits, family, mobyArch, systemd, auditArch: auditArch >>> 0 };
 }
@@ -80,10 +117,21 @@ export const ARCH_INFO: Readonly<Record<Arch, ArchInfo>> = {
 
 const BY_SCMP = new Map<string, Arch>(ARCHES.map((a) => [ARCH_INFO[a].scmp, a]));
 const ALIASES = new Map<string, Arch>([
-  ['amd64', 'x86_64'], ['x86-64', 'x86_64'], ['i386', 'x86'], ['i686', 'x86'], ['386', 'x86'],
-  ['arm64', 'aarch64'], ['armhf', 'arm'], ['armv7', 'arm'], ['loong64', 'loongarch64'],
-  ['mipsle', 'mipsel'], ['mips64le', 'mipsel64'], ['powerpc', 'ppc'], ['powerpc64', 'ppc64'],
-  ['powerpc64le', 'ppc64le'], ['ppc64el', 'ppc64le'],
+  ['amd64', 'x86_64'],
+  ['x86-64', 'x86_64'],
+  ['i386', 'x86'],
+  ['i686', 'x86'],
+  ['386', 'x86'],
+  ['arm64', 'aarch64'],
+  ['armhf', 'arm'],
+  ['armv7', 'arm'],
+  ['loong64', 'loongarch64'],
+  ['mipsle', 'mipsel'],
+  ['mips64le', 'mipsel64'],
+  ['powerpc', 'ppc'],
+  ['powerpc64', 'ppc64'],
+  ['powerpc64le', 'ppc64le'],
+  ['ppc64el', 'ppc64le'],
 ]);
 
 export function isArch(s: string): s is Arch {
@@ -114,24 +162,41 @@ export function parseArch(s: string): Arch {
 
 /** The ABIs a host of this family can run (the native one first). */
 export function familyAbis(native: Arch): Arch[] {
-  return ARCHES.filter((a) => ARCH_INFO[a].family === ARCH_INFO[native].family).sort((a, b) =>
-    a === native ? -1 : b === native ? 1 : 0,
-  );
+  return ARCHES.filter((a) => ARCH_INFO[a].family === ARCH_INFO[native].family).sort((a, b) => (a === native ? -1 : b === native ? 1 : 0));
 }
 
 /** The host ABI clawfence runs on, from Node's process.arch. */
 export function hostArch(): Arch {
-  const m: Record<string, Arch> = { x64: 'x86_64', ia32: 'x86', arm64: 'aarch64', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64le', loong64: 'loongarch64', mips: 'mips', mipsel: 'mipsel' };
+  const m: Record<string, Arch> = {
+    x64: 'x86_64',
+    ia32: 'x86',
+    arm64: 'aarch64',
+    arm: 'arm',
+    riscv64: 'riscv64',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    loong64: 'loongarch64',
+    mips: 'mips',
+    mipsel: 'mipsel',
+  };
   return m[process.arch] ?? 'x86_64';
 }
 
 /** Number added by the kernel ABI to the table's syscall numbers (x32's bit, MIPS bases). */
 export function syscallBase(arch: Arch): number {
   switch (arch) {
-    case 'x32': return 0x40000000;
-    case 'mips': case 'mipsel': return 4000;
-    case 'mips64': case 'mipsel64': return 5000;
-    case 'mips64n32': case 'mipsel64n32': return 6000;
-    default: return 0;
+    case 'x32':
+      return 0x40000000;
+    case 'mips':
+    case 'mipsel':
+      return 4000;
+    case 'mips64':
+    case 'mipsel64':
+      return 5000;
+    case 'mips64n32':
+    case 'mipsel64n32':
+      return 6000;
+    default:
+      return 0;
   }
 }

@@ -60,10 +60,16 @@ test('constant values equal the kernel and libc headers of this machine', (t) =>
       const exe = join(dir, family);
       writeFileSync(c, src);
       execFileSync('gcc', ['-o', exe, c], { stdio: 'pipe' });
-      const seen = new Map(execFileSync(exe, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map((l) => {
-        const [n, v] = l.split(' ');
-        return [n ?? '', BigInt(v ?? '0')] as const;
-      }));
+      const seen = new Map(
+        execFileSync(exe, { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const [n, v] = l.split(' ');
+            return [n ?? '', BigInt(v ?? '0')] as const;
+          }),
+      );
       for (const [name, value] of consts) {
         if (seen.has(name)) assert.equal(value, seen.get(name), `${family}: ${name}`);
       }
@@ -78,10 +84,7 @@ test('constant values equal the kernel and libc headers of this machine', (t) =>
 });
 
 test("Docker's clone mask 0x7e020000 is exactly the seven namespace flags (SOURCES.md)", () => {
-  assert.equal(
-    describeArgValue('clone', 0, 2114060288n),
-    'CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET',
-  );
+  assert.equal(describeArgValue('clone', 0, 2114060288n), 'CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET');
   assert.equal(parseArgExpression('CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET'), 0x7e020000n);
 });
 
@@ -131,7 +134,7 @@ test('parseArgExpression takes numbers in every base, names and unions', () => {
   assert.equal(parseArgExpression('0b101'), 5n);
   assert.equal(parseArgExpression('2114060288'), 0x7e020000n);
   assert.equal(parseArgExpression(' O_RDWR | O_CREAT | 0o2000000 ', { syscall: 'openat', index: 2 }), 0o2000102n);
-  assert.equal(parseArgExpression('-1'), (1n << 64n) - 1n, 'negative values are two\'s complement');
+  assert.equal(parseArgExpression('-1'), (1n << 64n) - 1n, "negative values are two's complement");
   assert.equal(parseArgExpression('-100'), (1n << 64n) - 100n);
   assert.equal(parseArgExpression('18446744073709551615'), (1n << 64n) - 1n);
   assert.equal(parseArgExpression('NETLINK_AUDIT', { syscall: 'socket', index: 2 }), 9n);
@@ -140,13 +143,16 @@ test('parseArgExpression takes numbers in every base, names and unions', () => {
 });
 
 function rejects(text: string, ctx: Parameters<typeof parseArgExpression>[1], pattern: RegExp, hint?: RegExp): void {
-  assert.throws(() => parseArgExpression(text, ctx), (e: unknown) => {
-    assert.ok(e instanceof ClawfenceError);
-    assert.equal(e.code, 'bad-input');
-    assert.match(e.message, pattern);
-    if (hint !== undefined) assert.match(e.hint ?? '', hint);
-    return true;
-  });
+  assert.throws(
+    () => parseArgExpression(text, ctx),
+    (e: unknown) => {
+      assert.ok(e instanceof ClawfenceError);
+      assert.equal(e.code, 'bad-input');
+      assert.match(e.message, pattern);
+      if (hint !== undefined) assert.match(e.hint ?? '', hint);
+      return true;
+    },
+  );
 }
 
 test('parseArgExpression refuses what it cannot read, with a suggestion', () => {
@@ -180,12 +186,19 @@ test('describe then parse gives the value back (clone flags, open flags, address
     }),
   );
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 45 }), (af) => parseArgExpression(describeArgValue('socket', 0, BigInt(af)) ?? '?', { syscall: 'socket', index: 0 }) === BigInt(af)),
+    fc.property(
+      fc.integer({ min: 0, max: 45 }),
+      (af) => parseArgExpression(describeArgValue('socket', 0, BigInt(af)) ?? '?', { syscall: 'socket', index: 0 }) === BigInt(af),
+    ),
   );
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 2 }), fc.subarray([0o100n, 0o200n, 0o1000n, 0o2000n, 0o4000n, 0o200000n, 0o400000n, 0o2000000n, 0o10000000n]), (mode, flags) => {
-      const v = flags.reduce((a, x) => a | x, BigInt(mode));
-      return parseArgExpression(describeArgValue('openat', 2, v) ?? '?', { syscall: 'openat', index: 2 }) === v;
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 2 }),
+      fc.subarray([0o100n, 0o200n, 0o1000n, 0o2000n, 0o4000n, 0o200000n, 0o400000n, 0o2000000n, 0o10000000n]),
+      (mode, flags) => {
+        const v = flags.reduce((a, x) => a | x, BigInt(mode));
+        return parseArgExpression(describeArgValue('openat', 2, v) ?? '?', { syscall: 'openat', index: 2 }) === v;
+      },
+    ),
   );
 });

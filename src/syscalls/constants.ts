@@ -129,13 +129,17 @@ export function parseArgExpression(text: string, ctx?: ArgContext): bigint {
     }
     const pool = own === undefined ? [...ALL_NAMES.keys()] : [...own.keys()];
     if (global !== undefined && fam !== undefined) {
-      throw badTerm(text, term, `'${term}' is a ${FAMILIES[global.families[0] ?? 'signal'].title} constant, but${whereText(ctx)} the value is a ${fam.title}`, `did you mean '${closest(name, pool)}'?`);
+      throw badTerm(
+        text,
+        term,
+        `'${term}' is a ${FAMILIES[global.families[0] ?? 'signal'].title} constant, but${whereText(ctx)} the value is a ${fam.title}`,
+        `did you mean '${closest(name, pool)}'?`,
+      );
     }
     throw badTerm(text, term, `unknown constant '${term}'${whereText(ctx)}`, `did you mean '${closest(name, pool)}'? Or give a number (decimal, 0x…, 0o…)`);
   }
   return value;
 }
-
 
 function nameIn(list: readonly (readonly [string, bigint])[] | undefined, v: bigint): string | undefined {
   return list?.find(([, x]) => x === v)?.[0];

@@ -34,7 +34,10 @@ test('composite groups include their parts; look-ups take names with or without 
 });
 
 test('an unknown group is bad input with a suggestion', () => {
-  assert.throws(() => groupMembers('@netwrk-io'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /@network-io/.test(e.hint ?? ''));
+  assert.throws(
+    () => groupMembers('@netwrk-io'),
+    (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /@network-io/.test(e.hint ?? ''),
+  );
 });
 
 test('summaries partition the names: each once, in its most specific group, the rest under other', () => {

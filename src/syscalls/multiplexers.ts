@@ -6,15 +6,42 @@
 
 /** socketcall(2) sub-call numbers. */
 export const SOCKETCALL_CODES: Readonly<Record<string, number>> = {
-  socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, getsockname: 6, getpeername: 7,
-  socketpair: 8, send: 9, recv: 10, sendto: 11, recvfrom: 12, shutdown: 13, setsockopt: 14,
-  getsockopt: 15, sendmsg: 16, recvmsg: 17, accept4: 18, recvmmsg: 19, sendmmsg: 20,
+  socket: 1,
+  bind: 2,
+  connect: 3,
+  listen: 4,
+  accept: 5,
+  getsockname: 6,
+  getpeername: 7,
+  socketpair: 8,
+  send: 9,
+  recv: 10,
+  sendto: 11,
+  recvfrom: 12,
+  shutdown: 13,
+  setsockopt: 14,
+  getsockopt: 15,
+  sendmsg: 16,
+  recvmsg: 17,
+  accept4: 18,
+  recvmmsg: 19,
+  sendmmsg: 20,
 };
 
 /** ipc(2) call numbers. */
 export const IPC_CODES: Readonly<Record<string, number>> = {
-  semop: 1, semget: 2, semctl: 3, semtimedop: 4, msgsnd: 11, msgrcv: 12, msgget: 13, msgctl: 14,
-  shmat: 21, shmdt: 22, shmget: 23, shmctl: 24,
+  semop: 1,
+  semget: 2,
+  semctl: 3,
+  semtimedop: 4,
+  msgsnd: 11,
+  msgrcv: 12,
+  msgget: 13,
+  msgctl: 14,
+  shmat: 21,
+  shmdt: 22,
+  shmget: 23,
+  shmctl: 24,
 };
 
 /** Each multiplexer with its members. */

@@ -42,8 +42,14 @@ describe('syscall tables', () => {
   });
 
   it('explain unknown names and numbers with a hint', () => {
-    assert.throws(() => resolveSyscall('x86_64', 'opne'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /did you mean 'open'/.test(e.hint ?? ''));
-    assert.throws(() => resolveSyscall('aarch64', 'open'), (e: unknown) => e instanceof ClawfenceError && /does not exist on aarch64/.test(e.message));
+    assert.throws(
+      () => resolveSyscall('x86_64', 'opne'),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input' && /did you mean 'open'/.test(e.hint ?? ''),
+    );
+    assert.throws(
+      () => resolveSyscall('aarch64', 'open'),
+      (e: unknown) => e instanceof ClawfenceError && /does not exist on aarch64/.test(e.message),
+    );
     assert.throws(() => resolveSyscall('x86_64', '9999'), ClawfenceError);
     assert.deepEqual(resolveSyscall('x86_64', '0x3b'), { name: 'execve', nr: 59 });
   });

@@ -26,7 +26,24 @@ import { numbers as x86_64 } from './generated/x86_64.js';
 export { SOURCE as SYSCALL_TABLE_SOURCE };
 
 const COLUMNS: Readonly<Record<TableColumn, Readonly<Record<string, number>>>> = {
-  aarch64, arm, loongarch64, m68k, mips, mips64, mips64n32, parisc, parisc64, ppc, ppc64, riscv64, s390, s390x, sh, x32, x86, x86_64,
+  aarch64,
+  arm,
+  loongarch64,
+  m68k,
+  mips,
+  mips64,
+  mips64n32,
+  parisc,
+  parisc64,
+  ppc,
+  ppc64,
+  riscv64,
+  s390,
+  s390x,
+  sh,
+  x32,
+  x86,
+  x86_64,
 };
 
 const byName = new Map<TableColumn, Map<string, number>>();

@@ -14,7 +14,10 @@ describe('writeFileAtomic', () => {
     const f = join(dir, 'p.json');
     writeFileAtomic(f, 'one');
     assert.equal(readFileSync(f, 'utf8'), 'one');
-    assert.throws(() => writeFileAtomic(f, 'two'), (e: unknown) => e instanceof ClawfenceError && e.code === 'exists' && /--force/.test(e.hint ?? ''));
+    assert.throws(
+      () => writeFileAtomic(f, 'two'),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'exists' && /--force/.test(e.hint ?? ''),
+    );
     assert.equal(readFileSync(f, 'utf8'), 'one');
     writeFileAtomic(f, 'three', { force: true });
     assert.equal(readFileSync(f, 'utf8'), 'three');
@@ -22,7 +25,10 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails with a hint when the directory does not exist', () => {
-    assert.throws(() => writeFileAtomic('/nonexistent-dir-cf/p.json', 'x'), (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input');
+    assert.throws(
+      () => writeFileAtomic('/nonexistent-dir-cf/p.json', 'x'),
+      (e: unknown) => e instanceof ClawfenceError && e.code === 'bad-input',
+    );
   });
 
   it('keeps an existing file intact when refusing', () => {

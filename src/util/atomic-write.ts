@@ -11,7 +11,10 @@ export function writeFileAtomic(path: string, data: string, opts: { force?: bool
   try {
     fd = openSync(tmp, 'wx', 0o644);
   } catch (e) {
-    throw new ClawfenceError('bad-input', `cannot write next to ${path}: ${(e as Error).message}`, { hint: 'check that the directory exists and is writable', cause: e });
+    throw new ClawfenceError('bad-input', `cannot write next to ${path}: ${(e as Error).message}`, {
+      hint: 'check that the directory exists and is writable',
+      cause: e,
+    });
   }
   try {
     writeSync(fd, data);
@@ -27,7 +30,11 @@ export function writeFileAtomic(path: string, data: string, opts: { force?: bool
       unlinkSync(tmp);
     }
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ClawfenceError('exists', `${path} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
     }

@@ -33,7 +33,7 @@ describe('cleanup', () => {
     assert.equal(r.stdout, 'b\nc\na\nundefined\n');
   });
 
-  it('reports a failing step under the program\'s name and runs the others', () => {
+  it("reports a failing step under the program's name and runs the others", () => {
     const r = child(`
       c.onCleanup('first', () => process.stdout.write('first\\n'));
       c.onCleanup('the temp dir', () => { throw new Error('busy'); });
@@ -47,7 +47,11 @@ describe('cleanup', () => {
     assert.equal(r.stderr, 'clawfence: cleanup of the temp dir failed: busy\nbench: cleanup of the server failed: gone\n');
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`on ${signal}: runs the steps, says so, exits ${code}`, () => {
       const r = child(`
         c.setCleanupName('bench');

@@ -18,6 +18,9 @@ describe('deniedCalls', () => {
     assert.equal(socket?.action, 'errno 1');
     const mkdir = d.find((x) => x.syscall === 'mkdir');
     assert.ok(mkdir !== undefined && mkdir.values === undefined, 'a syscall no rule names is denied whatever its arguments');
-    assert.equal(d.some((x) => x.syscall === 'read'), false);
+    assert.equal(
+      d.some((x) => x.syscall === 'read'),
+      false,
+    );
   });
 });

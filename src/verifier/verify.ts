@@ -109,8 +109,13 @@ export function deniedCalls(p: Profile, fp: Footprint, caps: readonly string[]):
       const byValue = denied.length < judged.length || denied.some((j) => j.d.considered.length > 0 || j.d.rule !== undefined);
       const values = byValue ? denied.map((j) => j.set.map((i) => argText(name, i, j.args[i] ?? 0n)).join(', ')).filter((t) => t !== '') : [];
       out.push({
-        abi, syscall: name, count: use.count, ...(use.firstBy === undefined ? {} : { by: use.firstBy }), runtime: use.runtime === true,
-        action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}`, ...(values.length === 0 ? {} : { values }),
+        abi,
+        syscall: name,
+        count: use.count,
+        ...(use.firstBy === undefined ? {} : { by: use.firstBy }),
+        runtime: use.runtime === true,
+        action: bad.errno === undefined ? bad.action : `${bad.action} ${bad.errno}`,
+        ...(values.length === 0 ? {} : { values }),
       });
     }
   }
@@ -148,12 +153,19 @@ export async function verifyWorkload(o: VerifyOptions): Promise<VerifyResult> {
     if (!pass || o.complain === true) {
       try {
         const rec = await recordWorkload({
-          argv: o.argv, env: o.env, stdio: 'pipe', clawfenceVersion: o.clawfenceVersion, workload: 'complain', ...(o.recorder === undefined ? {} : { recorder: o.recorder }), ...timeout,
+          argv: o.argv,
+          env: o.env,
+          stdio: 'pipe',
+          clawfenceVersion: o.clawfenceVersion,
+          workload: 'complain',
+          ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+          ...timeout,
           profileJson: printDockerProfile(complainProfile(loaded.profile, hostArch())),
         });
         // What the engine really enforced: Docker before 23.0 drops defaultErrnoRet (EPERM instead).
         const version = rec.footprint.provenance?.engine?.version;
-        const enforcedProfile = cmd.engine === 'docker' && version !== undefined ? deliveredProfile(loaded.profile, { serverVersion: version }).profile : loaded.profile;
+        const enforcedProfile =
+          cmd.engine === 'docker' && version !== undefined ? deliveredProfile(loaded.profile, { serverVersion: version }).profile : loaded.profile;
         denied = deniedCalls(enforcedProfile, rec.footprint, o.caps ?? []);
       } catch (e) {
         // The complain pass hung too (a kill rule the profile states itself): say so, keep the verdict.

@@ -42,12 +42,24 @@ describe('bench options', () => {
     assert.throws(() => parseArgs(['--rounds', 'many']), /^Error: --rounds needs a whole number from 1 to 100, not 'many'$/);
     assert.throws(() => parseArgs(['--warmup=11']), /--warmup needs a whole number from 0 to 10, not '11'/);
     assert.throws(() => parseArgs(['--micro-calls', '999']), /--micro-calls needs a whole number from 1000/);
-    assert.throws(() => parseArgs(['--rounds']), (e: unknown) => e instanceof UsageError && /^Option '--rounds <value>' argument missing$/.test(e.message));
-    assert.throws(() => parseArgs(['--rounds', '--only', 'B1']), (e: unknown) => e instanceof UsageError && /'--rounds'.*ambiguous/.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => parseArgs(['--rounds']),
+      (e: unknown) => e instanceof UsageError && /^Option '--rounds <value>' argument missing$/.test(e.message),
+    );
+    assert.throws(
+      () => parseArgs(['--rounds', '--only', 'B1']),
+      (e: unknown) => e instanceof UsageError && /'--rounds'.*ambiguous/.test(e.message) && !e.message.includes('\n'),
+    );
     assert.throws(() => parseArgs(['--only', 'B9']), /not 'B9'/);
     assert.throws(() => parseArgs(['--only', ',']), /--only takes a list of B1, B2, B3, B4, B5$/);
-    assert.throws(() => parseArgs(['--fast']), (e: unknown) => e instanceof UsageError && /Unknown option '--fast'/.test(e.message));
-    assert.throws(() => parseArgs(['B1']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'B1'/.test(e.message));
+    assert.throws(
+      () => parseArgs(['--fast']),
+      (e: unknown) => e instanceof UsageError && /Unknown option '--fast'/.test(e.message),
+    );
+    assert.throws(
+      () => parseArgs(['B1']),
+      (e: unknown) => e instanceof UsageError && /Unexpected argument 'B1'/.test(e.message),
+    );
   });
 });
 
@@ -64,7 +76,10 @@ describe('bench results file', () => {
   });
 
   it('refuses --out latest for a partial run (it would drop the other rows), and odd names', () => {
-    assert.throws(() => parseArgs(['--only', 'B2', '--out', 'latest']), (e: unknown) => e instanceof UsageError && /full run only.*drop the other rows/.test(e.message));
+    assert.throws(
+      () => parseArgs(['--only', 'B2', '--out', 'latest']),
+      (e: unknown) => e instanceof UsageError && /full run only.*drop the other rows/.test(e.message),
+    );
     assert.throws(() => parseArgs(['--rounds', '3', '--out=latest']), /full run only/);
     assert.throws(() => parseArgs(['--out', '../x']), /--out takes a name of letters, digits and '-'.*not '\.\.\/x'/);
     assert.throws(() => parseArgs(['--out', 'partial']), /leave --out off/);

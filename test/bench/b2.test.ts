@@ -10,8 +10,14 @@ import type { Ctx } from '../../bench/lib/measure.js';
 
 const LEVELS = ['none', 'safe', 'strict'] as const;
 const group: B2Group = {
-  prefix: 'B2.fcntl', workload: 'micro: 1k fcntl(F_GETFL)', metrics: ['loop time', 'wall'], judged: 'loop time',
-  engine: '20.10.24', levels: LEVELS, defaultLevel: 'safe', calls: 1000,
+  prefix: 'B2.fcntl',
+  workload: 'micro: 1k fcntl(F_GETFL)',
+  metrics: ['loop time', 'wall'],
+  judged: 'loop time',
+  engine: '20.10.24',
+  levels: LEVELS,
+  defaultLevel: 'safe',
+  calls: 1000,
 };
 
 /** One variant's rounds: loop times as given, walls 10× them. */
@@ -26,17 +32,45 @@ describe('B2 per level', () => {
 
   it('has a row per level and metric, then unconfined and the control; only the judged metric has a target', () => {
     const specs = b2Specs(group);
-    assert.deepEqual(specs.map((s) => s.id), [
-      'B2.fcntl.none.loop', 'B2.fcntl.none.wall', 'B2.fcntl.safe.loop', 'B2.fcntl.safe.wall', 'B2.fcntl.strict.loop', 'B2.fcntl.strict.wall',
-      'B2.fcntl.unconf.loop', 'B2.fcntl.unconf.wall', 'B2.fcntl.ctl.loop', 'B2.fcntl.ctl.wall',
-    ]);
-    assert.deepEqual(specs.map((s) => [s.a, s.b]), [[1, 0], [1, 0], [2, 0], [2, 0], [3, 0], [3, 0], [5, 0], [5, 0], [4, 0], [4, 0]]);
-    assert.deepEqual(specs.filter((s) => s.target !== undefined).map((s) => s.id), ['B2.fcntl.none.loop', 'B2.fcntl.safe.loop', 'B2.fcntl.strict.loop']);
+    assert.deepEqual(
+      specs.map((s) => s.id),
+      [
+        'B2.fcntl.none.loop',
+        'B2.fcntl.none.wall',
+        'B2.fcntl.safe.loop',
+        'B2.fcntl.safe.wall',
+        'B2.fcntl.strict.loop',
+        'B2.fcntl.strict.wall',
+        'B2.fcntl.unconf.loop',
+        'B2.fcntl.unconf.wall',
+        'B2.fcntl.ctl.loop',
+        'B2.fcntl.ctl.wall',
+      ],
+    );
+    assert.deepEqual(
+      specs.map((s) => [s.a, s.b]),
+      [
+        [1, 0],
+        [1, 0],
+        [2, 0],
+        [2, 0],
+        [3, 0],
+        [3, 0],
+        [5, 0],
+        [5, 0],
+        [4, 0],
+        [4, 0],
+      ],
+    );
+    assert.deepEqual(
+      specs.filter((s) => s.target !== undefined).map((s) => s.id),
+      ['B2.fcntl.none.loop', 'B2.fcntl.safe.loop', 'B2.fcntl.strict.loop'],
+    );
     assert.equal(specs[2]?.what, 'generated --args safe (the default) / Docker default (20.10.24 built-in)');
     assert.equal(specs[4]?.what, 'generated --args strict / Docker default (20.10.24 built-in)');
   });
 
-  it('judges each level against the band of its own metric\'s control: a hot-syscall rule fails, the others pass', () => {
+  it("judges each level against the band of its own metric's control: a hot-syscall rule fails, the others pass", () => {
     const g: GroupResult = {
       samples: [
         loops([100, 100, 100, 100]), // default
@@ -65,7 +99,10 @@ describe('B2 per level', () => {
     const flask: B2Group = { ...group, prefix: 'B2.flask', metrics: ['container time', 'wall'], judged: 'container time', levels: ['safe'] };
     const m = (xs: number[]): Measured[] => xs.map((x) => ({ ms: x + 300, containerMs: x }));
     const rows = rowsOf(b2Specs(flask), { samples: [m([200, 210, 190]), m([204, 214, 192]), m([200, 209, 191]), m([190, 200, 180])], mem: [] });
-    assert.deepEqual(rows.map((r) => r.id), ['B2.flask.safe.ctr', 'B2.flask.safe.wall', 'B2.flask.unconf.ctr', 'B2.flask.unconf.wall', 'B2.flask.ctl.ctr', 'B2.flask.ctl.wall']);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['B2.flask.safe.ctr', 'B2.flask.safe.wall', 'B2.flask.unconf.ctr', 'B2.flask.unconf.wall', 'B2.flask.ctl.ctr', 'B2.flask.ctl.wall'],
+    );
     assert.match(rows[0]?.detail ?? '', /, Δ \+4 ms$/);
   });
 
@@ -83,7 +120,7 @@ describe('B2 per level', () => {
     assert.deepEqual(profileShape(text), { allowed: 5, argRules: ['fcntl', 'socket'] });
   });
 
-  it('the micro loop\'s argv names the syscall only when it is not getppid', () => {
+  it("the micro loop's argv names the syscall only when it is not getppid", () => {
     const ctx = { label: 'l=1', loopBin: '/x/loop' } as unknown as Ctx;
     assert.deepEqual(microArgv(ctx, 1000).slice(-2), ['/bench/syscall-loop', '1000']);
     assert.deepEqual(microArgv(ctx, 1000, { syscall: 'getppid' }).slice(-2), ['/bench/syscall-loop', '1000']);

@@ -19,7 +19,13 @@ describe('bench footprints', () => {
 
   it('is deterministic and varied', () => {
     assert.deepEqual(syntheticFootprints(100), fps);
-    const sets = new Set(fps.map((fp) => Object.keys(fp.syscalls.x86_64 ?? {}).sort().join(',')));
+    const sets = new Set(
+      fps.map((fp) =>
+        Object.keys(fp.syscalls.x86_64 ?? {})
+          .sort()
+          .join(','),
+      ),
+    );
     assert.ok(sets.size >= 95, `${sets.size} distinct syscall sets`);
     assert.equal(fps.filter((fp) => fp.syscalls.x86 !== undefined).length, 10);
     const sizes = fps.map((fp) => Object.keys(fp.syscalls.x86_64 ?? {}).length);

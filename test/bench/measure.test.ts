@@ -19,7 +19,14 @@ describe('bench rows', () => {
     };
     const specs: RowSpec[] = [
       {
-        id: 'gen', bench: 'B2', what: 'generated / default', workload: 'w', metric: 'wall', a: 1, b: 0, target: '≤ 1.00× + noise band',
+        id: 'gen',
+        bench: 'B2',
+        what: 'generated / default',
+        workload: 'w',
+        metric: 'wall',
+        a: 1,
+        b: 0,
+        target: '≤ 1.00× + noise band',
         judge: (s, c) => ({ verdict: judgeWithinNoise(s, noiseBand(c.ratiosOf('ctl'))) }),
       },
       { id: 'ctl', bench: 'B2', what: 'default / default', workload: 'w', metric: 'loop time', a: 2, b: 0 },
@@ -36,7 +43,16 @@ describe('bench rows', () => {
   it('the same generated row fails when the control is tight', () => {
     const g: GroupResult = { samples: [ms([100, 100, 100]), ms([105, 104, 106]), ms([100, 101, 100])], mem: [] };
     const specs: RowSpec[] = [
-      { id: 'gen', bench: 'B2', what: 'g', workload: 'w', metric: 'wall', a: 1, b: 0, judge: (s, c) => ({ verdict: judgeWithinNoise(s, noiseBand(c.ratiosOf('ctl'))) }) },
+      {
+        id: 'gen',
+        bench: 'B2',
+        what: 'g',
+        workload: 'w',
+        metric: 'wall',
+        a: 1,
+        b: 0,
+        judge: (s, c) => ({ verdict: judgeWithinNoise(s, noiseBand(c.ratiosOf('ctl'))) }),
+      },
       { id: 'ctl', bench: 'B2', what: 'c', workload: 'w', metric: 'wall', a: 2, b: 0 },
     ];
     assert.equal(rowsOf(specs, g)[0]?.verdict, 'fail');
@@ -52,12 +68,15 @@ describe('bench rows', () => {
 
   it('a group that failed gives error rows that keep their target', () => {
     const rows = errorRows([{ id: 'x', bench: 'B3', what: 'p', workload: 'w', metric: 'wall', a: 0, b: 1, target: '≤ 3.00×' }], new Error('boom'));
-    assert.deepEqual(rows.map((r) => [r.verdict, r.error, r.target]), [['error', 'boom', '≤ 3.00×']]);
+    assert.deepEqual(
+      rows.map((r) => [r.verdict, r.error, r.target]),
+      [['error', 'boom', '≤ 3.00×']],
+    );
   });
 });
 
 describe('bench run helpers', () => {
-  it('reads the loop program\'s own time and checks the call count', () => {
+  it("reads the loop program's own time and checks the call count", () => {
     assert.equal(parseLoop('loop_ns=212000000 calls=1000000\n', 1_000_000), 212);
     assert.throws(() => parseLoop('loop_ns=1 calls=5\n', 1_000_000), /made 5 calls/);
     assert.throws(() => parseLoop('oops\n', 10), /no loop time/);
@@ -73,8 +92,30 @@ describe('bench run helpers', () => {
 
   it('adapts a workload argv: options after run, another image and a command prefix', () => {
     const argv = ['docker', 'run', '--rm', '--network', 'host', 'img:latest', 'tool', '--flag'];
-    assert.deepEqual(adaptArgv(argv, 'img:latest', ['--label', 'l=1']), ['docker', 'run', '--label', 'l=1', '--rm', '--network', 'host', 'img:latest', 'tool', '--flag']);
-    assert.deepEqual(adaptArgv(argv, 'img:latest', [], { image: 'img-strace', prefix: ['strace', '-f'] }), ['docker', 'run', '--rm', '--network', 'host', 'img-strace', 'strace', '-f', 'tool', '--flag']);
+    assert.deepEqual(adaptArgv(argv, 'img:latest', ['--label', 'l=1']), [
+      'docker',
+      'run',
+      '--label',
+      'l=1',
+      '--rm',
+      '--network',
+      'host',
+      'img:latest',
+      'tool',
+      '--flag',
+    ]);
+    assert.deepEqual(adaptArgv(argv, 'img:latest', [], { image: 'img-strace', prefix: ['strace', '-f'] }), [
+      'docker',
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      'img-strace',
+      'strace',
+      '-f',
+      'tool',
+      '--flag',
+    ]);
     assert.throws(() => adaptArgv(argv, 'other:latest', []), /cannot find/);
   });
 

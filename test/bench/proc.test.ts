@@ -56,7 +56,10 @@ describe('bench children and the cleanup', () => {
       setInterval(() => undefined, 1000);
     `);
     assert.equal(r.code, 130, r.stderr);
-    assert.deepEqual(r.stdout.split('\n').filter((l) => !l.startsWith('pid ')), ['stopped', 'temp dir removed', '']);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => !l.startsWith('pid ')),
+      ['stopped', 'temp dir removed', ''],
+    );
     const pid = Number(/^pid (\d+)$/m.exec(r.stdout)?.[1]);
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the child was stopped, not left behind');
     assert.equal(r.stderr, '\nbench: interrupted (SIGINT); cleaning up\n');

@@ -7,12 +7,29 @@ import type { BenchResults, Row } from '../../bench/lib/model.js';
 import { HEAD, markdownTable, renderMarkdown, renderTable, resultText, rowCells } from '../../bench/lib/render.js';
 
 const pass: Row = {
-  id: 'B1.micro.ebpf.loop', bench: 'B1', what: 'clawfence record --recorder ebpf / plain docker run', workload: 'micro: 1M getppid', metric: 'loop time',
-  ratio: { median: 1.234, min: 1.1, max: 1.5, n: 7 }, target: '≤ 1.30×', verdict: 'pass', detail: '+48 ns/call', memory: 'node 57 MB',
+  id: 'B1.micro.ebpf.loop',
+  bench: 'B1',
+  what: 'clawfence record --recorder ebpf / plain docker run',
+  workload: 'micro: 1M getppid',
+  metric: 'loop time',
+  ratio: { median: 1.234, min: 1.1, max: 1.5, n: 7 },
+  target: '≤ 1.30×',
+  verdict: 'pass',
+  detail: '+48 ns/call',
+  memory: 'node 57 MB',
 };
 const fail: Row = { ...pass, id: 'x', verdict: 'fail', ratio: { median: 1.62, min: 1.5, max: 1.9, n: 7 } };
 const na: Row = { id: 'B4.vault', bench: 'B4', what: 'vault check', workload: '—', metric: 'wall', verdict: 'n/a', detail: 'vault gate not built' };
-const err: Row = { id: 'B3', bench: 'B3', what: 'profile / plain', workload: 'Flask', metric: 'wall', target: '≤ 3.00×', verdict: 'error', error: 'clawfence profile: exit 2: no engine' };
+const err: Row = {
+  id: 'B3',
+  bench: 'B3',
+  what: 'profile / plain',
+  workload: 'Flask',
+  metric: 'wall',
+  target: '≤ 3.00×',
+  verdict: 'error',
+  error: 'clawfence profile: exit 2: no engine',
+};
 
 describe('bench table', () => {
   it('one cell per column, ratios with min–max and rounds', () => {
@@ -50,11 +67,30 @@ describe('bench table', () => {
 
   it('the Markdown page has the machine, the table, the notes and how to reproduce', () => {
     const res: BenchResults = {
-      schema: 'clawfence-bench/1', startedAt: '2025-01-01T00:00:00.000Z', seconds: 512.4, complete: true, config: DEFAULTS,
+      schema: 'clawfence-bench/1',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      seconds: 512.4,
+      complete: true,
+      config: DEFAULTS,
       machine: {
-        cores: 2, cpuModel: 'AMD EPYC', memoryGiB: 24, kernel: '6.18.44', node: 'v20.20.2',
-        docker: { server: '20.10.24', client: '28.2.2', runc: '1.1.5', containerd: '1.6.20', cgroup: 'v1 (cgroupfs)', host: 'unix:///run/clawfence/docker.sock', seccompDefault: 'built-in' },
-        strace: { host: '6.1', image: '6.1' }, clawfence: { version: '0.1.0', commit: 'abc123' }, bpfJit: 'on', time: '/usr/bin/time present',
+        cores: 2,
+        cpuModel: 'AMD EPYC',
+        memoryGiB: 24,
+        kernel: '6.18.44',
+        node: 'v20.20.2',
+        docker: {
+          server: '20.10.24',
+          client: '28.2.2',
+          runc: '1.1.5',
+          containerd: '1.6.20',
+          cgroup: 'v1 (cgroupfs)',
+          host: 'unix:///run/clawfence/docker.sock',
+          seccompDefault: 'built-in',
+        },
+        strace: { host: '6.1', image: '6.1' },
+        clawfence: { version: '0.1.0', commit: 'abc123' },
+        bpfJit: 'on',
+        time: '/usr/bin/time present',
         loadAverage: { start: [1, 1, 1], end: [2, 2, 2] },
       },
       rows: [pass, na],

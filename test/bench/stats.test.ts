@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  formatKb, formatRatio, judgeDeltaMax, judgeRatioMax, judgeWithinNoise, median, medianDeltaMs, noiseBand, quantile, ratioSummary, roundRatios, summarize,
+  formatKb,
+  formatRatio,
+  judgeDeltaMax,
+  judgeRatioMax,
+  judgeWithinNoise,
+  median,
+  medianDeltaMs,
+  noiseBand,
+  quantile,
+  ratioSummary,
+  roundRatios,
+  summarize,
 } from '../../bench/lib/stats.js';
 
 describe('bench stats', () => {
@@ -27,7 +38,7 @@ describe('bench stats', () => {
     assert.throws(() => roundRatios([1], [0]), /cannot divide/);
   });
 
-  it('the noise band is the A/A control\'s distance from 1 plus half its interquartile range', () => {
+  it("the noise band is the A/A control's distance from 1 plus half its interquartile range", () => {
     assert.ok(Math.abs(noiseBand([0.98, 1.0, 1.02, 1.04]) - (0.01 + 0.015)) < 1e-12);
     assert.equal(noiseBand([1, 1]), 0);
     assert.ok(Math.abs(noiseBand([1.05, 1.05, 1.05]) - 0.05) < 1e-12, 'a biased control widens it');

@@ -16,7 +16,7 @@ function tmp(): string {
 }
 
 describe('clawfence explain', () => {
-  it('denies clone(CLONE_NEWUSER|SIGCHLD) under Docker\'s default, naming the masked rule', () => {
+  it("denies clone(CLONE_NEWUSER|SIGCHLD) under Docker's default, naming the masked rule", () => {
     const r = runCli(['explain', DOCKER, 'clone', 'CLONE_NEWUSER|SIGCHLD', '--arch', 'x86_64']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /→ ERRNO EPERM/);
@@ -65,7 +65,10 @@ describe('clawfence explain', () => {
   });
 
   it('rejects an unknown ABI and capability', () => {
-    for (const args of [['--arch', 'x86-65'], ['--caps', 'CAP_SYS_ADMN']]) {
+    for (const args of [
+      ['--arch', 'x86-65'],
+      ['--caps', 'CAP_SYS_ADMN'],
+    ]) {
       const r = runCli(['explain', DOCKER, 'read', ...args]);
       assert.equal(r.code, 2, args.join(' '));
       assert.ok(isOneLineError(r.stderr), r.stderr);
@@ -115,7 +118,7 @@ describe('profile errors are one line with file:line:col and JSON path', () => {
 });
 
 describe('clawfence audit', () => {
-  it('fails Docker\'s default on high findings and passes the harmless profile', () => {
+  it("fails Docker's default on high findings and passes the harmless profile", () => {
     const d = runCli(['audit', DOCKER, '--arch', 'x86_64']);
     assert.equal(d.code, 1, d.stderr);
     assert.match(d.stdout, /ptrace/);
@@ -126,7 +129,10 @@ describe('clawfence audit', () => {
   it('writes SARIF 2.1.0 with a region for located findings', () => {
     const r = runCli(['audit', DOCKER, '--sarif', '--arch', 'x86_64', '--fail-on', 'critical']);
     assert.equal(r.code, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { version: string; runs: { results: { ruleId: string; locations?: { physicalLocation: { region?: { startLine: number } } }[] }[] }[] };
+    const s = JSON.parse(r.stdout) as {
+      version: string;
+      runs: { results: { ruleId: string; locations?: { physicalLocation: { region?: { startLine: number } } }[] }[] }[];
+    };
     assert.equal(s.version, '2.1.0');
     const results = s.runs[0]?.results ?? [];
     assert.ok(results.length > 5);

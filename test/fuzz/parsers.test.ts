@@ -30,16 +30,19 @@ const references = ['docker-default.json', 'podman-default.json', 'podman-defaul
 
 /** A few neighbouring rules of a reference profile, each naming at most eight syscalls: every
  * key the real profiles use, in documents small enough to fuzz quickly. */
-const referenceSlice: fc.Arbitrary<JTree> = fc
-  .tuple(fc.constantFrom(...references), fc.nat(), fc.integer({ min: 0, max: 6 }))
-  .map(([p, at, n]) => {
-    const start = at % p.syscalls.length;
-    const syscalls = p.syscalls.slice(start, start + n).map((r) => ({ ...r, ...(Array.isArray(r['names']) ? { names: (r['names'] as unknown[]).slice(0, 8) } : {}) }));
-    return toTree({ ...p, syscalls });
-  });
+const referenceSlice: fc.Arbitrary<JTree> = fc.tuple(fc.constantFrom(...references), fc.nat(), fc.integer({ min: 0, max: 6 })).map(([p, at, n]) => {
+  const start = at % p.syscalls.length;
+  const syscalls = p.syscalls
+    .slice(start, start + n)
+    .map((r) => ({ ...r, ...(Array.isArray(r['names']) ? { names: (r['names'] as unknown[]).slice(0, 8) } : {}) }));
+  return toTree({ ...p, syscalls });
+});
 
 const wholeReferences: fc.Arbitrary<JTree> = fc.constantFrom(...references.map(toTree));
-const smallProfiles: fc.Arbitrary<JTree> = fc.oneof(referenceSlice, profile.map((p) => toTree(JSON.parse(printDockerProfile(p)))));
+const smallProfiles: fc.Arbitrary<JTree> = fc.oneof(
+  referenceSlice,
+  profile.map((p) => toTree(JSON.parse(printDockerProfile(p)))),
+);
 
 /** Valid profiles as trees: slices of the reference profiles, random profiles, and now and then
  * a whole reference profile (they are large, so slow to fuzz). */
@@ -56,9 +59,15 @@ function checkIssues(issues: readonly Issue[], text: string): void {
     assert.ok(i.severity === 'error' || i.severity === 'warning', `severity ${i.severity}`);
     assert.ok(typeof i.code === 'string' && i.code.length > 0, 'issue without a code');
     assert.ok(i.path.startsWith('$'), `path ${i.path} does not start with $`);
-    assert.ok(Number.isInteger(i.line) && (i.line as number) >= 1 && (i.line as number) <= lines.length, `line ${i.line} of ${lines.length} (${i.code} ${i.message})`);
+    assert.ok(
+      Number.isInteger(i.line) && (i.line as number) >= 1 && (i.line as number) <= lines.length,
+      `line ${i.line} of ${lines.length} (${i.code} ${i.message})`,
+    );
     const len = (lines[(i.line as number) - 1] as string).length;
-    assert.ok(Number.isInteger(i.column) && (i.column as number) >= 1 && (i.column as number) <= len + 1, `column ${i.column} on a line of ${len} (${i.code} ${i.message})`);
+    assert.ok(
+      Number.isInteger(i.column) && (i.column as number) >= 1 && (i.column as number) <= len + 1,
+      `column ${i.column} on a line of ${len} (${i.code} ${i.message})`,
+    );
     oneLine(i.message, 'message', text);
     if (i.hint !== undefined) oneLine(i.hint, 'hint', text);
   }
@@ -91,11 +100,19 @@ function expectDocumented<T>(text: string, run: () => T, check: (result: T) => v
 test(`Docker/OCI JSON parser: ${RUNS} malformed profiles`, () => {
   fc.assert(
     fc.property(malformed(profileTrees), (text) => {
-      expectDocumented(text, () => parseDockerProfile(text), (r) => {
-        checkIssues(r.issues, text);
-        if (r.ok) checkRoundTrip(r.value);
-        else assert.ok(r.issues.some((i) => i.severity === 'error'), 'refused without an error');
-      });
+      expectDocumented(
+        text,
+        () => parseDockerProfile(text),
+        (r) => {
+          checkIssues(r.issues, text);
+          if (r.ok) checkRoundTrip(r.value);
+          else
+            assert.ok(
+              r.issues.some((i) => i.severity === 'error'),
+              'refused without an error',
+            );
+        },
+      );
     }),
     { numRuns: RUNS, includeErrorInReport: true },
   );
@@ -103,7 +120,13 @@ test(`Docker/OCI JSON parser: ${RUNS} malformed profiles`, () => {
 
 const wrappers: ((p: JTree) => JTree)[] = [
   (p) => p,
-  (p) => ({ t: 'obj', entries: [['ociVersion', { t: 'raw', s: '"1.0.2"' }], ['linux', { t: 'obj', entries: [['seccomp', p]] }]] }),
+  (p) => ({
+    t: 'obj',
+    entries: [
+      ['ociVersion', { t: 'raw', s: '"1.0.2"' }],
+      ['linux', { t: 'obj', entries: [['seccomp', p]] }],
+    ],
+  }),
   (p) => ({
     t: 'obj',
     entries: [
@@ -130,10 +153,14 @@ test(`profile loader (Docker JSON, OCI config, SeccompProfile JSON/YAML): ${RUNS
   );
   fc.assert(
     fc.property(inputs, fc.constantFrom('profile.json', 'profile.yaml'), (text, file) => {
-      expectDocumented(text, () => parseProfileText(text, file), (r) => {
-        checkIssues(r.issues, text);
-        checkRoundTrip(r.profile);
-      });
+      expectDocumented(
+        text,
+        () => parseProfileText(text, file),
+        (r) => {
+          checkIssues(r.issues, text);
+          checkRoundTrip(r.profile);
+        },
+      );
     }),
     { numRuns: RUNS, includeErrorInReport: true },
   );
@@ -143,15 +170,26 @@ test(`footprint parser: ${RUNS} malformed footprints`, () => {
   const footprints = fc
     .record({
       arch: fc.constantFrom('x86_64', 'aarch64', 'x86'),
-      syscalls: fc.dictionary(fc.constantFrom('x86_64', 'x86', 'x32', 'aarch64'), fc.dictionary(fc.constantFrom('read', 'write', 'openat', 'mmap', 'clone', 'socketcall', 'futex'), fc.record({ count: fc.nat({ max: 1000 }) }))),
+      syscalls: fc.dictionary(
+        fc.constantFrom('x86_64', 'x86', 'x32', 'aarch64'),
+        fc.dictionary(fc.constantFrom('read', 'write', 'openat', 'mmap', 'clone', 'socketcall', 'futex'), fc.record({ count: fc.nat({ max: 1000 }) })),
+      ),
     })
     .map((f) => toTree({ schemaVersion: 1, ...f }));
   fc.assert(
     fc.property(malformed(footprints), (text) => {
-      expectDocumented(text, () => parseFootprint(text), (r) => {
-        checkIssues(r.issues, text);
-        if (!r.ok) assert.ok(r.issues.some((i) => i.severity === 'error'), 'refused without an error');
-      });
+      expectDocumented(
+        text,
+        () => parseFootprint(text),
+        (r) => {
+          checkIssues(r.issues, text);
+          if (!r.ok)
+            assert.ok(
+              r.issues.some((i) => i.severity === 'error'),
+              'refused without an error',
+            );
+        },
+      );
     }),
     { numRuns: RUNS, includeErrorInReport: true },
   );
@@ -162,19 +200,46 @@ const HAND_PICKED: [string, string][] = [
   ['errno name inherited from Object.prototype', '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrno": "__proto__"}'],
   ['action inherited from Object.prototype', '{"defaultAction": "__proto__"}'],
   ['action named like an Object method', '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "toString"}]}'],
-  ['op named like an Object method', '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "hasOwnProperty"}]}]}'],
+  [
+    'op named like an Object method',
+    '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "hasOwnProperty"}]}]}',
+  ],
   ['newline inside a value', '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["re\\nad"], "action": "SCMP_ACT_ERRNO"}]}'],
   ['line separator inside a key', '{"defaultAction": "SCMP_ACT_ALLOW", "a\u2028b": 1}'],
   ['nesting 10,000 deep', `{"defaultAction": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
 ];
 
 const READERS: [string, (text: string) => void][] = [
-  ['Docker JSON parser', (text) => expectDocumented(text, () => parseDockerProfile(text), (r) => {
-    checkIssues(r.issues, text);
-    assert.equal(r.ok, false, 'accepted');
-  })],
-  ['profile loader', (text) => expectDocumented(text, () => parseProfileText(text, 'p.json'), () => assert.fail('accepted'))],
-  ['footprint parser', (text) => expectDocumented(text, () => parseFootprint(text), (r) => checkIssues(r.issues, text))],
+  [
+    'Docker JSON parser',
+    (text) =>
+      expectDocumented(
+        text,
+        () => parseDockerProfile(text),
+        (r) => {
+          checkIssues(r.issues, text);
+          assert.equal(r.ok, false, 'accepted');
+        },
+      ),
+  ],
+  [
+    'profile loader',
+    (text) =>
+      expectDocumented(
+        text,
+        () => parseProfileText(text, 'p.json'),
+        () => assert.fail('accepted'),
+      ),
+  ],
+  [
+    'footprint parser',
+    (text) =>
+      expectDocumented(
+        text,
+        () => parseFootprint(text),
+        (r) => checkIssues(r.issues, text),
+      ),
+  ],
 ];
 
 for (const [what, text] of HAND_PICKED) {
@@ -183,5 +248,9 @@ for (const [what, text] of HAND_PICKED) {
 
 test('profile loader, hand-picked: YAML nesting 10,000 deep', () => {
   const yaml = `defaultAction: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
-  expectDocumented(yaml, () => parseProfileText(yaml, 'p.yaml'), () => assert.fail('accepted'));
+  expectDocumented(
+    yaml,
+    () => parseProfileText(yaml, 'p.yaml'),
+    () => assert.fail('accepted'),
+  );
 });

@@ -46,7 +46,14 @@ interface Call {
   narrowed: { index: number; level: Level } | null;
 }
 
-const C = (id: string, syscall: string, args: bigint[], recorded: boolean, narrowed: Call['narrowed'], passes = recorded): Call => ({ id, syscall, args, recorded, passes, narrowed });
+const C = (id: string, syscall: string, args: bigint[], recorded: boolean, narrowed: Call['narrowed'], passes = recorded): Call => ({
+  id,
+  syscall,
+  args,
+  recorded,
+  passes,
+  narrowed,
+});
 const at = (index: number, level: Level): Call['narrowed'] => ({ index, level });
 
 /** The probe's calls, in the order it prints them (arg-probe.c CALLS). */
@@ -96,10 +103,27 @@ let runs = 0;
 /** `arg-probe try` (or record) in a container: call id → `ok` | `errno NAME` | `killed SIGNAME`. */
 function tryRun(probe: string, securityOpts: string[], caps: Caps): Map<string, string> {
   const name = `cf-argk-${process.pid}-${++runs}`;
-  const r = spawnSync('docker', [
-    'run', '--rm', '--name', name, '--network', 'none', '--ulimit', 'core=0', ...(caps === 'none' ? ['--cap-drop', 'ALL'] : []), ...securityOpts,
-    '-v', `${probe}:/probe:ro`, BASE_IMAGE, '/probe', 'try',
-  ], { env: engineEnv(), encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--name',
+      name,
+      '--network',
+      'none',
+      '--ulimit',
+      'core=0',
+      ...(caps === 'none' ? ['--cap-drop', 'ALL'] : []),
+      ...securityOpts,
+      '-v',
+      `${probe}:/probe:ro`,
+      BASE_IMAGE,
+      '/probe',
+      'try',
+    ],
+    { env: engineEnv(), encoding: 'utf8', timeout: 60_000 },
+  );
   if (r.error !== undefined) throw r.error;
   const what = `${securityOpts.join(' ')} caps=${caps}`;
   assert.equal(r.status, 0, `${what}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
@@ -111,7 +135,11 @@ function tryRun(probe: string, securityOpts: string[], caps: Caps): Map<string, 
     assert.ok(!out.has(id), `${what}: ${id} printed twice\n${r.stdout}`);
     out.set(id, outcome);
   }
-  assert.deepEqual([...out.keys()], CALLS.map((c) => c.id), `${what}: one line per call, in order\n${r.stdout}`);
+  assert.deepEqual(
+    [...out.keys()],
+    CALLS.map((c) => c.id),
+    `${what}: one line per call, in order\n${r.stdout}`,
+  );
   return out;
 }
 
@@ -153,9 +181,19 @@ describe('argument rules from the recorded values, against the real kernel', () 
 
   it('records `arg-probe record` (eBPF) with exactly the recorded values of every narrowed argument', () => {
     const fp = join(dir, 'footprint.json');
-    rec = record({ engine: 'docker', recorder: 'ebpf', run: ['--name', `cf-argk-${process.pid}-rec`, '-v', `${probe}:/probe:ro`], cmd: ['/probe', 'record'], out: fp });
+    rec = record({
+      engine: 'docker',
+      recorder: 'ebpf',
+      run: ['--name', `cf-argk-${process.pid}-rec`, '-v', `${probe}:/probe:ro`],
+      cmd: ['/probe', 'record'],
+      out: fp,
+    });
     assert.equal(rec.code, 0, `record failed\n${rec.stdout}\n${rec.stderr}`);
-    assert.deepEqual(rec.stdout.split('\n').filter((l) => l !== ''), CALLS.filter((c) => c.recorded).map((c) => `call ${c.id}: ok`), rec.stdout);
+    assert.deepEqual(
+      rec.stdout.split('\n').filter((l) => l !== ''),
+      CALLS.filter((c) => c.recorded).map((c) => `call ${c.id}: ok`),
+      rec.stdout,
+    );
     const u = uses(rec.fp, 'x86_64');
     // The precondition of every assertion below: a recorded value is in the footprint, an
     // unrecorded one is not (the runtime's own calls, recorded too, must not carry it).
@@ -166,7 +204,11 @@ describe('argument rules from the recorded values, against the real kernel', () 
       }
       const values = (u[c.syscall]?.args?.find((a) => a.index === c.narrowed?.index)?.values ?? []).map((v) => BigInt(v.value) & U32);
       const v = (c.args[c.narrowed.index] ?? 0n) & U32;
-      assert.equal(values.includes(v), c.passes, `${c.id}: ${c.syscall} arg${c.narrowed.index} = 0x${v.toString(16)} (32 bits) ${c.passes ? 'missing from' : 'in'} the footprint (${values.map((x) => `0x${x.toString(16)}`).join(', ')})`);
+      assert.equal(
+        values.includes(v),
+        c.passes,
+        `${c.id}: ${c.syscall} arg${c.narrowed.index} = 0x${v.toString(16)} (32 bits) ${c.passes ? 'missing from' : 'in'} the footprint (${values.map((x) => `0x${x.toString(16)}`).join(', ')})`,
+      );
     }
   });
 
@@ -179,12 +221,15 @@ describe('argument rules from the recorded values, against the real kernel', () 
       assert.ok(existsSync(out), out);
       const p = JSON.parse(readFileSync(out, 'utf8')) as { defaultAction: string; syscalls: { names: string[]; action: string; errnoRet?: number }[] };
       assert.equal(p.defaultAction, 'SCMP_ACT_KILL_PROCESS');
-      assert.ok(p.syscalls.some((r) => r.names.includes('clone3') && r.action === 'SCMP_ACT_ERRNO' && r.errnoRet === 38), `${level}: clone3 → ENOSYS rule`);
+      assert.ok(
+        p.syscalls.some((r) => r.names.includes('clone3') && r.action === 'SCMP_ACT_ERRNO' && r.errnoRet === 38),
+        `${level}: clone3 → ENOSYS rule`,
+      );
       profiles.set(level, out);
     }
   });
 
-  it('without a profile (seccomp=unconfined): the baseline at Docker\'s default caps and with --cap-drop ALL', (t) => {
+  it("without a profile (seccomp=unconfined): the baseline at Docker's default caps and with --cap-drop ALL", (t) => {
     if (probe === '') return t.skip('needs the probe');
     for (const caps of ['default', 'none'] as const) {
       const b = tryRun(probe, ['--security-opt', 'seccomp=unconfined'], caps);
@@ -199,7 +244,12 @@ describe('argument rules from the recorded values, against the real kernel', () 
     assert.equal(baseline.get('none')?.get('socket-packet'), 'errno EPERM', 'AF_PACKET without CAP_NET_RAW');
   });
 
-  const cases: [Level, Caps][] = [['strict', 'default'], ['strict', 'none'], ['safe', 'default'], ['none', 'default']];
+  const cases: [Level, Caps][] = [
+    ['strict', 'default'],
+    ['strict', 'none'],
+    ['safe', 'default'],
+    ['none', 'default'],
+  ];
   for (const [level, caps] of cases) {
     it(`--kill --args ${level}, caps=${caps}: recorded values pass, unrecorded narrowed ones are killed (SIGSYS), clone3 ENOSYS — and the evaluator agrees on every call`, (t) => {
       const file = profiles.get(level);
@@ -222,7 +272,8 @@ describe('argument rules from the recorded values, against the real kernel', () 
         // Spelled out: at safe the hot syscalls are name-only, the doors are narrowed.
         const killed = CALLS.filter((c) => got.get(c.id) === 'killed SIGSYS').map((c) => c.syscall);
         for (const hot of ['ioctl', 'fcntl', 'mmap', 'mprotect']) assert.ok(!killed.includes(hot), `${hot} killed at --args safe`);
-        for (const door of ['socket', 'socketpair', 'clone', 'unshare', 'personality', 'prctl']) assert.ok(killed.includes(door), `no ${door} value killed at --args safe`);
+        for (const door of ['socket', 'socketpair', 'clone', 'unshare', 'personality', 'prctl'])
+          assert.ok(killed.includes(door), `no ${door} value killed at --args safe`);
       }
     });
   }
@@ -230,7 +281,9 @@ describe('argument rules from the recorded values, against the real kernel', () 
   it('the measured table', (t) => {
     if (table.size === 0) return t.skip('nothing ran');
     const cols = [...table.keys()];
-    const lines = CALLS.map((c) => `# ${c.id.padEnd(20)} ${c.recorded ? 'rec' : '   '} ${cols.map((k) => (table.get(k)?.get(c.id) ?? '-').padEnd(24)).join(' ')}`);
+    const lines = CALLS.map(
+      (c) => `# ${c.id.padEnd(20)} ${c.recorded ? 'rec' : '   '} ${cols.map((k) => (table.get(k)?.get(c.id) ?? '-').padEnd(24)).join(' ')}`,
+    );
     process.stdout.write(`# ${'call'.padEnd(20)}     ${cols.map((k) => k.padEnd(24)).join(' ')}\n${lines.join('\n')}\n`);
   });
 });

@@ -25,7 +25,12 @@ after(() => rmSync(base, { recursive: true, force: true }));
 
 /** The built CLI with a given runtime cache (long timeout: a calibration takes a while under load). */
 function cli(args: string[], cache: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...engineEnv(), NO_COLOR: '1', CLAWFENCE_RUNTIME_CACHE: cache }, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...engineEnv(), NO_COLOR: '1', CLAWFENCE_RUNTIME_CACHE: cache },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -36,13 +41,15 @@ function runcVersion(): string {
 
 /** The busy-loop workers' processes still alive (cpu-load.ts's code in their command line). */
 function loadWorkers(): string[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('while (Date.now() < end)');
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('while (Date.now() < end)');
+      } catch {
+        return false;
+      }
+    });
 }
 
 function readCal(file: string): RuntimeCalibration {
@@ -60,7 +67,11 @@ async function startsUnderLoad(profile: string, n: number): Promise<{ ok: number
   try {
     for (let i = 0; i < n; i++) {
       const name = `cf-calib-${process.pid}-${++seq}`;
-      const r = spawnSync('docker', ['run', '--rm', '--name', name, '--network', 'none', '--security-opt', `seccomp=${profile}`, BASE_IMAGE, ...DD], { env: engineEnv(), encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('docker', ['run', '--rm', '--name', name, '--network', 'none', '--security-opt', `seccomp=${profile}`, BASE_IMAGE, ...DD], {
+        env: engineEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       if (r.status === 0) ok++;
       else {
         spawnSync('docker', ['rm', '-f', name], { env: engineEnv(), stdio: 'ignore' });
@@ -80,7 +91,7 @@ function describeStarts(r: { ok: number; exits: Map<string, number>; seconds: nu
   return `${r.ok} of ${n} started and exited 0 (${r.seconds.toFixed(1)} s)${[...r.exits].map(([k, c]) => `; ${c}× ${k}`).join('')}`;
 }
 
-describe('calibrate: the container runtime\'s own calls, measured under load', () => {
+describe("calibrate: the container runtime's own calls, measured under load", () => {
   before(() => requireLiveHost());
 
   it('calibrates 10 starts into the cache with its provenance; a second call uses the cache', () => {
@@ -112,7 +123,11 @@ describe('calibrate: the container runtime\'s own calls, measured under load', (
     // runc's init execs the tool in every start; it sets its capabilities and ids after the filter (no-new-privileges off).
     for (const n of ['execve', 'capset', 'prctl', 'setuid']) assert.equal(x64[n], 10, `${n} in every start`);
     assert.ok(Object.values(x64).every((k) => k >= 1 && k <= 10));
-    process.stdout.write(`# calibration (10 starts, ${seconds.toFixed(1)} s): ${Object.entries(x64).map(([n, k]) => `${n} ${k}`).join(', ')}\n`);
+    process.stdout.write(
+      `# calibration (10 starts, ${seconds.toFixed(1)} s): ${Object.entries(x64)
+        .map(([n, k]) => `${n} ${k}`)
+        .join(', ')}\n`,
+    );
 
     const mtime = statSync(file).mtimeMs;
     const again = cli(['calibrate', '--runs', '10'], cache);
@@ -131,7 +146,11 @@ describe('calibrate: the container runtime\'s own calls, measured under load', (
     assert.equal(cal.code, 0, cal.stdout + cal.stderr);
     const file = join(cache, `docker-runc-${runcVersion()}.json`);
     const c = readCal(file);
-    process.stdout.write(`# calibration (${c.runs} starts, ${c.seconds ?? '?'} s, ${c.load.workers} busy loops on ${c.load.cpus} CPUs): ${Object.entries(c.syscalls.x86_64 ?? {}).map(([n, k]) => `${n} ${k}/${c.runs}`).join(', ')}\n`);
+    process.stdout.write(
+      `# calibration (${c.runs} starts, ${c.seconds ?? '?'} s, ${c.load.workers} busy loops on ${c.load.cpus} CPUs): ${Object.entries(c.syscalls.x86_64 ?? {})
+        .map(([n, k]) => `${n} ${k}/${c.runs}`)
+        .join(', ')}\n`,
+    );
 
     const fpFile = join(base, 'dd.json');
     const rec = record({ engine: 'docker', cmd: DD, out: fpFile });
@@ -143,10 +162,18 @@ describe('calibrate: the container runtime\'s own calls, measured under load', (
     const rules = (JSON.parse(readFileSync(profile, 'utf8')) as { syscalls: { names: string[]; comment?: string }[] }).syscalls;
     const added = rules.filter((r) => / — not recorded: allowed for the container runtime /.test(r.comment ?? ''));
     // Calibrated, not the fallback (rt_sigreturn is kept for runc when the calibration missed it).
-    for (const r of added) assert.match(r.comment ?? '', new RegExp(`^\\S+ — not recorded: allowed for the container runtime \\(runc \\S+\\): (seen in \\d+ of ${c.runs} calibration starts under load, |not seen in the ${c.runs} calibration starts )`));
+    for (const r of added)
+      assert.match(
+        r.comment ?? '',
+        new RegExp(
+          `^\\S+ — not recorded: allowed for the container runtime \\(runc \\S+\\): (seen in \\d+ of ${c.runs} calibration starts under load, |not seen in the ${c.runs} calibration starts )`,
+        ),
+      );
     const allowed = new Set(rules.flatMap((r) => r.names));
     for (const n of Object.keys(c.syscalls.x86_64 ?? {})) assert.ok(allowed.has(n), `${n} (calibrated) is allowed`);
-    process.stdout.write(`# one recording of dd: added for the runtime: ${added.map((r) => r.comment ?? '').join(' | ') || 'nothing (the recording had every calibrated call)'}\n`);
+    process.stdout.write(
+      `# one recording of dd: added for the runtime: ${added.map((r) => r.comment ?? '').join(' | ') || 'nothing (the recording had every calibrated call)'}\n`,
+    );
 
     const r = await startsUnderLoad(profile, STARTS);
     process.stdout.write(`# with the calibration: ${describeStarts(r, STARTS)}\n`);
@@ -181,7 +208,9 @@ describe('calibrate: the container runtime\'s own calls, measured under load', (
       lacking = join(base, 'dd-without-futex.json');
       writeFileSync(lacking, JSON.stringify(fp));
     }
-    process.stdout.write(`# recordings under load lacking futex: ${natural ? `found one in ${seen} tries` : `none in ${seen} tries; futex removed from one by hand`}\n`);
+    process.stdout.write(
+      `# recordings under load lacking futex: ${natural ? `found one in ${seen} tries` : `none in ${seen} tries; futex removed from one by hand`}\n`,
+    );
     const profile = join(base, 'dd-uncalibrated.seccomp.json');
     const gen = cli(['generate', lacking, '-o', profile], empty);
     assert.equal(gen.code, 0, gen.stderr);

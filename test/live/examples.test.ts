@@ -97,7 +97,10 @@ describe('example tools', () => {
   before(async () => {
     engine = await requireEngine();
     env = engineEnv(engine);
-    assert.ok(engine.seccomp.enabled, `the engine runs containers without seccomp (${engine.securityOptions.join(' ')}); the workloads must pass under its default profile`);
+    assert.ok(
+      engine.seccomp.enabled,
+      `the engine runs containers without seccomp (${engine.securityOptions.join(' ')}); the workloads must pass under its default profile`,
+    );
     const built = await runCommand('bash', ['scripts/build-examples.sh'], { cwd: ROOT, env, timeoutMs: 20 * 60_000 });
     assert.equal(built.code, 0, `scripts/build-examples.sh failed:\n${built.stdout}\n${built.stderr}`);
   });
@@ -130,8 +133,12 @@ describe('example tools', () => {
         assert.equal(r.code, 0, `docker build examples/${name} failed:\n${r.stderr.slice(-3000)}`);
       });
 
-      it('runs under the engine\'s default seccomp profile (filter mode 2 inside the container)', async () => {
-        const r = await runCommand('docker', ['run', '--rm', '--network', 'none', `clawfence-example/${name}:latest`, 'grep', '^Seccomp:', '/proc/self/status'], { env });
+      it("runs under the engine's default seccomp profile (filter mode 2 inside the container)", async () => {
+        const r = await runCommand(
+          'docker',
+          ['run', '--rm', '--network', 'none', `clawfence-example/${name}:latest`, 'grep', '^Seccomp:', '/proc/self/status'],
+          { env },
+        );
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /^Seccomp:\s+2$/m);
       });

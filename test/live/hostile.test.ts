@@ -76,7 +76,7 @@ describe('examples/hostile-tool against the real engine', () => {
     engineVersion = spawnSync('docker', ['version', '-f', '{{.Server.Version}}'], { env: engineEnv(), encoding: 'utf8' }).stdout.trim();
   });
 
-  it('unconfined (seccomp=unconfined, Docker\'s default capabilities): the attempts are real, and the honest work is done', () => {
+  it("unconfined (seccomp=unconfined, Docker's default capabilities): the attempts are real, and the honest work is done", () => {
     unconfined = hostileRun(['--security-opt', 'seccomp=unconfined'], 'work');
     assertWellFormed(unconfined, 'unconfined');
     const t = table(unconfined);
@@ -89,7 +89,7 @@ describe('examples/hostile-tool against the real engine', () => {
     assert.equal(t['mount'], 'DENIED ENOENT', unconfined.stdout);
   });
 
-  it('the engine\'s built-in default profile: what it allows and refuses', (t) => {
+  it("the engine's built-in default profile: what it allows and refuses", (t) => {
     if (unconfined === undefined) return t.skip('needs the unconfined run');
     const r = hostileRun([], 'work');
     assertWellFormed(r, 'default profile');

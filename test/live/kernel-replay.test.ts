@@ -63,12 +63,14 @@ function verdictText(d: Decision): string {
 function engineFit(r: KernelReplayer, row: CaseRow): { skip: string } | { opts: EvaluateOptions } {
   const native = row.native ?? 'x86_64';
   if (native !== 'x86_64') return { skip: `needs a ${native} host` };
-  if (row.abi !== 'x86_64' && row.abi !== 'x86') return { skip: `${row.abi} calls are not replayed: the probe has x86_64 and i386 builds only (x32 needs CONFIG_X86_X32_ABI, off in most kernels)` };
+  if (row.abi !== 'x86_64' && row.abi !== 'x86')
+    return { skip: `${row.abi} calls are not replayed: the probe has x86_64 and i386 builds only (x32 needs CONFIG_X86_X32_ABI, off in most kernels)` };
   const runtime = row.runtime ?? 'runc';
   if (runtime !== r.engine.defaultRuntime) return { skip: `the row is about ${runtime}; the engine runs ${r.engine.defaultRuntime}` };
   const lib = libseccompFamily(r.versions.libseccomp);
   if (lib === undefined) return { skip: `the libseccomp version of the engine's runc is unknown ('runc --version' said '${r.versions.libseccomp}')` };
-  if ((row.libseccomp ?? '2.5') !== lib) return { skip: `the row is about libseccomp ${row.libseccomp ?? '2.5'}; the engine's runc links ${r.versions.libseccomp}` };
+  if ((row.libseccomp ?? '2.5') !== lib)
+    return { skip: `the row is about libseccomp ${row.libseccomp ?? '2.5'}; the engine's runc links ${r.versions.libseccomp}` };
   return { opts: { runtime, libseccomp: lib } };
 }
 
@@ -84,29 +86,43 @@ async function replayRow(r: KernelReplayer, row: CaseRow): Promise<RowReport> {
   const delivery = deliveredProfile(profile, r.versions);
   const asWritten = decide(concreteFor(cases, row, memo), abi, row.syscall, args, fit.opts);
   const decision = delivery.changes.length === 0 ? asWritten : decide(resolveProfile(delivery.profile, { native, caps }), abi, row.syscall, args, fit.opts);
-  const changed = decision.action !== asWritten.action || decision.errno !== asWritten.errno || decision.source !== asWritten.source || decision.rule !== asWritten.rule;
-  const engineAdjusted = changed ? `as written: ${verdictText(asWritten)}; as the engine delivers it: ${verdictText(decision)} — ${delivery.changes.join('; ')}` : undefined;
+  const changed =
+    decision.action !== asWritten.action || decision.errno !== asWritten.errno || decision.source !== asWritten.source || decision.rule !== asWritten.rule;
+  const engineAdjusted = changed
+    ? `as written: ${verdictText(asWritten)}; as the engine delivers it: ${verdictText(decision)} — ${delivery.changes.join('; ')}`
+    : undefined;
   const safe = harmless(abi, decision.syscall.nr, args);
   if (!safe.ok) return skip(`not harmless when allowed: ${safe.why}`);
   const gap = runtimeGap(delivery.profile, native, abi, decision, r.versions);
   if (gap !== undefined) return skip(gap);
 
-  const calls: ProbeCall[] = abi === 'x86_64'
-    ? [{ abi, nr: decision.syscall.nr, args, binary: 'x86_64' }]
-    : [{ abi, nr: decision.syscall.nr, args, binary: 'x86_64' }, { abi, nr: decision.syscall.nr, args, binary: 'i386' }];
+  const calls: ProbeCall[] =
+    abi === 'x86_64'
+      ? [{ abi, nr: decision.syscall.nr, args, binary: 'x86_64' }]
+      : [
+          { abi, nr: decision.syscall.nr, args, binary: 'x86_64' },
+          { abi, nr: decision.syscall.nr, args, binary: 'i386' },
+        ];
   const runnable = calls.filter((c) => r.cannotRun(c) === undefined);
   if (runnable.length === 0) return skip(calls.map((c) => r.cannotRun(c)).join('; '));
 
   const spec = { profile: printDockerProfile(profile), caps };
-  const runs = await Promise.all(runnable.map(async (call): Promise<RunReport> => {
-    const [run, baseline] = await Promise.all([r.run(call, spec), r.baseline(call, caps)]);
-    const via = call.binary === 'i386' ? 'i386 probe (-m32)' : call.abi === 'x86' ? 'x86_64 probe, int $0x80' : 'x86_64 probe';
-    const j = judge(expectationOf(decision, call.binary === 'i386'), run.outcome, baseline);
-    return { via, outcome: run.outcome, baseline, ...j };
-  }));
+  const runs = await Promise.all(
+    runnable.map(async (call): Promise<RunReport> => {
+      const [run, baseline] = await Promise.all([r.run(call, spec), r.baseline(call, caps)]);
+      const via = call.binary === 'i386' ? 'i386 probe (-m32)' : call.abi === 'x86' ? 'x86_64 probe, int $0x80' : 'x86_64 probe';
+      const j = judge(expectationOf(decision, call.binary === 'i386'), run.outcome, baseline);
+      return { via, outcome: run.outcome, baseline, ...j };
+    }),
+  );
   const broken = runs.find((x) => x.outcome.kind === 'probe-failed' || (x.baseline?.kind === 'probe-failed' && !x.agree));
   const base = { row, runs, decision, ...(engineAdjusted === undefined ? {} : { engineAdjusted }) };
-  if (broken !== undefined) return { ...base, status: 'error', reason: `${broken.via}: ${describeOutcome(broken.outcome.kind === 'probe-failed' ? broken.outcome : broken.baseline as KernelOutcome)}` };
+  if (broken !== undefined)
+    return {
+      ...base,
+      status: 'error',
+      reason: `${broken.via}: ${describeOutcome(broken.outcome.kind === 'probe-failed' ? broken.outcome : (broken.baseline as KernelOutcome))}`,
+    };
   const bad = runs.filter((x) => !x.agree);
   if (bad.length > 0) return { ...base, status: 'disagreed', reason: bad.map((x) => `${x.via}: ${x.why}`).join('; ') };
   return { ...base, status: 'agreed', reason: runs.map((x) => `${x.via}: ${x.why}`).join('; ') };
@@ -130,7 +146,8 @@ function summarize(all: RowReport[], r: KernelReplayer): string {
     `kernel replay: ${all.length} kernelReplay rows; ran ${ran} (${containers} probe containers and ${r.baselineCount} baseline containers), agreed ${by('agreed').length}, disagreed ${by('disagreed').length}, errors ${by('error').length}, skipped ${by('skipped').length}`,
     `  engine: Docker ${r.versions.serverVersion} at ${r.engine.dockerHost}, runc ${r.versions.runcVersion} (libseccomp ${r.versions.libseccomp || '?'}), kernel ${r.engine.kernelVersion}; i386 probe: ${r.probes.i386 === undefined ? `none (${r.probes.i386Missing ?? '?'})` : 'yes'}`,
   ];
-  for (const x of by('disagreed')) lines.push(`  DISAGREED ${x.row.id} ${x.row.title}: decide: ${x.decision === undefined ? '?' : verdictText(x.decision)}; ${x.reason}`);
+  for (const x of by('disagreed'))
+    lines.push(`  DISAGREED ${x.row.id} ${x.row.title}: decide: ${x.decision === undefined ? '?' : verdictText(x.decision)}; ${x.reason}`);
   for (const x of by('error')) lines.push(`  ERROR ${x.row.id}: ${x.reason}`);
   for (const x of all.filter((y) => y.engineAdjusted !== undefined)) lines.push(`  engine-adjusted ${x.row.id}: ${x.engineAdjusted ?? ''}`);
   const blind = all.filter((x) => x.runs.some((run) => !run.distinct)).map((x) => x.row.id);
@@ -146,7 +163,7 @@ describe('the evaluator against the kernel (kernel replay under the real engine)
       for (const row of replayRows) void reportFor(row); // start them all: the replayer runs two containers at a time
     } catch (e) {
       const hint = e instanceof ClawfenceError && e.hint !== undefined ? ` — ${e.hint}` : '';
-      const root = process.getuid?.() === 0 ? '' : ' (not running as root: clawfence\'s own engine socket needs root; run `sudo npm test`)';
+      const root = process.getuid?.() === 0 ? '' : " (not running as root: clawfence's own engine socket needs root; run `sudo npm test`)";
       openError = new Error(`the kernel replay needs a running Docker engine with the base image: ${(e as Error).message}${hint}${root}`);
     }
   });
@@ -167,7 +184,11 @@ describe('the evaluator against the kernel (kernel replay under the real engine)
         return;
       }
       assert.notEqual(rep.status, 'error', rep.reason);
-      assert.equal(rep.status, 'agreed', `decide: ${rep.decision === undefined ? '?' : `${verdictText(rep.decision)} — ${rep.decision.why}`}\nkernel: ${rep.reason}`);
+      assert.equal(
+        rep.status,
+        'agreed',
+        `decide: ${rep.decision === undefined ? '?' : `${verdictText(rep.decision)} — ${rep.decision.why}`}\nkernel: ${rep.reason}`,
+      );
     });
   }
 

@@ -63,7 +63,11 @@ describe('profile: record → generate → verify on the examples', () => {
         const used = usedSyscalls(fp, abi);
         const expected: Set<string> = new Set([...used, ...(abi === 'x86_64' ? added : []), ...(used.has('clone3') ? ['clone'] : [])]);
         expected.delete('clone3');
-        assert.deepEqual([...s.allowed].sort(), [...expected].sort(), `${ex} ${abi}: allowed set equals the recorded set (+ ${added.join(', ') || 'nothing'} for runc; clone3 → ENOSYS)`);
+        assert.deepEqual(
+          [...s.allowed].sort(),
+          [...expected].sort(),
+          `${ex} ${abi}: allowed set equals the recorded set (+ ${added.join(', ') || 'nothing'} for runc; clone3 → ENOSYS)`,
+        );
       }
       const x64 = surface.get('x86_64')?.allowed.length ?? 0;
       assert.ok(x64 > 20 && x64 < 100, `${ex}: ${x64} x86_64 syscalls allowed (Docker's default: 308)`);
@@ -82,7 +86,10 @@ describe('profile: record → generate → verify on the examples', () => {
     writeFileSync(broken, JSON.stringify(p));
     const server = spawn(process.execPath, ['scripts/example-server.mjs', '--port', '18380', '--for', '60'], { stdio: 'ignore' });
     try {
-      const r = runCli(['verify', '--profile', broken, '--', 'docker', 'run', '--rm', '--network', 'host', 'clawfence-example/flask-tool:latest', 'process_request'], { env: env() });
+      const r = runCli(
+        ['verify', '--profile', broken, '--', 'docker', 'run', '--rm', '--network', 'host', 'clawfence-example/flask-tool:latest', 'process_request'],
+        { env: env() },
+      );
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /verify: FAIL/);
       assert.match(r.stderr, /denied: connect on x86_64/);
@@ -98,7 +105,11 @@ describe('profile: record → generate → verify on the examples', () => {
     const b = join(d, 'b.json');
     const runs = ['known', 'other'].map((n) => {
       const f = join(d, `${n}.fp.json`);
-      assert.equal(runCli(['record', '-o', f, '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', n === 'known' ? 'true' : 'ls'], { env: env() }).code, 0);
+      assert.equal(
+        runCli(['record', '-o', f, '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', n === 'known' ? 'true' : 'ls'], { env: env() })
+          .code,
+        0,
+      );
       return f;
     });
     assert.equal(runCli(['generate', runs[0] ?? '', runs[1] ?? '', '-o', a]).code, 0);
@@ -114,12 +125,15 @@ describe('profile: record → generate → verify on the examples', () => {
       const out = join(d, 'out.json');
       const profile = join(d, 'allow.json');
       writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] }));
-      const args = verb === 'verify'
-        ? ['verify', '--profile', profile, '--complain', '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'sleep', '30']
-        : ['profile', '-o', out, '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'sleep', '30'];
+      const args =
+        verb === 'verify'
+          ? ['verify', '--profile', profile, '--complain', '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'sleep', '30']
+          : ['profile', '-o', out, '--', 'docker', 'run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'sleep', '30'];
       const child = spawn(process.execPath, [BIN, ...args], { env: engineEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (x: Buffer) => { stderr += x.toString(); });
+      child.stderr.on('data', (x: Buffer) => {
+        stderr += x.toString();
+      });
       const deadline = Date.now() + 30_000;
       while (!docker(['ps', '-q', '--filter', 'label=clawfence.run']).trim() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       child.kill('SIGINT');

@@ -19,7 +19,11 @@ import type { Profile } from '../../src/profile/model.js';
 import { aroundTheLimit, sizeOf, withExtraRules } from '../support/limit-profiles.js';
 import { BASE_IMAGE, buildProgram, engineEnv, requireLiveHost } from '../support/live.js';
 
-interface Loaded { loaded: boolean; length?: number; stderr: string }
+interface Loaded {
+  loaded: boolean;
+  length?: number;
+  stderr: string;
+}
 
 describe('the kernel and the instruction count', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cf-limit-'));
@@ -38,7 +42,11 @@ describe('the kernel and the instruction count', () => {
   const load = (p: Profile): Loaded => {
     const file = join(dir, 'profile.json');
     writeFileSync(file, printDockerProfile(p));
-    const run = spawnSync('docker', ['run', '-d', '--rm', '--network', 'none', '--cap-drop', 'ALL', '--security-opt', `seccomp=${file}`, BASE_IMAGE, 'sleep', '60'], { env: engineEnv(), encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      'docker',
+      ['run', '-d', '--rm', '--network', 'none', '--cap-drop', 'ALL', '--security-opt', `seccomp=${file}`, BASE_IMAGE, 'sleep', '60'],
+      { env: engineEnv(), encoding: 'utf8', timeout: 60_000 },
+    );
     const id = run.stdout.trim();
     if (run.status !== 0) {
       if (id !== '') spawnSync('docker', ['rm', '-f', id], { env: engineEnv() });

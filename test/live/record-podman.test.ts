@@ -52,7 +52,10 @@ describe('generate and verify with rootful podman (eBPF)', () => {
     const out = join(tmp('cf-podman-'), 'fp.json');
     const r = runCli(['record', '-o', out, '--', 'podman', '--cgroup-manager=systemd', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'true'], { env: env() });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /^clawfence: the podman engine uses the systemd cgroup driver, which clawfence's recorder does not support yet \(it needs cgroupfs\)$/m);
+    assert.match(
+      r.stderr,
+      /^clawfence: the podman engine uses the systemd cgroup driver, which clawfence's recorder does not support yet \(it needs cgroupfs\)$/m,
+    );
     assert.match(r.stderr, /hint: record with podman --cgroup-manager=cgroupfs run/);
     assert.ok(!existsSync(out));
     assert.equal(podman(['ps', '-aq', '--filter', 'label=clawfence.run']).trim(), '', 'nothing was started');

@@ -13,8 +13,20 @@ import { attachStrace } from '../../src/recorder/ptrace/ptrace-recorder.js';
 import { syscallName } from '../../src/syscalls/table.js';
 import { runCli } from '../support/cli.js';
 import {
-  BASE_IMAGE, buildProgram, buildPrograms, engineEnv, inContainer, KNOWN, names, record as liveRecord, requireLiveHost, requireStrace, tmp, uses,
-  type Programs, type Recorded,
+  BASE_IMAGE,
+  buildProgram,
+  buildPrograms,
+  engineEnv,
+  inContainer,
+  KNOWN,
+  names,
+  record as liveRecord,
+  requireLiveHost,
+  requireStrace,
+  tmp,
+  uses,
+  type Programs,
+  type Recorded,
 } from '../support/live.js';
 import { runRecorderSuite } from './recorder.case.js';
 
@@ -23,7 +35,14 @@ runRecorderSuite({ recorder: 'ptrace', engine: 'docker' });
 let progs: Programs = { known64: '', known32: '', marker: '' };
 
 function record(recorder: string, cmd: string[], o: { out?: string; wrap?: string[] } = {}): Recorded {
-  return liveRecord({ engine: 'docker', recorder, programs: [progs.known64, progs.known32], cmd, out: o.out ?? join(tmp('cf-ptrace-'), 'fp.json'), ...(o.wrap === undefined ? {} : { wrap: o.wrap }) });
+  return liveRecord({
+    engine: 'docker',
+    recorder,
+    programs: [progs.known64, progs.known32],
+    cmd,
+    out: o.out ?? join(tmp('cf-ptrace-'), 'fp.json'),
+    ...(o.wrap === undefined ? {} : { wrap: o.wrap }),
+  });
 }
 
 describe('ptrace recorder: the seccomp boundary, checked against the kernel', () => {
@@ -37,7 +56,9 @@ describe('ptrace recorder: the seccomp boundary, checked against the kernel', ()
     it(`counts exactly the calls the kernel filtered (${mode} filter)`, async () => {
       const child = spawn(boundary, mode === 'tsync' ? ['tsync'] : [], { stdio: ['pipe', 'pipe', 'inherit'] });
       let stdout = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
       const exited = new Promise<number | null>((r) => child.on('close', r));
       const traced = await attachStrace([child.pid ?? -1]);
       child.stdin.end('go\n');
@@ -55,8 +76,8 @@ describe('ptrace recorder: the seccomp boundary, checked against the kernel', ()
       for (const n of ['times', 'getsid', 'execve']) assert.ok(rows(n).every((s) => s.runtime) && rows(n).length > 0, `${n} is the installer's`);
       for (const n of ['getrusage', 'sched_yield']) assert.ok(rows(n).every((s) => !s.runtime) && rows(n).length > 0, `${n} is the tool's`);
       // exe is the basename of the path given to execve (the program execs /proc/self/exe).
-      assert.equal(rows('sched_yield')[0]?.exe, 'exe', 'the exec\'d path, inherited by its thread');
-      assert.equal(rows('times')[0]?.exe, basename(boundary), 'before the exec: /proc\'s view at attach');
+      assert.equal(rows('sched_yield')[0]?.exe, 'exe', "the exec'd path, inherited by its thread");
+      assert.equal(rows('times')[0]?.exe, basename(boundary), "before the exec: /proc's view at attach");
     });
   }
 });
@@ -76,11 +97,27 @@ describe('record --recorder ptrace against the real engine (docker)', () => {
     assert.equal(e.code, 0, e.stderr);
     // runc's Go runtime may take a timing-dependent signal or futex wait after the filter (and
     // count it among the calls the tool also makes): those aside, the same syscalls are recorded.
-    const noise = new Set(['rt_sigreturn', 'futex', 'nanosleep', 'sched_yield', 'tgkill', 'getpid', 'mmap', 'munmap', 'madvise', 'rt_sigprocmask', 'sigaltstack']);
+    const noise = new Set([
+      'rt_sigreturn',
+      'futex',
+      'nanosleep',
+      'sched_yield',
+      'tgkill',
+      'getpid',
+      'mmap',
+      'munmap',
+      'madvise',
+      'rt_sigprocmask',
+      'sigaltstack',
+    ]);
     for (const abi of ['x86_64', 'x86'] as const) {
       const steady = (fp: Footprint, pick?: (u: SyscallUse) => boolean) => [...names(fp, abi, pick)].filter((n) => !noise.has(n)).sort();
       assert.deepEqual(steady(p.fp), steady(e.fp), `${abi}: the syscalls`);
-      assert.deepEqual(steady(p.fp, (u) => u.runtime === true), steady(e.fp, (u) => u.runtime === true), `${abi}: the runtime's alone`);
+      assert.deepEqual(
+        steady(p.fp, (u) => u.runtime === true),
+        steady(e.fp, (u) => u.runtime === true),
+        `${abi}: the runtime's alone`,
+      );
       // The known program's own calls: same counts, same first process.
       for (const n of KNOWN.filter((k) => !noise.has(k))) {
         const [a, b] = [uses(p.fp, abi)[n], uses(e.fp, abi)[n]];
@@ -99,7 +136,7 @@ describe('record --recorder ptrace against the real engine (docker)', () => {
     }
   });
 
-  it('records enough for a profile that verifies: the runtime\'s calls after the filter are in it', () => {
+  it("records enough for a profile that verifies: the runtime's calls after the filter are in it", () => {
     const dir = tmp('cf-ptrace-');
     const fp = join(dir, 'fp.json');
     const r = record('ptrace', [inContainer(progs.known64), '3'], { out: fp });
@@ -108,7 +145,26 @@ describe('record --recorder ptrace against the real engine (docker)', () => {
     const g = runCli(['generate', fp, '-o', prof]);
     assert.equal(g.code, 0, g.stderr);
     const mounts = ['-v', `${dirname(progs.known64)}:/p-${basename(progs.known64)}:ro`];
-    const v = runCli(['verify', '--profile', prof, '--expect-exit', '3', '--', 'docker', 'run', '--rm', '--network', 'none', ...mounts, BASE_IMAGE, inContainer(progs.known64), '3'], { env: engineEnv() as Record<string, string> });
+    const v = runCli(
+      [
+        'verify',
+        '--profile',
+        prof,
+        '--expect-exit',
+        '3',
+        '--',
+        'docker',
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        ...mounts,
+        BASE_IMAGE,
+        inContainer(progs.known64),
+        '3',
+      ],
+      { env: engineEnv() as Record<string, string> },
+    );
     assert.equal(v.code, 0, `${v.stdout}\n${v.stderr}`);
     assert.match(v.stderr + v.stdout, /PASS/);
   });
@@ -134,7 +190,9 @@ describe('record --recorder ptrace against the real engine (docker)', () => {
   });
 
   it('rejects an unknown --recorder', () => {
-    const r = runCli(['record', '--recorder', 'dtrace', '-o', join(tmp('cf-ptrace-'), 'x.json'), '--', 'docker', 'run', BASE_IMAGE, 'true'], { env: engineEnv() as Record<string, string> });
+    const r = runCli(['record', '--recorder', 'dtrace', '-o', join(tmp('cf-ptrace-'), 'x.json'), '--', 'docker', 'run', BASE_IMAGE, 'true'], {
+      env: engineEnv() as Record<string, string>,
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: option '--recorder <kind>' argument 'dtrace' is invalid\. Allowed choices are ebpf, ptrace, auto\.$/m);
   });

@@ -24,7 +24,10 @@ describe('record (eBPF, docker): refusals', () => {
     const out = join(tmp(), 'fp.json');
     const r = record({ engine: 'docker', recorder: 'ebpf', programs: [tuples], cmd: [inContainer(tuples), '20000'], out });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /the recorder lost events \(out-of-range syscall numbers 0, first-seen 0, argument values [1-9]\d*\); the footprint would be incomplete/);
+    assert.match(
+      r.stderr,
+      /the recorder lost events \(out-of-range syscall numbers 0, first-seen 0, argument values [1-9]\d*\); the footprint would be incomplete/,
+    );
     assert.ok(!existsSync(out), 'no footprint');
   });
 
@@ -35,7 +38,9 @@ describe('record (eBPF, docker): refusals', () => {
     const again = record({ engine: 'docker', programs: [prog64], cmd: [inContainer(prog64)], out });
     assert.equal(again.code, 2);
     assert.match(again.stderr, /--force/);
-    const priv = runCli(['record', '-o', join(tmp(), 'x.json'), '--', 'docker', 'run', '--privileged', BASE_IMAGE, 'true'], { env: engineEnv() as Record<string, string> });
+    const priv = runCli(['record', '-o', join(tmp(), 'x.json'), '--', 'docker', 'run', '--privileged', BASE_IMAGE, 'true'], {
+      env: engineEnv() as Record<string, string>,
+    });
     assert.equal(priv.code, 2);
     assert.match(priv.stderr, /privileged/);
   });

@@ -13,8 +13,27 @@ import { basename, dirname } from 'node:path';
 import type { SyscallUse } from '../../src/footprint/model.js';
 import { BIN } from '../support/cli.js';
 import {
-  BASE_IMAGE, buildPrograms, engineCli, engineEnv, inContainer, KNOWN, leftoverCgroups, names, processesNamed, record, RECORDER_PROCESS,
-  requireLiveHost, requirePodman, requireStrace, tmp, uses, waitForRunContainer, type EngineName, type LiveRecord, type Programs, type Recorded,
+  BASE_IMAGE,
+  buildPrograms,
+  engineCli,
+  engineEnv,
+  inContainer,
+  KNOWN,
+  leftoverCgroups,
+  names,
+  processesNamed,
+  record,
+  RECORDER_PROCESS,
+  requireLiveHost,
+  requirePodman,
+  requireStrace,
+  tmp,
+  uses,
+  waitForRunContainer,
+  type EngineName,
+  type LiveRecord,
+  type Programs,
+  type Recorded,
 } from '../support/live.js';
 
 /** The suite's scenarios, by the id a skip names them with. */
@@ -39,9 +58,19 @@ const RECORDER = {
 } as const;
 
 const ENGINE = {
-  docker: { facts: '{{.ServerVersion}} {{.DefaultRuntime}}', imageId: /^sha256:[0-9a-f]{64}$/, host: (): string | undefined => engineEnv()['DOCKER_HOST'], kill: ['rm', '-f'] },
+  docker: {
+    facts: '{{.ServerVersion}} {{.DefaultRuntime}}',
+    imageId: /^sha256:[0-9a-f]{64}$/,
+    host: (): string | undefined => engineEnv()['DOCKER_HOST'],
+    kill: ['rm', '-f'],
+  },
   // podman rm -f first sends SIGTERM, which a container's pid 1 without a handler ignores for 10 s.
-  podman: { facts: '{{.Version.Version}} {{.Host.OCIRuntime.Name}}', imageId: /^[0-9a-f]{64}$/, host: (): string | undefined => undefined, kill: ['rm', '-f', '-t', '0'] },
+  podman: {
+    facts: '{{.Version.Version}} {{.Host.OCIRuntime.Name}}',
+    imageId: /^[0-9a-f]{64}$/,
+    host: (): string | undefined => undefined,
+    kill: ['rm', '-f', '-t', '0'],
+  },
 } as const;
 
 /** known-syscalls' socket calls, recorded as the tuples they were: socket(AF_INET,
@@ -49,13 +78,45 @@ const ENGINE = {
  * NETLINK_ROUTE), setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, …); and per index, their projections. */
 function assertSocketTuples(u: Record<string, SyscallUse>, abi: string): void {
   const [AF_INET, AF_NETLINK, SOCK_DGRAM, SOCK_RAW, NETLINK_ROUTE, SOL_SOCKET, SO_REUSEADDR] = ['2', '16', '2', '3', '0', '1', '2'];
-  assert.deepEqual(u['socket']?.argTuples, [{ indices: [0, 1, 2], values: [{ value: [AF_INET, SOCK_DGRAM, '0'], count: 1 }, { value: [AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], count: 1 }] }], `${abi} socket: family, type, protocol`);
-  assert.deepEqual(u['socket']?.args, [
-    { index: 0, values: [{ value: AF_INET, count: 1 }, { value: AF_NETLINK, count: 1 }] },
-    { index: 1, values: [{ value: SOCK_DGRAM, count: 1 }, { value: SOCK_RAW, count: 1 }] },
-    { index: 2, values: [{ value: '0', count: 2 }] },
-  ], `${abi} socket: per index`);
-  assert.deepEqual(u['setsockopt']?.argTuples, [{ indices: [1, 2], values: [{ value: [SOL_SOCKET, SO_REUSEADDR], count: 1 }] }], `${abi} setsockopt: level, optname`);
+  assert.deepEqual(
+    u['socket']?.argTuples,
+    [
+      {
+        indices: [0, 1, 2],
+        values: [
+          { value: [AF_INET, SOCK_DGRAM, '0'], count: 1 },
+          { value: [AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], count: 1 },
+        ],
+      },
+    ],
+    `${abi} socket: family, type, protocol`,
+  );
+  assert.deepEqual(
+    u['socket']?.args,
+    [
+      {
+        index: 0,
+        values: [
+          { value: AF_INET, count: 1 },
+          { value: AF_NETLINK, count: 1 },
+        ],
+      },
+      {
+        index: 1,
+        values: [
+          { value: SOCK_DGRAM, count: 1 },
+          { value: SOCK_RAW, count: 1 },
+        ],
+      },
+      { index: 2, values: [{ value: '0', count: 2 }] },
+    ],
+    `${abi} socket: per index`,
+  );
+  assert.deepEqual(
+    u['setsockopt']?.argTuples,
+    [{ indices: [1, 2], values: [{ value: [SOL_SOCKET, SO_REUSEADDR], count: 1 }] }],
+    `${abi} setsockopt: level, optname`,
+  );
 }
 
 /** podman's --init runs catatonit, which not every host has: skipped (saying so) where it is missing. */
@@ -99,33 +160,37 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       progs = buildPrograms();
     });
 
-    scenario('known-program', 'records every syscall of a known program on x86_64, the runtime\'s own calls after the filter marked, nothing from before it, and what recorded it where', () => {
-      const r = rec({ cmd: [inContainer(programs().known64)] });
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, new RegExp(`syscalls \\(${RECORDER[recorder].says}\\)`));
-      const got = names(r.fp, 'x86_64');
-      for (const n of KNOWN) assert.ok(got.has(n), `missing ${n}; got ${[...got].join(' ')}`);
-      for (const n of BEFORE_FILTER) assert.ok(!got.has(n), `${n} was made before the filter`);
-      const u = uses(r.fp, 'x86_64');
-      assert.equal(u['execve']?.firstBy?.comm, 'runc:[2:INIT]', 'runc init execs the tool after installing the filter');
-      assert.equal(u['execve']?.runtime, true);
-      for (const n of RUNTIME_AFTER_FILTER) assert.equal(u[n]?.runtime, true, `${n}: runc's own, after the filter`);
-      assert.equal(u['sysinfo']?.firstBy?.comm, 'known-syscalls');
-      assert.equal(u['sysinfo']?.runtime, undefined, 'the tool\'s, not the runtime\'s');
-      assertSocketTuples(u, 'x86_64');
-      assert.equal(r.fp.provenance?.recorder?.name, recorder);
-      assert.match(r.fp.provenance?.recorder?.version ?? '', RECORDER[recorder].version);
-      assert.equal(r.fp.provenance?.engine?.name, engine);
-      const facts = engineCli(engine, ['info', '--format', ENGINE[engine].facts]).trim();
-      assert.equal(`${r.fp.provenance?.engine?.version ?? ''} ${r.fp.provenance?.engine?.runtime ?? ''}`, facts, 'the engine\'s own version and runtime');
-      assert.equal(r.fp.provenance?.engine?.host, ENGINE[engine].host(), 'DOCKER_HOST, for docker only');
-      const w = r.fp.workloads?.[0];
-      assert.equal(w?.exitCode, 0);
-      assert.equal(w?.image?.ref, BASE_IMAGE);
-      assert.match(w?.image?.id ?? '', ENGINE[engine].imageId, 'the engine\'s image id');
-    });
+    scenario(
+      'known-program',
+      "records every syscall of a known program on x86_64, the runtime's own calls after the filter marked, nothing from before it, and what recorded it where",
+      () => {
+        const r = rec({ cmd: [inContainer(programs().known64)] });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, new RegExp(`syscalls \\(${RECORDER[recorder].says}\\)`));
+        const got = names(r.fp, 'x86_64');
+        for (const n of KNOWN) assert.ok(got.has(n), `missing ${n}; got ${[...got].join(' ')}`);
+        for (const n of BEFORE_FILTER) assert.ok(!got.has(n), `${n} was made before the filter`);
+        const u = uses(r.fp, 'x86_64');
+        assert.equal(u['execve']?.firstBy?.comm, 'runc:[2:INIT]', 'runc init execs the tool after installing the filter');
+        assert.equal(u['execve']?.runtime, true);
+        for (const n of RUNTIME_AFTER_FILTER) assert.equal(u[n]?.runtime, true, `${n}: runc's own, after the filter`);
+        assert.equal(u['sysinfo']?.firstBy?.comm, 'known-syscalls');
+        assert.equal(u['sysinfo']?.runtime, undefined, "the tool's, not the runtime's");
+        assertSocketTuples(u, 'x86_64');
+        assert.equal(r.fp.provenance?.recorder?.name, recorder);
+        assert.match(r.fp.provenance?.recorder?.version ?? '', RECORDER[recorder].version);
+        assert.equal(r.fp.provenance?.engine?.name, engine);
+        const facts = engineCli(engine, ['info', '--format', ENGINE[engine].facts]).trim();
+        assert.equal(`${r.fp.provenance?.engine?.version ?? ''} ${r.fp.provenance?.engine?.runtime ?? ''}`, facts, "the engine's own version and runtime");
+        assert.equal(r.fp.provenance?.engine?.host, ENGINE[engine].host(), 'DOCKER_HOST, for docker only');
+        const w = r.fp.workloads?.[0];
+        assert.equal(w?.exitCode, 0);
+        assert.equal(w?.image?.ref, BASE_IMAGE);
+        assert.match(w?.image?.id ?? '', ENGINE[engine].imageId, "the engine's image id");
+      },
+    );
 
-    scenario('i386', 'records an i386 program\'s calls under the x86 ABI, with i386 numbers', () => {
+    scenario('i386', "records an i386 program's calls under the x86 ABI, with i386 numbers", () => {
       const r = rec({ cmd: [inContainer(programs().known32)] });
       assert.equal(r.code, 0, r.stderr);
       const x86 = names(r.fp, 'x86');
@@ -136,7 +201,7 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       assertSocketTuples(uses(r.fp, 'x86'), 'x86');
     });
 
-    scenario('pass-through', 'passes the tool\'s exit code, stdout and stderr through unchanged', () => {
+    scenario('pass-through', "passes the tool's exit code, stdout and stderr through unchanged", () => {
       const r = rec({ cmd: [inContainer(programs().known64), '7'] });
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stdout, /^known-syscalls done$/m);
@@ -148,7 +213,20 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       const { marker, known64 } = programs();
       const label = `cf-other=${process.pid}-${Date.now()}`;
       // Outside clawfence, making mincore all along (120 s: it outlives the recording; removed below).
-      const other = engineCli(engine, ['run', '-d', '--rm', '--network', 'none', '--label', label, '-v', `${dirname(marker)}:/m:ro`, BASE_IMAGE, `/m/${basename(marker)}`, '120']).trim();
+      const other = engineCli(engine, [
+        'run',
+        '-d',
+        '--rm',
+        '--network',
+        'none',
+        '--label',
+        label,
+        '-v',
+        `${dirname(marker)}:/m:ro`,
+        BASE_IMAGE,
+        `/m/${basename(marker)}`,
+        '120',
+      ]).trim();
       try {
         const pid = engineCli(engine, ['inspect', '--format', '{{.State.Pid}}', other]).trim();
         assert.match(pid, /^[1-9]\d*$/, 'the other container runs');
@@ -160,7 +238,8 @@ export function runRecorderSuite(suite: RecorderSuite): void {
         assert.notEqual(engineCli(engine, ['ps', '-q', '--filter', `label=${label}`]).trim(), '', 'the other container ran all along');
         const threads = readdirSync(`/proc/${pid}/task`);
         assert.ok(threads.length > 0);
-        for (const tid of threads) assert.match(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'), /^TracerPid:\s+0$/m, `the other container's thread ${tid} was never traced`);
+        for (const tid of threads)
+          assert.match(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'), /^TracerPid:\s+0$/m, `the other container's thread ${tid} was never traced`);
       } finally {
         engineCli(engine, [...ENGINE[engine].kill, other]);
       }
@@ -171,23 +250,29 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^[0-9a-f]{64}$/m, 'run -d prints the container id');
       for (const n of KNOWN) assert.ok(names(r.fp, 'x86_64').has(n), `missing ${n} with -d`);
-      assert.equal(r.fp.workloads?.[0]?.exitCode, 5, 'the detached container\'s own exit code, even though --rm removed it at once');
+      assert.equal(r.fp.workloads?.[0]?.exitCode, 5, "the detached container's own exit code, even though --rm removed it at once");
       assert.equal(r.fp.workloads?.[0]?.containerIds?.length, 1);
     });
 
-    scenario('init', 'records the tool under the engine\'s init (--init, detached): the init\'s child is the tool', () => {
+    scenario('init', "records the tool under the engine's init (--init, detached): the init's child is the tool", () => {
       const r = rec({ run: ['--init', '-d'], cmd: [inContainer(programs().known64), '6'] });
       assert.equal(r.code, 0, r.stderr);
       for (const n of KNOWN) assert.ok(names(r.fp, 'x86_64').has(n), `missing ${n} with --init -d`);
       assert.equal(uses(r.fp, 'x86_64')['sysinfo']?.firstBy?.comm, 'known-syscalls');
-      assert.equal(r.fp.workloads?.[0]?.exitCode, 6, 'the tool\'s exit code, through the init');
+      assert.equal(r.fp.workloads?.[0]?.exitCode, 6, "the tool's exit code, through the init");
     });
 
     scenario('ctrl-c', 'leaves no container, recorder, cgroup or output file after Ctrl-C', async () => {
       const out = `${tmp(`cf-${recorder}-${engine}-`)}/fp.json`;
-      const child = spawn(process.execPath, [BIN, 'record', '--recorder', recorder, '-o', out, '--', engine, 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '30'], { env: engineEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'record', '--recorder', recorder, '-o', out, '--', engine, 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '30'],
+        { env: engineEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       const closed = new Promise<number | null>((r) => child.on('close', r));
       try {
         assert.ok(await waitForRunContainer(engine), `the container started: ${stderr}`);

@@ -17,11 +17,25 @@ import { runCli } from '../support/cli.js';
 import { engineEnv, requireLiveHost, tmp } from '../support/live.js';
 
 const HONEST = ['flask-tool', 'node-tool', 'shell-tool'];
-const ATTEMPTS = ['unshare-newuser', 'clone-newuser', 'clone3', 'mount', 'keyctl', 'add_key', 'personality-read-implies-exec', 'socket-af-packet', 'socket-af-vsock', 'socket-af-alg'];
+const ATTEMPTS = [
+  'unshare-newuser',
+  'clone-newuser',
+  'clone3',
+  'mount',
+  'keyctl',
+  'add_key',
+  'personality-read-implies-exec',
+  'socket-af-packet',
+  'socket-af-vsock',
+  'socket-af-alg',
+];
 
 function profileOf(name: string, dir: string): { code: number; out: string; file: string } {
   const file = join(dir, `${name}.json`);
-  const r = runCli(['profile', '--workloads', `examples/${name}/workloads.json`, '-o', file, '--force'], { env: engineEnv() as Record<string, string>, timeoutMs: 600_000 });
+  const r = runCli(['profile', '--workloads', `examples/${name}/workloads.json`, '-o', file, '--force'], {
+    env: engineEnv() as Record<string, string>,
+    timeoutMs: 600_000,
+  });
   return { code: r.code, out: `${r.stdout}${r.stderr}`, file };
 }
 
@@ -37,7 +51,12 @@ describe('example tools profiled at the default --args level', () => {
       const p = loadProfile(r.file).profile;
       const cp = resolveProfile(p, { native: 'x86_64', caps: [] });
       const clone = p.syscalls.filter((x) => x.names.includes('clone'));
-      for (const rule of clone) assert.deepEqual(rule.args.map((a) => [a.op, a.value]), [['masked_eq', 0x7e020000n]], 'clone only without CLONE_NEW*');
+      for (const rule of clone)
+        assert.deepEqual(
+          rule.args.map((a) => [a.op, a.value]),
+          [['masked_eq', 0x7e020000n]],
+          'clone only without CLONE_NEW*',
+        );
       if (clone.length > 0) assert.equal(decide(cp, 'x86_64', 'clone3').errno, 38);
       assert.notEqual(decide(cp, 'x86_64', 'clone', [0x10000011n]).action, 'allow');
       for (const rule of p.syscalls.filter((x) => x.names.includes('socket'))) {
@@ -46,7 +65,10 @@ describe('example tools profiled at the default --args level', () => {
       }
       for (const af of [16n, 17n, 38n, 40n]) assert.notEqual(decide(cp, 'x86_64', 'socket', [af, 3n, 0n]).action, 'allow', `socket family ${af}`);
       const wider = auditProfile(p, { native: 'x86_64' }).findings.filter((f) => f.id === 'CF060');
-      assert.deepEqual(wider.map((f) => f.message), []);
+      assert.deepEqual(
+        wider.map((f) => f.message),
+        [],
+      );
     });
   }
 
@@ -54,10 +76,23 @@ describe('example tools profiled at the default --args level', () => {
     const r = profileOf('hostile-tool', dir);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /verified: 2\/2 workloads pass/);
-    for (const what of ['unshare with arg0 = CLONE_NEWUSER', 'clone with arg0 = CLONE_NEWUSER', 'denied mount', 'denied keyctl', 'denied add_key', 'personality with arg0 = PER_LINUX|READ_IMPLIES_EXEC', 'socket with arg0 = AF_PACKET', 'socket with arg0 = AF_VSOCK', 'socket with arg0 = AF_ALG']) {
+    for (const what of [
+      'unshare with arg0 = CLONE_NEWUSER',
+      'clone with arg0 = CLONE_NEWUSER',
+      'denied mount',
+      'denied keyctl',
+      'denied add_key',
+      'personality with arg0 = PER_LINUX|READ_IMPLIES_EXEC',
+      'socket with arg0 = AF_PACKET',
+      'socket with arg0 = AF_VSOCK',
+      'socket with arg0 = AF_ALG',
+    ]) {
       assert.ok(r.out.includes(`refused: ${what.startsWith('denied') ? what : `denied ${what}`}`), `${what} not named:\n${r.out}`);
     }
-    const run = runCli(['verify', '--profile', r.file, '--', 'docker', 'run', '--rm', '--network', 'none', 'clawfence-example/hostile-tool:latest', 'hostile-tool', 'work'], { env: engineEnv() as Record<string, string> });
+    const run = runCli(
+      ['verify', '--profile', r.file, '--', 'docker', 'run', '--rm', '--network', 'none', 'clawfence-example/hostile-tool:latest', 'hostile-tool', 'work'],
+      { env: engineEnv() as Record<string, string> },
+    );
     assert.equal(run.code, 0, run.stderr);
     for (const a of ATTEMPTS) assert.match(run.stdout, new RegExp(`^attempt ${a}: DENIED \\(errno (EPERM|ENOSYS)\\)$`, 'm'), `${a}:\n${run.stdout}`);
     assert.equal(readFileSync(r.file, 'utf8').includes('"mount"'), false, 'no rule names mount');

@@ -66,7 +66,21 @@ describe('scripts/setup-host.sh', () => {
         assert.match(r.stdout, /runs containers with \/etc\/containers\/containers\.conf\.d\/clawfence\.conf \(ulimits nofile=\d+ nproc=\d+/);
         const text = readFileSync(dropin, 'utf8');
         assert.match(text, /^default_ulimits = \["nofile=\d+:\d+", "nproc=\d+:\d+"\]$/m);
-        assert.match(text, new RegExp(`^#   ${bare.stderr.trim().split('\n').pop()?.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') ?? ''}`, 'm'), 'it says which failure it answers');
+        assert.match(
+          text,
+          new RegExp(
+            `^#   ${
+              bare.stderr
+                .trim()
+                .split('\n')
+                .pop()
+                ?.slice(0, 40)
+                .replace(/[.*+?^${}()|[\]\\]/g, '\\$&') ?? ''
+            }`,
+            'm',
+          ),
+          'it says which failure it answers',
+        );
       }
       const after = await runCommand('podman', ['run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'true'], { timeoutMs: 60_000 });
       assert.equal(after.code, 0, after.stderr);
@@ -85,7 +99,7 @@ describe('scripts/setup-host.sh', () => {
 });
 
 describe('scripts/engine.sh', () => {
-  it('reports clawfence\'s dockerd as running when it is the engine in use', async (t) => {
+  it("reports clawfence's dockerd as running when it is the engine in use", async (t) => {
     const engine = await requireEngine();
     if (engine.source !== 'clawfence') {
       t.skip(`the engine in use is the user's own (${engine.dockerHost}), not clawfence's`);
@@ -102,7 +116,9 @@ describe('discoverEngine', () => {
     const engine = await requireEngine();
     const expectedSource = process.env['DOCKER_HOST'] ? 'env' : undefined;
     if (expectedSource !== undefined) assert.equal(engine.source, expectedSource);
-    const server = await runCommand('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{.Server.KernelVersion}}'], { env: engineEnv(engine) });
+    const server = await runCommand('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{.Server.KernelVersion}}'], {
+      env: engineEnv(engine),
+    });
     assert.equal(server.code, 0, server.stderr);
     assert.equal(server.stdout.trim(), `${engine.serverVersion} ${engine.apiVersion} ${engine.kernelVersion}`);
     const info = await runCommand('docker', ['info', '--format', '{{.DockerRootDir}} {{.DefaultRuntime}}'], { env: engineEnv(engine) });
@@ -125,7 +141,10 @@ describe('discoverEngine', () => {
     const engine = await requireEngine();
     const env = await findEngineEnv();
     assert.equal(env['DOCKER_HOST'], engineEnv(engine)['DOCKER_HOST']);
-    await assert.rejects(findEngineEnv({ env: { ...process.env, DOCKER_HOST: MISSING_SOCKET } }), /no Docker engine answers \(DOCKER_HOST=unix:\/\/.*no-such-engine\.sock: Cannot connect/);
+    await assert.rejects(
+      findEngineEnv({ env: { ...process.env, DOCKER_HOST: MISSING_SOCKET } }),
+      /no Docker engine answers \(DOCKER_HOST=unix:\/\/.*no-such-engine\.sock: Cannot connect/,
+    );
   });
 
   it('fails with an environment error and a fix when DOCKER_HOST points at a missing socket', async () => {
@@ -155,12 +174,34 @@ describe('runDoctor', () => {
     assert.deepEqual(failing, [], formatDoctorReport(report));
     assert.ok(report.ok);
     const ids = report.checks.map((c) => c.id);
-    for (const id of ['engine', 'engine-seccomp', 'engine-cgroup-driver', 'kernel-seccomp', 'btf', 'tracefs', 'privileges', 'recorder-toolchain', 'recorder', 'strace', 'podman', 'recording']) {
+    for (const id of [
+      'engine',
+      'engine-seccomp',
+      'engine-cgroup-driver',
+      'kernel-seccomp',
+      'btf',
+      'tracefs',
+      'privileges',
+      'recorder-toolchain',
+      'recorder',
+      'strace',
+      'podman',
+      'recording',
+    ]) {
       assert.ok(ids.includes(id), `check ${id} is missing`);
     }
     const kernel = report.checks.find((c) => c.id === 'kernel-seccomp');
-    const avail = readFileSync('/proc/sys/kernel/seccomp/actions_avail', 'utf8').trim().split(/\s+/).map((a) => (a === 'user_notif' ? 'notify' : a));
-    assert.deepEqual(kernel?.detail.replace(/^available actions: /, '').split(' ').sort(), avail.sort());
+    const avail = readFileSync('/proc/sys/kernel/seccomp/actions_avail', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map((a) => (a === 'user_notif' ? 'notify' : a));
+    assert.deepEqual(
+      kernel?.detail
+        .replace(/^available actions: /, '')
+        .split(' ')
+        .sort(),
+      avail.sort(),
+    );
   });
 
   it('turns an engine that does not answer into a failing check with a fix', async () => {

@@ -24,7 +24,9 @@ describe('--timeout against the real engine', () => {
     for (const detach of [[], ['-d']]) {
       const out = join(mkdtempSync(join(tmpdir(), 'cf-timeout-')), 'fp.json');
       const started = Date.now();
-      const r = runCli(['record', '--timeout', '3', '-o', out, '--', 'docker', 'run', '--rm', ...detach, '--network', 'none', BASE_IMAGE, 'sleep', '60'], { env: env() });
+      const r = runCli(['record', '--timeout', '3', '-o', out, '--', 'docker', 'run', '--rm', ...detach, '--network', 'none', BASE_IMAGE, 'sleep', '60'], {
+        env: env(),
+      });
       const seconds = (Date.now() - started) / 1000;
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /^clawfence: the workload \(nothing was recorded\) did not finish within 3 s: its containers were removed$/m);
@@ -36,20 +38,26 @@ describe('--timeout against the real engine', () => {
   });
 
   it('verify: a run that takes longer fails with the reason, and the complain pass is bounded too', () => {
-    const r = runCli(['verify', '--timeout', '3', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '60'], { env: env() });
+    const r = runCli(['verify', '--timeout', '3', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'sleep', '60'], {
+      env: env(),
+    });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /verify: FAIL — did not finish within 3 s \(its containers were removed\); the complain pass did not finish either/);
     assert.deepEqual(leftovers(), { containers: '', recorders: [], cgroups: [] });
   });
 
   it('verify: a run that ends in time passes as before', () => {
-    const r = runCli(['verify', '--timeout', '60', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'true'], { env: env() });
+    const r = runCli(['verify', '--timeout', '60', '--profile', DOCKER_DEFAULT, '--', 'docker', 'run', '--rm', '--network', 'none', BASE_IMAGE, 'true'], {
+      env: env(),
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
   it('refuses a timeout that is not a number of seconds', () => {
     for (const cmd of ['record', 'verify', 'profile']) {
-      const r = runCli([cmd, '--timeout', '10s', ...(cmd === 'verify' ? ['--profile', DOCKER_DEFAULT] : []), '--', 'docker', 'run', BASE_IMAGE, 'true'], { env: env() });
+      const r = runCli([cmd, '--timeout', '10s', ...(cmd === 'verify' ? ['--profile', DOCKER_DEFAULT] : []), '--', 'docker', 'run', BASE_IMAGE, 'true'], {
+        env: env(),
+      });
       assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
       assert.match(r.stderr, /^error: option '--timeout <seconds>' argument '10s' is invalid\. Give a whole number of seconds/m, cmd);
     }

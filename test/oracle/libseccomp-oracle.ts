@@ -76,13 +76,24 @@ export function parseOutput(out: string): OracleFilter[] {
     const line = lines[i] as string;
     const t = line.split(' ');
     switch (t[0]) {
-      case 'fatal': throw new Error(`oracle: ${line}`);
-      case 'profile': cur = { adds: [], skips: [], program: [], stub: 0 }; res.push(cur); break;
-      case 'stub': if (cur !== undefined) cur.stub = Number(t[1]); break;
-      case 'add': cur?.adds.push({ source: Number(t[1]), name: t[2] ?? '' }); break;
-      case 'skip': cur?.skips.push({ source: Number(t[1]), name: t[2] ?? '', reason: t[3] ?? '' }); break;
+      case 'fatal':
+        throw new Error(`oracle: ${line}`);
+      case 'profile':
+        cur = { adds: [], skips: [], program: [], stub: 0 };
+        res.push(cur);
+        break;
+      case 'stub':
+        if (cur !== undefined) cur.stub = Number(t[1]);
+        break;
+      case 'add':
+        cur?.adds.push({ source: Number(t[1]), name: t[2] ?? '' });
+        break;
+      case 'skip':
+        cur?.skips.push({ source: Number(t[1]), name: t[2] ?? '', reason: t[3] ?? '' });
+        break;
       case 'error':
-        if (cur !== undefined) cur.error = { source: Number(t[1]), name: t[2] ?? '', rc: t[3] === 'hang' ? 0 : Number(t[3]), ...(t[3] === 'hang' ? { hang: true as const } : {}) };
+        if (cur !== undefined)
+          cur.error = { source: Number(t[1]), name: t[2] ?? '', rc: t[3] === 'hang' ? 0 : Number(t[3]), ...(t[3] === 'hang' ? { hang: true as const } : {}) };
         break;
       case 'bpf': {
         const n = Number(t[1]);
@@ -92,7 +103,8 @@ export function parseOutput(out: string): OracleFilter[] {
         }
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   return res;
@@ -123,7 +135,10 @@ export function oracleResolve(queries: readonly { abi: Arch; name: string }[]): 
   const input = queries.map((q) => `resolve ${scmpName(q.abi)} ${q.name}`).join('\n') + '\n';
   const r = spawnSync(bin, [], { input, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`oracle resolve failed: ${r.stdout}`);
-  return r.stdout.trim().split('\n').map((l) => Number(l.split(' ')[3]));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => Number(l.split(' ')[3]));
 }
 
 /** A long-running oracle process for many profiles (the property test): one block in, one filter out. */

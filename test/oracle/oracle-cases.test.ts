@@ -54,7 +54,10 @@ function prepare(): { prepared: Prepared[]; filters: Map<string, OracleFilter> }
   const answers = oracleResolve(qs);
   const known = new Map(qs.map((q, i) => [`${q.abi} ${q.name}`, answers[i] ?? -1]));
   for (const p of prepared) {
-    if (p.row.oracleSkip !== undefined) { p.skip = p.row.oracleSkip; continue; }
+    if (p.row.oracleSkip !== undefined) {
+      p.skip = p.row.oracleSkip;
+      continue;
+    }
     if (p.name !== undefined) {
       const theirs = known.get(`${p.row.abi} ${p.name}`) ?? -1;
       const ours = resolveNameArch(p.row.abi, p.name) ?? -1;

@@ -44,7 +44,8 @@ function sweeps(): Sweep[] {
   for (const file of PROFILES) {
     const r = parseDockerProfile(readFileSync(join(REF, file), 'utf8'));
     if (!r.ok) throw new Error(`${file}: ${r.issues.map((i) => i.message).join('; ')}`);
-    for (const [caps, list] of Object.entries(CAP_SETS)) out.push({ label: `${file} caps=${caps}`, cp: resolveProfile(r.value, { native: 'x86_64', caps: list }) });
+    for (const [caps, list] of Object.entries(CAP_SETS))
+      out.push({ label: `${file} caps=${caps}`, cp: resolveProfile(r.value, { native: 'x86_64', caps: list }) });
   }
   return out;
 }
@@ -78,17 +79,26 @@ describe(`reference profiles agree with libseccomp ${oracleLibseccompVersion()} 
           const theirs = name === undefined ? undefined : known.get(`${abi} ${name}`);
           const numbered = name === undefined || (theirs !== -1 && (ours !== undefined && ours >= 0 ? theirs === ours : (theirs ?? 0) < 0));
           const inGap = ourBound !== theirBound && nr > Math.min(ourBound, theirBound) && nr <= Math.max(ourBound, theirBound);
-          if (!numbered || inGap) { skipped++; continue; }
+          if (!numbered || inGap) {
+            skipped++;
+            continue;
+          }
           for (const args of ARGS) {
             const want = oracleVerdict(f, abi, nr, args);
             const got = decide(s.cp, abi, nr, args);
-            assert.deepEqual(got.errno === undefined ? { action: got.action } : { action: got.action, errno: got.errno }, want, `${abi} ${name ?? nr} (${args.join(',')}): ${got.why}`);
+            assert.deepEqual(
+              got.errno === undefined ? { action: got.action } : { action: got.action, errno: got.errno },
+              want,
+              `${abi} ${name ?? nr} (${args.join(',')}): ${got.why}`,
+            );
             compared++;
           }
         }
       }
       assert.ok(compared > 2000, `only ${compared} calls compared`);
-      console.log(`# ${s.label}: ${compared} calls compared, ${skipped} syscall numbers skipped (libseccomp ${oracleLibseccompVersion()} numbers them differently or sets a different -ENOSYS bound)`);
+      console.log(
+        `# ${s.label}: ${compared} calls compared, ${skipped} syscall numbers skipped (libseccomp ${oracleLibseccompVersion()} numbers them differently or sets a different -ENOSYS bound)`,
+      );
     });
   });
 });

@@ -53,7 +53,12 @@ function reported(d: DiffResult, abi: Arch, name: string, args: readonly bigint[
   return c === undefined ? undefined : { a: outcome(c.a), b: outcome(c.b), approximate: false };
 }
 
-function checkAgainstDecide(d: DiffResult, a: ReturnType<typeof resolveProfile>, b: ReturnType<typeof resolveProfile>, calls: { abi: Arch; name: string; args: bigint[] }[]): void {
+function checkAgainstDecide(
+  d: DiffResult,
+  a: ReturnType<typeof resolveProfile>,
+  b: ReturnType<typeof resolveProfile>,
+  calls: { abi: Arch; name: string; args: bigint[] }[],
+): void {
   // Where the diff only sampled, every example it gives is a call the two decide as it says.
   for (const ad of d.abis) {
     for (const s of ad.syscalls.filter((x) => x.approximate)) {
@@ -75,7 +80,8 @@ function checkAgainstDecide(d: DiffResult, a: ReturnType<typeof resolveProfile>,
       if (r !== undefined && !r.approximate) assert.fail(`decide agrees (${outcome(da)}) but the diff reports ${JSON.stringify(r)}: ${where()}`);
     } else {
       if (r === undefined) assert.fail(`decide differs (${outcome(da)} vs ${outcome(db)}) but the diff reports nothing: ${where()}`);
-      if (!r.approximate && (r.a !== outcome(da) || r.b !== outcome(db))) assert.fail(`diff reports ${r.a} → ${r.b}, decide says ${outcome(da)} → ${outcome(db)}: ${where()}`);
+      if (!r.approximate && (r.a !== outcome(da) || r.b !== outcome(db)))
+        assert.fail(`diff reports ${r.a} → ${r.b}, decide says ${outcome(da)} → ${outcome(db)}: ${where()}`);
     }
   }
 }
@@ -92,10 +98,14 @@ test('diff(p, p) is empty', () => {
 
 test('diff(p, normalize(p)) is empty, also for p written redundantly', () => {
   fc.assert(
-    fc.property(profile.chain((p) => redundantProfile(p)), host, (p, h) => {
-      const d = diffProfiles(p, normalizeProfile(p), h);
-      assert.ok(d.isEmpty, formatDiff(d).join('\n'));
-    }),
+    fc.property(
+      profile.chain((p) => redundantProfile(p)),
+      host,
+      (p, h) => {
+        const d = diffProfiles(p, normalizeProfile(p), h);
+        assert.ok(d.isEmpty, formatDiff(d).join('\n'));
+      },
+    ),
     { numRuns: RUNS, includeErrorInReport: true },
   );
 });
@@ -131,13 +141,21 @@ test('diff is symmetric: swapping A and B swaps every outcome', () => {
       for (const x of ab.abis) {
         const y = ba.abis.find((z) => z.abi === x.abi);
         assert.ok(y !== undefined);
-        assert.deepEqual(y.syscalls.map((s) => s.name), x.syscalls.map((s) => s.name));
+        assert.deepEqual(
+          y.syscalls.map((s) => s.name),
+          x.syscalls.map((s) => s.name),
+        );
         assert.deepEqual(y.unruled.flatMap((g) => g.syscalls).sort(), x.unruled.flatMap((g) => g.syscalls).sort());
         const lines = (r: typeof x, swap: boolean): string[] =>
-          r.syscalls.filter((s) => !s.approximate).flatMap((s) => s.changes.map((c) => {
-            const [p, q] = swap ? [c.b, c.a] : [c.a, c.b];
-            return `${s.name}(${c.args.map((g) => `${g.index}:${g.lo}-${g.hi}:${JSON.stringify(g.words ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))}:${g.masks.map((m) => `${m.mask}${m.op}${m.value}`).join()}`).join(' ')}) ${outcome(p)} > ${outcome(q)}`;
-          })).sort();
+          r.syscalls
+            .filter((s) => !s.approximate)
+            .flatMap((s) =>
+              s.changes.map((c) => {
+                const [p, q] = swap ? [c.b, c.a] : [c.a, c.b];
+                return `${s.name}(${c.args.map((g) => `${g.index}:${g.lo}-${g.hi}:${JSON.stringify(g.words ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))}:${g.masks.map((m) => `${m.mask}${m.op}${m.value}`).join()}`).join(' ')}) ${outcome(p)} > ${outcome(q)}`;
+              }),
+            )
+            .sort();
         assert.deepEqual(lines(y, true), lines(x, false));
       }
     }),

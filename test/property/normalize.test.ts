@@ -89,10 +89,15 @@ test('normalizeProfile keeps every decision where rule names share a multiplexer
 
 const cond = (index: number, op: ArgCondition['op'], value: bigint): ArgCondition => ({ index, op, value, valueTwo: 0n });
 const rule = (names: string[], action: Rule['action'], args: ArgCondition[], errnoRet?: number): Rule => ({
-  names, action, ...(errnoRet === undefined ? {} : { errnoRet }), args, includes: { caps: [], arches: [] }, excludes: { caps: [], arches: [] },
+  names,
+  action,
+  ...(errnoRet === undefined ? {} : { errnoRet }),
+  args,
+  includes: { caps: [], arches: [] },
+  excludes: { caps: [], arches: [] },
 });
 
-test('regression (seed 1846358970): normalizing keeps the order of a split rule\'s conditions', () => {
+test("regression (seed 1846358970): normalizing keeps the order of a split rule's conditions", () => {
   // The shrunk counterexample. The TRACE rule has two conditions on arg0, so runc adds one rule
   // per condition in this order; normalizeProfile used to sort them (lt before ge), and
   // libseccomp 2.5 builds another filter for that order (evaluator case E133/E134, checked
@@ -102,8 +107,12 @@ test('regression (seed 1846358970): normalizing keeps the order of a split rule\
   const readAll = rule(['read'], 'allow', []);
   const trace = rule(['prctl'], 'trace', [cond(0, 'ge', 0x100000001n), cond(0, 'lt', 0n)]);
   const p: Profile = {
-    defaultAction: 'kill_process', architectures: [], archMap: [{ architecture: 'x86_64', subArchitectures: [] }], flags: [],
-    listenerPath: '/run/agent.sock', syscalls: [readNe0, readNe0, both, readAll, trace],
+    defaultAction: 'kill_process',
+    architectures: [],
+    archMap: [{ architecture: 'x86_64', subArchitectures: [] }],
+    flags: [],
+    listenerPath: '/run/agent.sock',
+    syscalls: [readNe0, readNe0, both, readAll, trace],
   };
   const r: Profile = { ...p, syscalls: [readNe0, readNe0, both, both, readAll, readAll, trace] };
   const h: HostContext = { native: 'x86_64', caps: [] };

@@ -9,7 +9,17 @@ import type { Arch } from '../../src/syscalls/arch.js';
 import { syscallNumber } from '../../src/syscalls/table.js';
 import { runcSplits } from '../../src/evaluator/runc.js';
 import { MULTIPLEXERS } from '../../src/syscalls/multiplexers.js';
-import { ACTIONS, FILTER_FLAGS, OPS, type Action, type ArgCondition, type ArchMapEntry, type Profile, type Rule, type RuleFilter } from '../../src/profile/model.js';
+import {
+  ACTIONS,
+  FILTER_FLAGS,
+  OPS,
+  type Action,
+  type ArgCondition,
+  type ArchMapEntry,
+  type Profile,
+  type Rule,
+  type RuleFilter,
+} from '../../src/profile/model.js';
 import type { HostContext } from '../../src/profile/resolve.js';
 
 export const SYSCALL_POOL = ['read', 'write', 'openat', 'socket', 'clone', 'personality', 'ioctl', 'mmap', 'kill', 'prctl', 'getpid', 'close'] as const;
@@ -23,7 +33,31 @@ const U64_MAX = (1n << 64n) - 1n;
 
 /** Argument values: boundaries that make rules overlap, plus some fully random 64-bit values. */
 export const argValue: fc.Arbitrary<bigint> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(0n, 1n, 2n, 3n, 4n, 5n, 8n, 0x10n, 0x26n, 0xffn, 0x7e020000n, 0x10000000n, 0xfffffffen, 0xffffffffn, 0x100000000n, 0x100000001n, 0xffffffff00000000n, 1n << 63n, U64_MAX - 1n, U64_MAX) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      0n,
+      1n,
+      2n,
+      3n,
+      4n,
+      5n,
+      8n,
+      0x10n,
+      0x26n,
+      0xffn,
+      0x7e020000n,
+      0x10000000n,
+      0xfffffffen,
+      0xffffffffn,
+      0x100000000n,
+      0x100000001n,
+      0xffffffff00000000n,
+      1n << 63n,
+      U64_MAX - 1n,
+      U64_MAX,
+    ),
+  },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }) },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 0x40n }) },
 );
@@ -44,7 +78,11 @@ export const argCondition: fc.Arbitrary<ArgCondition> = fc
     mask: maskValue,
     valueTwo: argValue,
   })
-  .map((c) => (c.op === 'masked_eq' ? { index: c.index, op: c.op, value: c.mask, valueTwo: c.valueTwo } : { index: c.index, op: c.op, value: c.value, valueTwo: c.valueTwo & 0xffn }));
+  .map((c) =>
+    c.op === 'masked_eq'
+      ? { index: c.index, op: c.op, value: c.mask, valueTwo: c.valueTwo }
+      : { index: c.index, op: c.op, value: c.value, valueTwo: c.valueTwo & 0xffn },
+  );
 
 const subsetOf = <T>(xs: readonly T[]): fc.Arbitrary<T[]> => fc.subarray([...xs]);
 /** A fresh empty array per value (values must not share mutable state). */
@@ -54,11 +92,13 @@ const ruleFilter: fc.Arbitrary<RuleFilter> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(0).map((): RuleFilter => ({ caps: [], arches: [] })) },
   {
     weight: 1,
-    arbitrary: fc.record({
-      caps: fc.oneof(none<string>(), subsetOf(CAP_POOL)),
-      arches: fc.oneof(none<string>(), subsetOf(RULE_ARCH_POOL)),
-      minKernel: fc.option(fc.constantFrom(...KERNEL_POOL), { nil: undefined }),
-    }).map(({ minKernel, ...f }) => (minKernel === undefined ? f : { ...f, minKernel })),
+    arbitrary: fc
+      .record({
+        caps: fc.oneof(none<string>(), subsetOf(CAP_POOL)),
+        arches: fc.oneof(none<string>(), subsetOf(RULE_ARCH_POOL)),
+        minKernel: fc.option(fc.constantFrom(...KERNEL_POOL), { nil: undefined }),
+      })
+      .map(({ minKernel, ...f }) => (minKernel === undefined ? f : { ...f, minKernel })),
   },
 );
 
@@ -86,7 +126,10 @@ function ruleArb(notify: boolean, size: ProfileSize): fc.Arbitrary<Rule> {
       names: fc.array(fc.constantFrom(...(size.names ?? SYSCALL_POOL)), { minLength: 1, maxLength: 3 }),
       action: fc.constantFrom(...actions),
       errno: fc.option(fc.constantFrom(...ERRNO_POOL), { nil: undefined }),
-      args: fc.oneof({ weight: 2, arbitrary: none<ArgCondition>() }, { weight: 3, arbitrary: fc.array(argCondition, { minLength: 1, maxLength: size.maxConditions }) }),
+      args: fc.oneof(
+        { weight: 2, arbitrary: none<ArgCondition>() },
+        { weight: 3, arbitrary: fc.array(argCondition, { minLength: 1, maxLength: size.maxConditions }) },
+      ),
       includes: ruleFilter,
       excludes: ruleFilter,
       comment,
@@ -96,30 +139,36 @@ function ruleArb(notify: boolean, size: ProfileSize): fc.Arbitrary<Rule> {
 
 const abis: fc.Arbitrary<{ architectures: Arch[]; archMap: ArchMapEntry[] }> = fc.oneof(
   { weight: 4, arbitrary: subsetOf(ABI_POOL).map((architectures) => ({ architectures, archMap: [] })) },
-  { weight: 1, arbitrary: subsetOf(['x86', 'x32'] as Arch[]).map((subs) => ({ architectures: [], archMap: [{ architecture: 'x86_64' as const, subArchitectures: subs }] })) },
+  {
+    weight: 1,
+    arbitrary: subsetOf(['x86', 'x32'] as Arch[]).map((subs) => ({
+      architectures: [],
+      archMap: [{ architecture: 'x86_64' as const, subArchitectures: subs }],
+    })),
+  },
 );
 
 /** A valid profile: printDockerProfile then parseDockerProfile gives it back unchanged. */
 export function profileOf(size: ProfileSize): fc.Arbitrary<Profile> {
   return fc
-  .record({
-    defaultAction: fc.constantFrom(...ACTIONS.filter((a) => a !== 'notify')),
-    defaultErrno: fc.option(fc.constantFrom(...ERRNO_POOL), { nil: undefined }),
-    abis,
-    flags: fc.oneof({ weight: 3, arbitrary: none<string>() }, { weight: 1, arbitrary: subsetOf(FILTER_FLAGS) }),
-    notify: fc.boolean(),
-  })
-  .chain(({ defaultAction, defaultErrno, abis: a, flags, notify }) =>
-    fc.array(ruleArb(notify, size), { maxLength: size.maxRules }).map((syscalls): Profile => ({
-      defaultAction,
-      ...(defaultErrno !== undefined && (defaultAction === 'errno' || defaultAction === 'trace') ? { defaultErrnoRet: defaultErrno } : {}),
-      architectures: a.architectures,
-      archMap: a.archMap,
-      flags,
-      syscalls,
-      ...(notify ? { listenerPath: '/run/agent.sock' } : {}),
-    })),
-  );
+    .record({
+      defaultAction: fc.constantFrom(...ACTIONS.filter((a) => a !== 'notify')),
+      defaultErrno: fc.option(fc.constantFrom(...ERRNO_POOL), { nil: undefined }),
+      abis,
+      flags: fc.oneof({ weight: 3, arbitrary: none<string>() }, { weight: 1, arbitrary: subsetOf(FILTER_FLAGS) }),
+      notify: fc.boolean(),
+    })
+    .chain(({ defaultAction, defaultErrno, abis: a, flags, notify }) =>
+      fc.array(ruleArb(notify, size), { maxLength: size.maxRules }).map((syscalls): Profile => ({
+        defaultAction,
+        ...(defaultErrno !== undefined && (defaultAction === 'errno' || defaultAction === 'trace') ? { defaultErrnoRet: defaultErrno } : {}),
+        architectures: a.architectures,
+        archMap: a.archMap,
+        flags,
+        syscalls,
+        ...(notify ? { listenerPath: '/run/agent.sock' } : {}),
+      })),
+    );
 }
 
 export const profile = profileOf(FULL_SIZE);
@@ -160,7 +209,10 @@ function stripErrno(r: Rule): Rule {
 
 /** Two profiles: unrelated, or one a small change of the other. */
 export function pairOf(base: fc.Arbitrary<Profile>): fc.Arbitrary<[Profile, Profile]> {
-  return fc.oneof(fc.tuple(base, base), base.chain((p) => mutateProfile(p).map((q): [Profile, Profile] => [p, q])));
+  return fc.oneof(
+    fc.tuple(base, base),
+    base.chain((p) => mutateProfile(p).map((q): [Profile, Profile] => [p, q])),
+  );
 }
 
 export const profilePair = pairOf(profile);
@@ -180,7 +232,10 @@ export const host: fc.Arbitrary<HostContext> = fc
 export const call: fc.Arbitrary<{ abi: Arch; name: string; args: bigint[] }> = fc
   .record({
     abi: fc.constantFrom(...ABI_POOL),
-    name: fc.oneof({ weight: 5, arbitrary: fc.constantFrom<string>(...SYSCALL_POOL) }, { weight: 1, arbitrary: fc.constantFrom('mount', 'bpf', 'exit_group', 'socketcall', 'futex') }),
+    name: fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom<string>(...SYSCALL_POOL) },
+      { weight: 1, arbitrary: fc.constantFrom('mount', 'bpf', 'exit_group', 'socketcall', 'futex') },
+    ),
     args: fc.array(argValue, { minLength: 6, maxLength: 6 }),
   })
   .filter((c) => syscallNumber(c.abi, c.name) !== undefined);
@@ -225,7 +280,10 @@ function redundantRule(r: Rule): fc.Arbitrary<Rule[]> {
     fc.constant(r.names.map((n) => ({ ...r, names: [n] }))),
   ];
   if (!split && !shared) {
-    variants.push(fc.constantFrom(...r.names).map((n) => [{ ...r, names: [...r.names, n] }]), fc.constant([r, r]));
+    variants.push(
+      fc.constantFrom(...r.names).map((n) => [{ ...r, names: [...r.names, n] }]),
+      fc.constant([r, r]),
+    );
   }
   return fc.oneof(...variants);
 }
@@ -233,11 +291,7 @@ function redundantRule(r: Rule): fc.Arbitrary<Rule[]> {
 /** A profile with the same meaning as `p` but written redundantly (what normalizing undoes). */
 export function redundantProfile(p: Profile): fc.Arbitrary<Profile> {
   return fc
-    .tuple(
-      p.syscalls.length === 0 ? fc.constant([] as Rule[][]) : fc.tuple(...p.syscalls.map(redundantRule)),
-      shuffled(p.architectures),
-      fc.boolean(),
-    )
+    .tuple(p.syscalls.length === 0 ? fc.constant([] as Rule[][]) : fc.tuple(...p.syscalls.map(redundantRule)), shuffled(p.architectures), fc.boolean())
     .map(([rules, architectures, dupArch]) => ({
       ...p,
       architectures: dupArch && architectures.length > 0 ? [...architectures, architectures[0] as Arch] : architectures,
@@ -301,7 +355,7 @@ function places(root: JTree): Place[] {
 
 function getAt(root: { t: JTree }, p: Place): JTree {
   if (p.parent === null) return root.t;
-  return p.parent.t === 'arr' ? (p.parent.items[p.i] as JTree) : ((p.parent.entries[p.i] as [string, JTree])[1]);
+  return p.parent.t === 'arr' ? (p.parent.items[p.i] as JTree) : (p.parent.entries[p.i] as [string, JTree])[1];
 }
 
 function setAt(root: { t: JTree }, p: Place, v: JTree): void {
@@ -311,10 +365,48 @@ function setAt(root: { t: JTree }, p: Place, v: JTree): void {
 }
 
 const KEYS = [
-  'names', 'name', 'action', 'args', 'index', 'value', 'valueTwo', 'op', 'errnoRet', 'errno', 'includes', 'excludes', 'caps',
-  'arches', 'minKernel', 'comment', 'defaultAction', 'defaultErrnoRet', 'defaultErrno', 'architectures', 'archMap',
-  'subArchitectures', 'architecture', 'syscalls', 'flags', 'listenerPath', 'schemaVersion', 'arch', 'count', 'apiVersion',
-  'kind', 'spec', 'metadata', 'linux', 'seccomp', 'ociVersion', 'x86_64', 'read', '__proto__', 'constructor', 'toString', '',
+  'names',
+  'name',
+  'action',
+  'args',
+  'index',
+  'value',
+  'valueTwo',
+  'op',
+  'errnoRet',
+  'errno',
+  'includes',
+  'excludes',
+  'caps',
+  'arches',
+  'minKernel',
+  'comment',
+  'defaultAction',
+  'defaultErrnoRet',
+  'defaultErrno',
+  'architectures',
+  'archMap',
+  'subArchitectures',
+  'architecture',
+  'syscalls',
+  'flags',
+  'listenerPath',
+  'schemaVersion',
+  'arch',
+  'count',
+  'apiVersion',
+  'kind',
+  'spec',
+  'metadata',
+  'linux',
+  'seccomp',
+  'ociVersion',
+  'x86_64',
+  'read',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
 ] as const;
 
 const oddKey: fc.Arbitrary<string> = fc.oneof(
@@ -324,13 +416,54 @@ const oddKey: fc.Arbitrary<string> = fc.oneof(
 );
 
 const RAW_VALUES = [
-  'null', 'true', 'false', '0', '-0', '-1', '1.5', '1e3', '1e999', '-1e999', '4294967295', '4294967296', '4095', '4096',
-  '65536', '18446744073709551615', '18446744073709551616', '99999999999999999999999999999', '-18446744073709551615',
-  '9007199254740993', '[]', '{}', '""', '"\\u0000"', '"\\ud800"', '"\\n"', '"SCMP_ACT_ALLOW"', '"SCMP_ACT_KILL"',
-  '"SCMP_ACT_NOTIFY"', '"SCMP_ARCH_X86_64"', '"SCMP_ARCH_X86"', '"SCMP_CMP_MASKED_EQ"', '"SCMP_CMP_FOO"', '"read"',
-  '"socketcall"', '"CAP_SYS_ADMIN"', '"amd64"', '"5.8"', '"5.8.1.2"', '"x86_64"', '"__proto__"', '"\\u0000big:5"',
-  '"security-profiles-operator.x-k8s.io/v1"', '"SeccompProfile"', '["SCMP_ARCH_X86_64"]', '[{"index":0}]',
-  '{"caps":["CAP_BPF"]}', '{"count":1}',
+  'null',
+  'true',
+  'false',
+  '0',
+  '-0',
+  '-1',
+  '1.5',
+  '1e3',
+  '1e999',
+  '-1e999',
+  '4294967295',
+  '4294967296',
+  '4095',
+  '4096',
+  '65536',
+  '18446744073709551615',
+  '18446744073709551616',
+  '99999999999999999999999999999',
+  '-18446744073709551615',
+  '9007199254740993',
+  '[]',
+  '{}',
+  '""',
+  '"\\u0000"',
+  '"\\ud800"',
+  '"\\n"',
+  '"SCMP_ACT_ALLOW"',
+  '"SCMP_ACT_KILL"',
+  '"SCMP_ACT_NOTIFY"',
+  '"SCMP_ARCH_X86_64"',
+  '"SCMP_ARCH_X86"',
+  '"SCMP_CMP_MASKED_EQ"',
+  '"SCMP_CMP_FOO"',
+  '"read"',
+  '"socketcall"',
+  '"CAP_SYS_ADMIN"',
+  '"amd64"',
+  '"5.8"',
+  '"5.8.1.2"',
+  '"x86_64"',
+  '"__proto__"',
+  '"\\u0000big:5"',
+  '"security-profiles-operator.x-k8s.io/v1"',
+  '"SeccompProfile"',
+  '["SCMP_ARCH_X86_64"]',
+  '[{"index":0}]',
+  '{"caps":["CAP_BPF"]}',
+  '{"count":1}',
 ] as const;
 
 /** A value that is wrong somewhere: wrong type, out of range, odd text, deep nesting. */
@@ -395,8 +528,51 @@ type TextMutation =
   | { op: 'copy'; at: number; len: number; to: number };
 
 const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
-  fc.record({ op: fc.constant('flip' as const), at: fc.nat(), ch: fc.oneof(fc.constantFrom('{', '}', '[', ']', '"', ',', ':', '\\', '0', '-', 'e', '.', '\n', '\r', '\t', ' ', '\u0000', '\ufeff', '\ud800', 'é', '𝕏', '#', '-', '&', '*', '!', '|', '>'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom('{', '}', '"x": 1,', '[[[[', 'null', ',', '1e999', '\u2028', '/* c */', '// c\n', '\n---\n', '\n  - ', ': ', '&a ', '*a', '!!binary '), fc.string({ maxLength: 8, unit: 'binary' })) }),
+  fc.record({
+    op: fc.constant('flip' as const),
+    at: fc.nat(),
+    ch: fc.oneof(
+      fc.constantFrom(
+        '{',
+        '}',
+        '[',
+        ']',
+        '"',
+        ',',
+        ':',
+        '\\',
+        '0',
+        '-',
+        'e',
+        '.',
+        '\n',
+        '\r',
+        '\t',
+        ' ',
+        '\u0000',
+        '\ufeff',
+        '\ud800',
+        'é',
+        '𝕏',
+        '#',
+        '-',
+        '&',
+        '*',
+        '!',
+        '|',
+        '>',
+      ),
+      fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+    ),
+  }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom('{', '}', '"x": 1,', '[[[[', 'null', ',', '1e999', '\u2028', '/* c */', '// c\n', '\n---\n', '\n  - ', ': ', '&a ', '*a', '!!binary '),
+      fc.string({ maxLength: 8, unit: 'binary' }),
+    ),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('copy' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 200 }), to: fc.nat() }),
@@ -426,8 +602,16 @@ function mutateText(s: string, ms: readonly TextMutation[]): string {
 export function malformed(bases: fc.Arbitrary<JTree>, write?: (t: JTree, indent: boolean) => string): fc.Arbitrary<string> {
   const out = write ?? treeText;
   return fc.oneof(
-    { weight: 5, arbitrary: fc.tuple(bases, fc.array(treeMutation, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.array(textMutation, { maxLength: 2 })).map(([b, tm, ind, xm]) => mutateText(out(mutateTree(b, tm), ind), xm)) },
-    { weight: 3, arbitrary: fc.tuple(bases, fc.boolean(), fc.array(textMutation, { minLength: 1, maxLength: 5 })).map(([b, ind, xm]) => mutateText(out(b, ind), xm)) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(bases, fc.array(treeMutation, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.array(textMutation, { maxLength: 2 }))
+        .map(([b, tm, ind, xm]) => mutateText(out(mutateTree(b, tm), ind), xm)),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(bases, fc.boolean(), fc.array(textMutation, { minLength: 1, maxLength: 5 })).map(([b, ind, xm]) => mutateText(out(b, ind), xm)),
+    },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null') },
     { weight: 1, arbitrary: fc.string({ maxLength: 200, unit: 'binary' }) },
   );

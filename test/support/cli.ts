@@ -26,5 +26,11 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
 /** Asserts the CLI's error contract: exactly one error line plus at most a hint line, no stack. */
 export function isOneLineError(stderr: string): boolean {
   const lines = stderr.trim().split('\n');
-  return lines.length >= 1 && lines.length <= 2 && lines[0]!.startsWith('clawfence: ') && (lines[1] === undefined || lines[1].startsWith('  hint: ')) && !/\n\s+at /.test(stderr);
+  return (
+    lines.length >= 1 &&
+    lines.length <= 2 &&
+    lines[0]!.startsWith('clawfence: ') &&
+    (lines[1] === undefined || lines[1].startsWith('  hint: ')) &&
+    !/\n\s+at /.test(stderr)
+  );
 }

@@ -17,7 +17,11 @@ function dockerDefault(): Profile {
 
 export function withExtraRules(base: Profile, k: number): Profile {
   const extra: Rule[] = Array.from({ length: k }, (_, i) => ({
-    names: ['personality'], action: 'allow', args: [{ index: 0, op: 'eq', value: BigInt(0x1000 + i), valueTwo: 0n }], includes: emptyFilter(), excludes: emptyFilter(),
+    names: ['personality'],
+    action: 'allow',
+    args: [{ index: 0, op: 'eq', value: BigInt(0x1000 + i), valueTwo: 0n }],
+    includes: emptyFilter(),
+    excludes: emptyFilter(),
   }));
   return { ...base, syscalls: [...base.syscalls, ...extra] };
 }

@@ -16,7 +16,8 @@ export const BASE_IMAGE = 'debian:bookworm-slim';
 /** The environment engine commands run with (clawfence's own engine when nothing else answers). */
 export function engineEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  if (env['DOCKER_HOST'] === undefined && !existsSync('/var/run/docker.sock') && existsSync('/run/clawfence/docker.sock')) env['DOCKER_HOST'] = 'unix:///run/clawfence/docker.sock';
+  if (env['DOCKER_HOST'] === undefined && !existsSync('/var/run/docker.sock') && existsSync('/run/clawfence/docker.sock'))
+    env['DOCKER_HOST'] = 'unix:///run/clawfence/docker.sock';
   return env;
 }
 
@@ -48,11 +49,15 @@ export function requirePodman(): void {
   const v = spawnSync('podman', ['--version'], { encoding: 'utf8' });
   if (v.status !== 0) throw new Error('podman is not installed: run scripts/setup-host.sh (apt-get install podman)');
   if (spawnSync('podman', ['image', 'exists', BASE_IMAGE]).status !== 0) {
-    throw new Error(`podman has no ${BASE_IMAGE}: import it (podman import -c 'CMD ["bash"]' /var/cache/clawfence/debian-bookworm-minbase-amd64.tar.gz docker.io/library/${BASE_IMAGE}), see docs/setup.md`);
+    throw new Error(
+      `podman has no ${BASE_IMAGE}: import it (podman import -c 'CMD ["bash"]' /var/cache/clawfence/debian-bookworm-minbase-amd64.tar.gz docker.io/library/${BASE_IMAGE}), see docs/setup.md`,
+    );
   }
   const r = spawnSync('podman', ['run', '--rm', '--network', 'none', BASE_IMAGE, 'true'], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`rootful podman cannot run a container here (${(r.stderr || '').trim().split('\n').pop() ?? ''}): see docs/setup.md (podman): containers.conf needs runtime = "runc" on cgroup v1 hybrid hosts and default_ulimits within the hard limits root may not raise`);
+    throw new Error(
+      `rootful podman cannot run a container here (${(r.stderr || '').trim().split('\n').pop() ?? ''}): see docs/setup.md (podman): containers.conf needs runtime = "runc" on cgroup v1 hybrid hosts and default_ulimits within the hard limits root may not raise`,
+    );
   }
 }
 
@@ -97,7 +102,20 @@ export function mountArgs(programs: readonly string[]): string[] {
 
 /** The syscalls known64 and known32 make, each once (besides their socket calls: socket twice,
  * setsockopt once). */
-export const KNOWN = ['getppid', 'umask', 'getpriority', 'sched_yield', 'getcwd', 'getrusage', 'times', 'sysinfo', 'personality', 'getsid', 'setpgid', 'getpgid'];
+export const KNOWN = [
+  'getppid',
+  'umask',
+  'getpriority',
+  'sched_yield',
+  'getcwd',
+  'getrusage',
+  'times',
+  'sysinfo',
+  'personality',
+  'getsid',
+  'setpgid',
+  'getpgid',
+];
 
 export interface Recorded extends CliResult {
   /** The footprint written (empty when none was). */
@@ -123,11 +141,29 @@ export interface LiveRecord {
 export function record(o: LiveRecord): Recorded {
   const run = o.run ?? [];
   const network = run.includes('--network') ? [] : ['--network', 'none'];
-  const args = ['record', ...(o.recorder === undefined ? [] : ['--recorder', o.recorder]), '-o', o.out, '--', o.engine, 'run', '--rm', ...network, ...mountArgs(o.programs ?? []), ...run, BASE_IMAGE, ...o.cmd];
+  const args = [
+    'record',
+    ...(o.recorder === undefined ? [] : ['--recorder', o.recorder]),
+    '-o',
+    o.out,
+    '--',
+    o.engine,
+    'run',
+    '--rm',
+    ...network,
+    ...mountArgs(o.programs ?? []),
+    ...run,
+    BASE_IMAGE,
+    ...o.cmd,
+  ];
   let r: CliResult;
   if (o.wrap === undefined || o.wrap.length === 0) r = runCli(args, { env: engineEnv() as Record<string, string> });
   else {
-    const s = spawnSync(o.wrap[0] ?? '', [...o.wrap.slice(1), process.execPath, BIN, ...args], { env: { ...engineEnv(), NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+    const s = spawnSync(o.wrap[0] ?? '', [...o.wrap.slice(1), process.execPath, BIN, ...args], {
+      env: { ...engineEnv(), NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     r = { code: s.status ?? -1, stdout: s.stdout, stderr: s.stderr };
   }
   const fp = existsSync(o.out) ? loadFootprint(o.out).footprint : ({ schemaVersion: 1, syscalls: {} } as Footprint);
@@ -140,7 +176,11 @@ export function uses(fp: Footprint, abi: 'x86_64' | 'x86'): Record<string, Sysca
 
 /** The syscalls recorded under this ABI (those pick accepts). */
 export function names(fp: Footprint, abi: 'x86_64' | 'x86', pick: (u: SyscallUse) => boolean = () => true): Set<string> {
-  return new Set(Object.entries(uses(fp, abi)).filter(([, u]) => pick(u)).map(([n]) => n));
+  return new Set(
+    Object.entries(uses(fp, abi))
+      .filter(([, u]) => pick(u))
+      .map(([n]) => n),
+  );
 }
 
 /** A fresh temporary directory. */
@@ -150,13 +190,15 @@ export function tmp(prefix = 'cf-live-'): string {
 
 /** Processes whose name matches (e.g. /^strace$/), by pid. */
 export function processesNamed(name: RegExp): string[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return name.test(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return name.test(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** The recorders' processes: the eBPF loader (clawfence-rec) and strace. */
@@ -166,14 +208,24 @@ export const RECORDER_PROCESS = /^(clawfence-rec|strace)$/;
  * when there is none, so this cannot pass by looking nowhere) and, on hybrid hosts, the v1 copies
  * the runtime makes. */
 export function leftoverCgroups(): string[] {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '));
   const hierarchies = new Set([cgroup2Mount(), ...mounts.filter((f) => f[2] === 'cgroup' && f[1] !== undefined).map((f) => f[1] ?? '')]);
-  return [...hierarchies].flatMap((h) => readdirSync(h).filter((d) => d.startsWith('clawfence-')).map((d) => join(h, d)));
+  return [...hierarchies].flatMap((h) =>
+    readdirSync(h)
+      .filter((d) => d.startsWith('clawfence-'))
+      .map((d) => join(h, d)),
+  );
 }
 
 /** What a clawfence run may leave behind: its containers, recorder processes, cgroups. */
 export function leftovers(engine: EngineName = 'docker'): { containers: string; recorders: string[]; cgroups: string[] } {
-  return { containers: engineCli(engine, ['ps', '-aq', '--filter', 'label=clawfence.run']).trim(), recorders: processesNamed(RECORDER_PROCESS), cgroups: leftoverCgroups() };
+  return {
+    containers: engineCli(engine, ['ps', '-aq', '--filter', 'label=clawfence.run']).trim(),
+    recorders: processesNamed(RECORDER_PROCESS),
+    cgroups: leftoverCgroups(),
+  };
 }
 
 /** Waits (up to 30 s) until a container of a clawfence run is running; true when one is. */

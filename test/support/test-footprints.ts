@@ -15,16 +15,77 @@ export const PYTHON: ProcessRef = { comm: 'python3', exe: '/usr/local/bin/python
 export const RUNC_ALLOWANCE = ['rt_sigreturn'];
 
 export const RUNC_AFTER_FILTER = [
-  'capget', 'capset', 'chdir', 'close', 'epoll_ctl', 'execve', 'faccessat2', 'fcntl', 'fstat', 'fstatfs', 'futex',
-  'getcwd', 'getdents64', 'getpid', 'getppid', 'newfstatat', 'openat', 'prctl', 'read', 'setgid', 'setgroups', 'setuid', 'write',
+  'capget',
+  'capset',
+  'chdir',
+  'close',
+  'epoll_ctl',
+  'execve',
+  'faccessat2',
+  'fcntl',
+  'fstat',
+  'fstatfs',
+  'futex',
+  'getcwd',
+  'getdents64',
+  'getpid',
+  'getppid',
+  'newfstatat',
+  'openat',
+  'prctl',
+  'read',
+  'setgid',
+  'setgroups',
+  'setuid',
+  'write',
 ];
 
 /** A small Python HTTP client's own calls on x86_64 (glibc without clone3: threads use clone). */
 export const PYTHON_GET = [
-  'arch_prctl', 'brk', 'clone', 'close', 'connect', 'dup', 'exit_group', 'fcntl', 'fstat', 'futex', 'getcwd', 'getdents64',
-  'getegid', 'geteuid', 'getgid', 'getpeername', 'getrandom', 'getsockname', 'getuid', 'ioctl', 'lseek', 'mmap', 'mprotect',
-  'munmap', 'newfstatat', 'openat', 'poll', 'pread64', 'prlimit64', 'read', 'readlink', 'recvfrom', 'rseq', 'rt_sigaction',
-  'rt_sigprocmask', 'sendto', 'set_robust_list', 'set_tid_address', 'setsockopt', 'sigaltstack', 'socket', 'sysinfo', 'uname', 'write',
+  'arch_prctl',
+  'brk',
+  'clone',
+  'close',
+  'connect',
+  'dup',
+  'exit_group',
+  'fcntl',
+  'fstat',
+  'futex',
+  'getcwd',
+  'getdents64',
+  'getegid',
+  'geteuid',
+  'getgid',
+  'getpeername',
+  'getrandom',
+  'getsockname',
+  'getuid',
+  'ioctl',
+  'lseek',
+  'mmap',
+  'mprotect',
+  'munmap',
+  'newfstatat',
+  'openat',
+  'poll',
+  'pread64',
+  'prlimit64',
+  'read',
+  'readlink',
+  'recvfrom',
+  'rseq',
+  'rt_sigaction',
+  'rt_sigprocmask',
+  'sendto',
+  'set_robust_list',
+  'set_tid_address',
+  'setsockopt',
+  'sigaltstack',
+  'socket',
+  'sysinfo',
+  'uname',
+  'write',
 ];
 
 /** The same tool posting a body: a few more socket calls. */
@@ -73,10 +134,21 @@ export function recording(o: RecordingOptions): Footprint {
     schemaVersion: 1,
     arch: 'x86_64',
     syscalls: { [abi]: uses },
-    workloads: [{ name: o.workload, argv: ['docker', 'run', '--rm', 'flask-tool:latest', 'process_request', o.workload], exitCode: 0, image: { ref: 'flask-tool:latest', id: 'sha256:0f1e' }, startedAt: createdAt }],
+    workloads: [
+      {
+        name: o.workload,
+        argv: ['docker', 'run', '--rm', 'flask-tool:latest', 'process_request', o.workload],
+        exitCode: 0,
+        image: { ref: 'flask-tool:latest', id: 'sha256:0f1e' },
+        startedAt: createdAt,
+      },
+    ],
     provenance: {
       engine: { name: 'docker', version: '20.10.24', runtime: 'runc', runtimeVersion: '1.1.5' },
-      kernel: '6.1.0', recorder: { name: 'ebpf', version: '1' }, clawfence: '0.1.0', createdAt,
+      kernel: '6.1.0',
+      recorder: { name: 'ebpf', version: '1' },
+      clawfence: '0.1.0',
+      createdAt,
     },
   };
 }
@@ -92,11 +164,13 @@ export function flaskFootprints(): Footprint[] {
 /** Adds calls on another ABI to a footprint (a 32-bit helper binary in the image). */
 export function withAbi(fp: Footprint, abi: Arch, names: readonly string[], by: ProcessRef, workload: string): Footprint {
   const out = structuredClone(fp);
-  out.syscalls[abi] = Object.fromEntries(names.map((n) => {
-    const nr = syscallNumber(abi, n);
-    if (nr === undefined) throw new ClawfenceError('internal', `test fixture: ${n} does not exist on ${abi}`);
-    return [n, { count: 2, nr, firstBy: by, workloads: [workload] }];
-  }));
+  out.syscalls[abi] = Object.fromEntries(
+    names.map((n) => {
+      const nr = syscallNumber(abi, n);
+      if (nr === undefined) throw new ClawfenceError('internal', `test fixture: ${n} does not exist on ${abi}`);
+      return [n, { count: 2, nr, firstBy: by, workloads: [workload] }];
+    }),
+  );
   return out;
 }
 
@@ -116,5 +190,9 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 export function reversedKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversedKeys) as T;
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversedKeys(v)]),
+  ) as T;
 }

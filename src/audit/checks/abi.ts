@@ -25,10 +25,13 @@ function checkOpenAbis(ctx: AuditContext): Finding[] {
     if (fp !== undefined && usedSyscalls(fp, abi).size > 0) continue;
     const path = abiPath(ctx.profile, abi, ctx.native);
     const why = fp === undefined ? `native ${ctx.native} programs rarely need it` : 'the footprint never used it';
-    out.push(makeFinding('CF020', {
-      abi, ...(path === undefined ? {} : { path }),
-      message: `the ${abi} ABI is loaded and allows ${n} syscalls, but ${why}; leave it out so the kernel kills such calls`,
-    }));
+    out.push(
+      makeFinding('CF020', {
+        abi,
+        ...(path === undefined ? {} : { path }),
+        message: `the ${abi} ABI is loaded and allows ${n} syscalls, but ${why}; leave it out so the kernel kills such calls`,
+      }),
+    );
   }
   return out;
 }
@@ -60,10 +63,14 @@ function checkMultiplexers(ctx: AuditContext): Finding[] {
         .filter(([m, code]) => memberRestricted(ctx, m) && subcallPermitted(ctx, abi, mux, m, code))
         .map(([m]) => m);
       if (bypassed.length === 0) continue;
-      out.push(makeFinding('CF021', {
-        syscall: mux, abi, ...decisionWhere(ctx.profile, p.decision, mux),
-        message: `${mux} is allowed on ${abi}, so calls made through it get around the rules for ${bypassed.join(', ')}: it passes their arguments in memory the filter cannot read`,
-      }));
+      out.push(
+        makeFinding('CF021', {
+          syscall: mux,
+          abi,
+          ...decisionWhere(ctx.profile, p.decision, mux),
+          message: `${mux} is allowed on ${abi}, so calls made through it get around the rules for ${bypassed.join(', ')}: it passes their arguments in memory the filter cannot read`,
+        }),
+      );
     }
   }
   return out;
@@ -79,10 +86,14 @@ function checkWeakerAbis(ctx: AuditContext): Finding[] {
     for (const [name, p] of s.syscalls) {
       const n = native.syscalls.get(name);
       if (n === undefined || RANK[p.permission] <= RANK[n.permission]) continue;
-      out.push(makeFinding('CF022', {
-        syscall: name, abi, ...decisionWhere(ctx.profile, p.decision, name),
-        message: `${name} is ${p.permission === 'allowed' ? 'allowed' : 'allowed for some arguments'} on ${abi} but ${n.permission === 'denied' ? 'denied' : 'restricted by arguments'} on ${ctx.native}: switching ABI gets around the native rule`,
-      }));
+      out.push(
+        makeFinding('CF022', {
+          syscall: name,
+          abi,
+          ...decisionWhere(ctx.profile, p.decision, name),
+          message: `${name} is ${p.permission === 'allowed' ? 'allowed' : 'allowed for some arguments'} on ${abi} but ${n.permission === 'denied' ? 'denied' : 'restricted by arguments'} on ${ctx.native}: switching ABI gets around the native rule`,
+        }),
+      );
     }
   }
   return out;

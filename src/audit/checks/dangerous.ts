@@ -37,7 +37,11 @@ function plainFinding(ctx: AuditContext, e: RiskEntry, caps: readonly string[]):
   const conditional = abis.every((a) => ctx.surface.get(a)?.syscalls.get(e.syscall)?.permission === 'conditional');
   const how = conditional ? 'allowed for some arguments' : 'allowed';
   return makeFinding('CF010', {
-    severity: e.severity, category: e.category, syscall: e.syscall, abi: first, ...whereAllowed(ctx, first, e.syscall),
+    severity: e.severity,
+    category: e.category,
+    syscall: e.syscall,
+    abi: first,
+    ...whereAllowed(ctx, first, e.syscall),
     message: `${e.syscall} is ${how} on ${listAbis(abis)}: ${e.reason}${capNote(e, caps)}`,
   });
 }
@@ -53,11 +57,13 @@ export function namespaceFlagsAllowed(ctx: AuditContext, abi: Arch, name: string
   const bases = probeArgs(rules, ARCH_INFO[abi].bits);
   const idx = flagsIndex(name, abi, argIndex);
   return NAMESPACE_FLAGS.filter((f) => name !== 'clone' || f.cloneToo)
-    .filter((f) => bases.some((b) => {
-      const args = [...b];
-      args[idx] = (args[idx] ?? 0n) | f.value;
-      return permits(decideOutcome(ctx.cp, abi, name, args).action);
-    }))
+    .filter((f) =>
+      bases.some((b) => {
+        const args = [...b];
+        args[idx] = (args[idx] ?? 0n) | f.value;
+        return permits(decideOutcome(ctx.cp, abi, name, args).action);
+      }),
+    )
     .map((f) => f.name);
 }
 
@@ -74,7 +80,11 @@ function namespaceFlagFindings(ctx: AuditContext, e: RiskEntry & { namespaceFlag
     const first = abis[0] as Arch;
     const all = key.split('|').length === NAMESPACE_FLAGS.filter((f) => e.syscall !== 'clone' || f.cloneToo).length;
     return makeFinding('CF011', {
-      severity: e.severity, category: e.category, syscall: e.syscall, abi: first, ...whereAllowed(ctx, first, e.syscall),
+      severity: e.severity,
+      category: e.category,
+      syscall: e.syscall,
+      abi: first,
+      ...whereAllowed(ctx, first, e.syscall),
       message: `${e.syscall} is allowed on ${listAbis(abis)} with ${all ? 'every namespace flag' : key.replaceAll('|', ', ')}: ${e.reason}`,
     });
   });
@@ -93,16 +103,26 @@ function clone3Findings(ctx: AuditContext, e: RiskEntry): Finding[] {
   const bypass = open.filter((abi) => cloneRestricted(ctx, abi) && syscallNumber(abi, 'clone') !== undefined);
   const plain = open.filter((abi) => !bypass.includes(abi));
   if (bypass[0] !== undefined) {
-    out.push(makeFinding('CF012', {
-      syscall: 'clone3', abi: bypass[0], ...whereAllowed(ctx, bypass[0], 'clone3'),
-      message: `clone3 is allowed on ${listAbis(bypass)} while clone's namespace flags are restricted: clone3 passes its flags in memory, so the restriction is bypassed; answer clone3 with ENOSYS (errnoRet 38)`,
-    }));
+    out.push(
+      makeFinding('CF012', {
+        syscall: 'clone3',
+        abi: bypass[0],
+        ...whereAllowed(ctx, bypass[0], 'clone3'),
+        message: `clone3 is allowed on ${listAbis(bypass)} while clone's namespace flags are restricted: clone3 passes its flags in memory, so the restriction is bypassed; answer clone3 with ENOSYS (errnoRet 38)`,
+      }),
+    );
   }
   if (plain[0] !== undefined) {
-    out.push(makeFinding('CF011', {
-      severity: e.severity, category: e.category, syscall: 'clone3', abi: plain[0], ...whereAllowed(ctx, plain[0], 'clone3'),
-      message: `clone3 is allowed on ${listAbis(plain)}: ${e.reason}`,
-    }));
+    out.push(
+      makeFinding('CF011', {
+        severity: e.severity,
+        category: e.category,
+        syscall: 'clone3',
+        abi: plain[0],
+        ...whereAllowed(ctx, plain[0], 'clone3'),
+        message: `clone3 is allowed on ${listAbis(plain)}: ${e.reason}`,
+      }),
+    );
   }
   // Denied: glibc falls back to clone only on ENOSYS.
   const broken = ctx.cp.architectures.filter((abi) => {
@@ -115,10 +135,14 @@ function clone3Findings(ctx: AuditContext, e: RiskEntry): Finding[] {
   if (b !== undefined) {
     const d = ctx.surface.get(b)?.syscalls.get('clone3')?.decision;
     const how = d === undefined ? 'denied' : d.action === 'errno' ? `answered with errno ${d.errno ?? '?'}` : `answered with ${d.action}`;
-    out.push(makeFinding('CF013', {
-      syscall: 'clone3', abi: b, ...(d === undefined ? {} : decisionWhere(ctx.profile, d, 'clone3')),
-      message: `clone3 is ${how} on ${listAbis(broken)} while clone is allowed: glibc 2.34+ then fails to create threads instead of falling back to clone; use errnoRet 38 (ENOSYS)`,
-    }));
+    out.push(
+      makeFinding('CF013', {
+        syscall: 'clone3',
+        abi: b,
+        ...(d === undefined ? {} : decisionWhere(ctx.profile, d, 'clone3')),
+        message: `clone3 is ${how} on ${listAbis(broken)} while clone is allowed: glibc 2.34+ then fails to create threads instead of falling back to clone; use errnoRet 38 (ENOSYS)`,
+      }),
+    );
   }
   return out;
 }

@@ -34,10 +34,13 @@ function checkSameAsDefault(ctx: AuditContext): { findings: Finding[]; effective
       effective.push(r);
       continue;
     }
-    findings.push(makeFinding('CF033', {
-      rule: r.source, path: `$.syscalls[${r.source}].action`,
-      message: `syscalls[${r.source}] (${r.names.slice(0, 3).join(', ')}${r.names.length > 3 ? ', …' : ''}) has the default action ${describeAction(r.action, r.errnoRet)}; runc skips it, so it changes nothing`,
-    }));
+    findings.push(
+      makeFinding('CF033', {
+        rule: r.source,
+        path: `$.syscalls[${r.source}].action`,
+        message: `syscalls[${r.source}] (${r.names.slice(0, 3).join(', ')}${r.names.length > 3 ? ', …' : ''}) has the default action ${describeAction(r.action, r.errnoRet)}; runc skips it, so it changes nothing`,
+      }),
+    );
   }
   return { findings, effective };
 }
@@ -47,13 +50,19 @@ function checkShadowed(ctx: AuditContext, effective: ConcreteRule[]): Finding[] 
   const state = new Map<string, { uncond?: ConcreteRule; conds: ConcreteRule[] }>();
   const report = (id: 'CF030' | 'CF031', dead: ConcreteRule, winner: ConcreteRule, name: string): void => {
     const differs = ruleKey(dead) !== ruleKey(winner);
-    const what = id === 'CF030'
-      ? `syscalls[${winner.source}] already decides ${name} unconditionally and libseccomp drops later rules for it`
-      : `the later unconditional syscalls[${winner.source}] makes libseccomp discard it`;
-    out.push(makeFinding(id, {
-      severity: differs ? 'medium' : 'low', syscall: name, rule: dead.source, path: rulePath(ctx.profile, dead.source, name),
-      message: `syscalls[${dead.source}] (${describeAction(dead.action, dead.errnoRet)}) never applies to ${name}: ${what}${differs ? ` (${describeAction(winner.action, winner.errnoRet)} wins)` : ''}`,
-    }));
+    const what =
+      id === 'CF030'
+        ? `syscalls[${winner.source}] already decides ${name} unconditionally and libseccomp drops later rules for it`
+        : `the later unconditional syscalls[${winner.source}] makes libseccomp discard it`;
+    out.push(
+      makeFinding(id, {
+        severity: differs ? 'medium' : 'low',
+        syscall: name,
+        rule: dead.source,
+        path: rulePath(ctx.profile, dead.source, name),
+        message: `syscalls[${dead.source}] (${describeAction(dead.action, dead.errnoRet)}) never applies to ${name}: ${what}${differs ? ` (${describeAction(winner.action, winner.errnoRet)} wins)` : ''}`,
+      }),
+    );
   };
   for (const r of effective) {
     for (const name of new Set(r.names)) {
@@ -99,12 +108,17 @@ function checkAbsentNames(ctx: AuditContext): Finding[] {
     r.names.forEach((name, k) => {
       if ([...abis].some((a) => syscallNumber(a, name) !== undefined)) return;
       const on = abisOf(name);
-      out.push(makeFinding('CF032', {
-        syscall: name, rule: i, path: `$.syscalls[${i}].names[${k}]`,
-        message: on.length === 0
-          ? `syscalls[${i}] names '${name}', which is no syscall libseccomp knows; the name is ignored`
-          : `syscalls[${i}] names ${name}, which exists on none of the ABIs the rule can be loaded for (${[...abis].join(', ')}; it exists on ${on.join(', ')}); libseccomp ignores it`,
-      }));
+      out.push(
+        makeFinding('CF032', {
+          syscall: name,
+          rule: i,
+          path: `$.syscalls[${i}].names[${k}]`,
+          message:
+            on.length === 0
+              ? `syscalls[${i}] names '${name}', which is no syscall libseccomp knows; the name is ignored`
+              : `syscalls[${i}] names ${name}, which exists on none of the ABIs the rule can be loaded for (${[...abis].join(', ')}; it exists on ${on.join(', ')}); libseccomp ignores it`,
+        }),
+      );
     });
   });
   return out;
@@ -112,12 +126,14 @@ function checkAbsentNames(ctx: AuditContext): Finding[] {
 
 /** Rule adds the runtime refuses (from the evaluator's replay of runc and libseccomp). */
 function checkRefused(ctx: AuditContext): Finding[] {
-  return conflicts(ctx.cp).map((c) => makeFinding('CF034', {
-    ...(c.abi === undefined ? {} : { abi: c.abi }),
-    ...(c.syscall === undefined ? {} : { syscall: c.syscall }),
-    ...(c.rule === undefined ? {} : { rule: c.rule, path: rulePath(ctx.profile, c.rule, c.name) }),
-    message: c.message,
-  }));
+  return conflicts(ctx.cp).map((c) =>
+    makeFinding('CF034', {
+      ...(c.abi === undefined ? {} : { abi: c.abi }),
+      ...(c.syscall === undefined ? {} : { syscall: c.syscall }),
+      ...(c.rule === undefined ? {} : { rule: c.rule, path: rulePath(ctx.profile, c.rule, c.name) }),
+      message: c.message,
+    }),
+  );
 }
 
 export function checkDeadRules(ctx: AuditContext): Finding[] {

@@ -9,16 +9,31 @@ export function checkDefaultAction(ctx: AuditContext): Finding[] {
   const at = { path: '$.defaultAction' };
   switch (a) {
     case 'allow':
-      return [makeFinding('CF001', { ...at, message: 'defaultAction is SCMP_ACT_ALLOW: every syscall the profile does not name, including ones newer kernels add, is allowed' })];
+      return [
+        makeFinding('CF001', {
+          ...at,
+          message: 'defaultAction is SCMP_ACT_ALLOW: every syscall the profile does not name, including ones newer kernels add, is allowed',
+        }),
+      ];
     case 'log':
       return [makeFinding('CF002', { ...at, message: 'defaultAction is SCMP_ACT_LOG: every syscall the profile does not name is allowed (after logging)' })];
     case 'kill_thread':
     case 'kill_process':
     case 'trap':
-      return [makeFinding('CF003', { ...at, message: `defaultAction is ${ACTION_TO_SCMP[a]}: a missing permission crashes the workload instead of failing one call with an errno` })];
+      return [
+        makeFinding('CF003', {
+          ...at,
+          message: `defaultAction is ${ACTION_TO_SCMP[a]}: a missing permission crashes the workload instead of failing one call with an errno`,
+        }),
+      ];
     case 'trace':
     case 'notify':
-      return [makeFinding('CF004', { ...at, message: `defaultAction is ${ACTION_TO_SCMP[a]}: every unlisted syscall is decided outside the filter (by a tracer or a user-space agent)` })];
+      return [
+        makeFinding('CF004', {
+          ...at,
+          message: `defaultAction is ${ACTION_TO_SCMP[a]}: every unlisted syscall is decided outside the filter (by a tracer or a user-space agent)`,
+        }),
+      ];
     case 'errno':
       return [];
   }

@@ -11,7 +11,9 @@ const NEAR = 0.9;
 export function checkProgramSize(ctx: AuditContext): Finding[] {
   const size = programSize(ctx.cp);
   if (overKernelLimit(size)) {
-    return [makeFinding('CF035', { message: `the filter needs ${describeProgramSize(size)}: the kernel refuses it (EINVAL) and the container does not start` })];
+    return [
+      makeFinding('CF035', { message: `the filter needs ${describeProgramSize(size)}: the kernel refuses it (EINVAL) and the container does not start` }),
+    ];
   }
   if (size.total > size.limit * NEAR) {
     return [makeFinding('CF035', { severity: 'low', message: `the filter needs ${describeProgramSize(size)}: a few more rules and the kernel refuses it` })];

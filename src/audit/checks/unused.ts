@@ -23,16 +23,23 @@ export function checkUnused(ctx: AuditContext): Finding[] {
         plain.push(name);
         continue;
       }
-      out.push(makeFinding('CF050', {
-        syscall: name, abi, ...decisionWhere(ctx.profile, p.decision, name),
-        message: `${name} is allowed on ${abi} but the footprint never used it (${risk.category}: ${risk.reason})`,
-      }));
+      out.push(
+        makeFinding('CF050', {
+          syscall: name,
+          abi,
+          ...decisionWhere(ctx.profile, p.decision, name),
+          message: `${name} is allowed on ${abi} but the footprint never used it (${risk.category}: ${risk.reason})`,
+        }),
+      );
     }
     if (plain.length > 0) {
-      out.push(makeFinding('CF051', {
-        abi, syscalls: plain,
-        message: `${abi}: ${plain.length} allowed syscalls the footprint never used: ${abbreviate(plain)}`,
-      }));
+      out.push(
+        makeFinding('CF051', {
+          abi,
+          syscalls: plain,
+          message: `${abi}: ${plain.length} allowed syscalls the footprint never used: ${abbreviate(plain)}`,
+        }),
+      );
     }
   }
   return out;

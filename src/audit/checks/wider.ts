@@ -10,5 +10,11 @@ import type { Finding } from '../model.js';
 export function checkWiderThanDefault(ctx: AuditContext, kernel: string | undefined): Finding[] {
   return widerThanDefault(ctx.profile, { native: ctx.native, ...(kernel === undefined ? {} : { kernel }) }).map((w) =>
     // A door dangerous in itself keeps its catalog severity (syslog: medium); a dangerous value is high.
-    makeFinding('CF060', { syscall: w.syscall, abi: w.abi, message: describeWider(w), severity: w.where === '' ? (riskOf(w.syscall)?.severity ?? 'high') : 'high' }));
+    makeFinding('CF060', {
+      syscall: w.syscall,
+      abi: w.abi,
+      message: describeWider(w),
+      severity: w.where === '' ? (riskOf(w.syscall)?.severity ?? 'high') : 'high',
+    }),
+  );
 }

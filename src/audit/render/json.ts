@@ -31,10 +31,12 @@ export function auditReportToObject(r: AuditReport, extra: { file?: string } = {
   o['defaultAction'] = r.defaultAction;
   if (r.defaultErrnoRet !== undefined) o['defaultErrnoRet'] = r.defaultErrnoRet;
   if (r.reference !== undefined) o['reference'] = r.reference;
-  o['counts'] = Object.fromEntries(r.abis.flatMap((a) => {
-    const c = r.counts[a];
-    return c === undefined ? [] : [[a, countsObject(c)]];
-  }));
+  o['counts'] = Object.fromEntries(
+    r.abis.flatMap((a) => {
+      const c = r.counts[a];
+      return c === undefined ? [] : [[a, countsObject(c)]];
+    }),
+  );
   const s = r.summary;
   o['summary'] = {
     total: s.total,

@@ -84,12 +84,14 @@ export function auditReportToSarif(r: AuditReport, o: SarifOptions = {}): Record
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'clawfence', ...(o.toolVersion === undefined ? {} : { version: o.toolVersion }), rules } },
-      ...(o.artifactUri === undefined ? {} : { artifacts: [{ location: { uri: o.artifactUri } }] }),
-      results: r.findings.map((f) => result(f, o)),
-      properties: { native: r.native, abis: r.abis, counts: r.counts },
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'clawfence', ...(o.toolVersion === undefined ? {} : { version: o.toolVersion }), rules } },
+        ...(o.artifactUri === undefined ? {} : { artifacts: [{ location: { uri: o.artifactUri } }] }),
+        results: r.findings.map((f) => result(f, o)),
+        properties: { native: r.native, abis: r.abis, counts: r.counts },
+      },
+    ],
   };
 }
 

@@ -18,11 +18,16 @@ type Colors = ReturnType<typeof pc.createColors>;
 
 function paintSeverity(c: Colors, s: Severity): string {
   switch (s) {
-    case 'critical': return c.bold(c.red(s));
-    case 'high': return c.red(s);
-    case 'medium': return c.yellow(s);
-    case 'low': return c.cyan(s);
-    case 'info': return c.dim(s);
+    case 'critical':
+      return c.bold(c.red(s));
+    case 'high':
+      return c.red(s);
+    case 'medium':
+      return c.yellow(s);
+    case 'low':
+      return c.cyan(s);
+    case 'info':
+      return c.dim(s);
   }
 }
 
@@ -103,10 +108,13 @@ function findingsTable(r: AuditReport, c: Colors, color: boolean, width: number)
   const message = Math.max(40, width - fixed.reduce((a, b) => a + b, 0) - 5);
   const where = (f: Finding): string => [f.path, f.abi].filter((x) => x !== undefined).join(' on ');
   if (!color) {
-    const cells = [HEAD, ...rows.map((f) => {
-      const at = where(f);
-      return [f.severity, f.id, f.category, at === '' ? f.message : `${f.message}\nat ${at}`];
-    })];
+    const cells = [
+      HEAD,
+      ...rows.map((f) => {
+        const at = where(f);
+        return [f.severity, f.id, f.category, at === '' ? f.message : `${f.message}\nat ${at}`];
+      }),
+    ];
     if (cells.every((row) => row.every((cell) => PLAIN_TEXT.test(cell)))) return plainTable(cells, [...fixed, message]);
   }
   const t = new Table({
@@ -150,13 +158,15 @@ export function renderAuditTable(r: AuditReport, o: TableOptions): string {
   const head = `${c.bold('clawfence audit')}${o.file === undefined ? '' : ` ${o.file}`}: host ${r.native}, filter ABIs ${r.abis.join(', ')}, caps ${caps}, kernel ${r.kernel ?? 'any'}`;
   const s = r.summary;
   const counts = SEVERITIES.map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ');
-  return [
-    head,
-    findingsTable(r, c, o.color, o.width ?? 120),
-    'Allowed syscalls per ABI:',
-    countsTable(r, c),
-    'Dangerous syscalls allowed, by category:',
-    dangerousLine(r),
-    `${s.total} finding${s.total === 1 ? '' : 's'}: ${counts}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      head,
+      findingsTable(r, c, o.color, o.width ?? 120),
+      'Allowed syscalls per ABI:',
+      countsTable(r, c),
+      'Dangerous syscalls allowed, by category:',
+      dangerousLine(r),
+      `${s.total} finding${s.total === 1 ? '' : 's'}: ${counts}`,
+    ].join('\n') + '\n'
+  );
 }

@@ -1,6 +1,15 @@
 // `clawfence audit PROFILE [--against FOOTPRINT]`: findings as a table, JSON or SARIF.
 
-import { auditProfile, DOCKER_DEFAULT_NAME, failOn, loadDockerDefault, renderAuditJson, renderAuditSarif, renderAuditTable, type Severity } from '../../audit/index.js';
+import {
+  auditProfile,
+  DOCKER_DEFAULT_NAME,
+  failOn,
+  loadDockerDefault,
+  renderAuditJson,
+  renderAuditSarif,
+  renderAuditTable,
+  type Severity,
+} from '../../audit/index.js';
 import { loadProfile } from '../../formats/read.js';
 import { hostFromOptions, type HostOptions } from '../host.js';
 import { wantColor, write } from '../output.js';

@@ -44,7 +44,10 @@ export async function runCalibrate(o: CalibrateCliOptions): Promise<number> {
   const id = await engineRuntime(engine, env);
   if (id === undefined) {
     throw new ClawfenceError('environment', `the ${o.engine} engine does not say which runtime version it runs, so no calibration can be kept for it`, {
-      hint: o.engine === 'docker' ? 'clawfence reads runc\'s version from `docker version` (Server.Components); another default runtime is not calibrated yet' : 'clawfence reads it from `podman info` (Host.OCIRuntime.Version)',
+      hint:
+        o.engine === 'docker'
+          ? "clawfence reads runc's version from `docker version` (Server.Components); another default runtime is not calibrated yet"
+          : 'clawfence reads it from `podman info` (Host.OCIRuntime.Version)',
     });
   }
   const cached = o.force === true ? undefined : readCalibration(id, dir);
@@ -52,10 +55,19 @@ export async function runCalibrate(o: CalibrateCliOptions): Promise<number> {
   if (cached !== undefined) c = cached;
   else {
     const dim = colors(wantColor(o.color)).dim;
-    process.stderr.write(`${dim('clawfence:')} calibrating ${describeRuntimeId(id)}: ${o.runs} starts of \`${calibrationArgv(engine, image).join(' ')}\` under CPU load → ${calibrationPath(id, dir)}\n`);
+    process.stderr.write(
+      `${dim('clawfence:')} calibrating ${describeRuntimeId(id)}: ${o.runs} starts of \`${calibrationArgv(engine, image).join(' ')}\` under CPU load → ${calibrationPath(id, dir)}\n`,
+    );
     const made = await calibrateRuntime({
-      engine, env, clawfenceVersion: VERSION, runs: o.runs, image, ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
-      progress: (k, n) => { if (k % 10 === 0 || k === n) process.stderr.write(`${dim('clawfence:')} ${k}/${n} starts recorded\n`); },
+      engine,
+      env,
+      clawfenceVersion: VERSION,
+      runs: o.runs,
+      image,
+      ...(o.recorder === undefined ? {} : { recorder: o.recorder }),
+      progress: (k, n) => {
+        if (k % 10 === 0 || k === n) process.stderr.write(`${dim('clawfence:')} ${k}/${n} starts recorded\n`);
+      },
     });
     c = { ...made, file: writeCalibration(made, { dir, force: o.force === true }) };
   }

@@ -16,13 +16,20 @@ export async function runDiff(fileA: string, fileB: string, o: DiffCliOptions): 
   const a = loadProfile(fileA);
   const b = loadProfile(fileB);
   const describe = (syscall: string, index: number, value: bigint): string | undefined => describeArgValue(syscall, index, value);
-  const r = diffProfiles(a.profile, b.profile, { native: host.native, caps: host.caps, ...(host.kernel === undefined ? {} : { kernel: host.kernel }), describe });
+  const r = diffProfiles(a.profile, b.profile, {
+    native: host.native,
+    caps: host.caps,
+    ...(host.kernel === undefined ? {} : { kernel: host.kernel }),
+    describe,
+  });
   if (o.json === true) write(toJson({ a: fileA, b: fileB, caps: host.caps, kernel: host.kernel, ...r }));
   else if (r.isEmpty) {
     const sampled = r.abis.flatMap((x) => x.sampled);
-    write(sampled.length === 0
-      ? `no difference: ${fileA} and ${fileB} decide every call alike on ${host.native}`
-      : `no difference found on ${host.native} (${sampled.join(', ')} checked on a sample of argument values)`);
+    write(
+      sampled.length === 0
+        ? `no difference: ${fileA} and ${fileB} decide every call alike on ${host.native}`
+        : `no difference found on ${host.native} (${sampled.join(', ')} checked on a sample of argument values)`,
+    );
   } else write([`A = ${fileA}`, `B = ${fileB}`, ...formatDiff(r, { labels: ['A', 'B'], describe })].join('\n'));
   return r.isEmpty ? 0 : 1;
 }

@@ -32,7 +32,9 @@ export function loadJustifications(o: { allow?: string[]; justifications?: strin
     try {
       text = readFileSync(o.justifications, 'utf8');
     } catch (e) {
-      throw new ClawfenceError('not-found', `cannot read --justifications ${o.justifications}: ${(e as Error).message}`, { hint: 'give a file with one NAME[=VALUE]:reason per line' });
+      throw new ClawfenceError('not-found', `cannot read --justifications ${o.justifications}: ${(e as Error).message}`, {
+        hint: 'give a file with one NAME[=VALUE]:reason per line',
+      });
     }
     return parseJustificationFile(text, o.justifications);
   };
@@ -57,11 +59,22 @@ export async function runGenerate(files: string[], o: GenerateCliOptions): Promi
   if (o.output === undefined) process.stdout.write(text);
   else writeFileAtomic(o.output, text, { force: o.force === true });
   for (const l of describeStats(stats)) process.stderr.write(`${l}\n`);
-  for (const c of calibrations) process.stderr.write(`runtime calibration: ${describeRuntimeId(calibrationId(c))}, ${c.runs} starts under load: ${c.file ?? c.createdAt}\n`);
-  for (const id of missing) process.stderr.write(`no runtime calibration of ${describeRuntimeId(id)} in ${runtimeCacheDir()}: a recording can miss calls the runtime needs at random; run \`clawfence calibrate\` on a host with that runtime\n`);
+  for (const c of calibrations)
+    process.stderr.write(`runtime calibration: ${describeRuntimeId(calibrationId(c))}, ${c.runs} starts under load: ${c.file ?? c.createdAt}\n`);
+  for (const id of missing)
+    process.stderr.write(
+      `no runtime calibration of ${describeRuntimeId(id)} in ${runtimeCacheDir()}: a recording can miss calls the runtime needs at random; run \`clawfence calibrate\` on a host with that runtime\n`,
+    );
   if (o.output !== undefined) process.stderr.write(`clawfence: wrote ${o.output}\n`);
   if (refusals.length > 0 || wider.length > 0) {
-    const what = [refusals.length > 0 ? `${refusals.length} catalogued door${refusals.length === 1 ? '' : 's'} the recording used stay${refusals.length === 1 ? 's' : ''} denied` : '', wider.length > 0 ? `${wider.length} place${wider.length === 1 ? '' : 's'} wider than Docker's default` : ''].filter(Boolean).join('; ');
+    const what = [
+      refusals.length > 0
+        ? `${refusals.length} catalogued door${refusals.length === 1 ? '' : 's'} the recording used stay${refusals.length === 1 ? 's' : ''} denied`
+        : '',
+      wider.length > 0 ? `${wider.length} place${wider.length === 1 ? '' : 's'} wider than Docker's default` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     process.stderr.write(`clawfence: ${what} (see refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"\n`);
     return 1;
   }

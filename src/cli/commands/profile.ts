@@ -52,13 +52,19 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     })),
   ];
   if (workloads.length === 0) {
-    throw new ClawfenceError('bad-input', 'no workload to profile', { hint: 'give --workloads FILE or a command after --: clawfence profile -o p.json -- docker run --rm IMAGE CMD' });
+    throw new ClawfenceError('bad-input', 'no workload to profile', {
+      hint: 'give --workloads FILE or a command after --: clawfence profile -o p.json -- docker run --rm IMAGE CMD',
+    });
   }
   const justifications = loadJustifications(o);
   const c = colors(wantColor(o.color));
   const started = Date.now();
   const r = await profileWorkloads({
-    workloads, output: o.output, force: o.force === true, env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }), clawfenceVersion: VERSION,
+    workloads,
+    output: o.output,
+    force: o.force === true,
+    env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }),
+    clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
     ...(o.repeat === undefined ? {} : { repeat: o.repeat }),
@@ -74,11 +80,17 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   ];
   for (const v of r.verdicts) {
     lines.push(`verify ${v.name}: ${v.pass ? c.green('PASS') : c.red('FAIL')}${v.pass ? '' : ` — ${v.reasons.join('; ')}`}`);
-    for (const d of v.denied ?? []) lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} by ${d.by?.comm ?? '?'}`);
+    for (const d of v.denied ?? [])
+      lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} by ${d.by?.comm ?? '?'}`);
   }
-  lines.push(`${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: ${r.seconds.calibrate >= 1 ? `calibrate ${r.seconds.calibrate.toFixed(1)} s, ` : ''}record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`);
+  lines.push(
+    `${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: ${r.seconds.calibrate >= 1 ? `calibrate ${r.seconds.calibrate.toFixed(1)} s, ` : ''}record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`,
+  );
   const doors = r.refusals.length + r.wider.length;
-  if (doors > 0) lines.push(`${c.red('findings')}: ${r.refusals.length} catalogued door${r.refusals.length === 1 ? '' : 's'} the workloads used stay${r.refusals.length === 1 ? 's' : ''} denied${r.wider.length > 0 ? `, ${r.wider.length} wider than Docker's default` : ''} (refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"`);
+  if (doors > 0)
+    lines.push(
+      `${c.red('findings')}: ${r.refusals.length} catalogued door${r.refusals.length === 1 ? '' : 's'} the workloads used stay${r.refusals.length === 1 ? 's' : ''} denied${r.wider.length > 0 ? `, ${r.wider.length} wider than Docker's default` : ''} (refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"`,
+    );
   write(lines.join('\n'));
   return r.pass && doors === 0 ? 0 : 1;
 }

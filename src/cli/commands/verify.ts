@@ -27,19 +27,35 @@ export function renderVerdict(r: VerifyResult, color: boolean): string {
     if (r.denied.length === 0) lines.push('  the complain run saw no call outside the profile');
     for (const d of r.denied) {
       const by = d.by === undefined ? '' : ` by ${d.by.comm}${d.by.exe !== undefined && d.by.exe !== d.by.comm ? ` (${d.by.exe})` : ''}`;
-      lines.push(`  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} (${d.action}), ${d.count}×${by}${d.runtime ? ' [container runtime]' : ''}`);
+      lines.push(
+        `  denied: ${d.syscall}${d.values === undefined ? '' : ` with ${d.values.join(', ')}`} on ${d.abi} (${d.action}), ${d.count}×${by}${d.runtime ? ' [container runtime]' : ''}`,
+      );
     }
-    if (r.denied.length > 0) lines.push(`  fix: re-record with this workload and regenerate (clawfence profile …), or add ${r.denied.map((d) => d.syscall).join(', ')} to the profile if you accept them`);
+    if (r.denied.length > 0)
+      lines.push(
+        `  fix: re-record with this workload and regenerate (clawfence profile …), or add ${r.denied.map((d) => d.syscall).join(', ')} to the profile if you accept them`,
+      );
   }
   return lines.join('\n');
 }
 
 export async function runVerify(argv: string[], o: VerifyCliOptions): Promise<number> {
-  if (argv.length === 0) throw new ClawfenceError('bad-input', 'nothing to verify', { hint: 'write the command after --: clawfence verify --profile p.json -- docker run --rm IMAGE CMD' });
+  if (argv.length === 0)
+    throw new ClawfenceError('bad-input', 'nothing to verify', {
+      hint: 'write the command after --: clawfence verify --profile p.json -- docker run --rm IMAGE CMD',
+    });
   const env = await findEngineEnv({ commands: [argv] });
   const r = await verifyWorkload({
-    argv, profileFile: o.profile, env, clawfenceVersion: VERSION, expectExit: o.expectExit, ...(o.expectStdout === undefined ? {} : { expectStdout: o.expectStdout }),
-    ...(o.complain === true ? { complain: true } : {}), recorder: o.recorder, ...timeoutMs(o.timeout), stdio: o.json === true ? 'pipe' : 'tee',
+    argv,
+    profileFile: o.profile,
+    env,
+    clawfenceVersion: VERSION,
+    expectExit: o.expectExit,
+    ...(o.expectStdout === undefined ? {} : { expectStdout: o.expectStdout }),
+    ...(o.complain === true ? { complain: true } : {}),
+    recorder: o.recorder,
+    ...timeoutMs(o.timeout),
+    stdio: o.json === true ? 'pipe' : 'tee',
   });
   if (o.json === true) write(toJson(r));
   else process.stderr.write(`${renderVerdict(r, wantColor(o.color))}\n`);

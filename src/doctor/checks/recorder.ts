@@ -22,7 +22,11 @@ export async function checkRecorderToolchain(): Promise<DoctorCheck> {
     versionOf('bpftool', ['version']),
     readText('/usr/include/bpf/libbpf.h'),
   ]);
-  const missing = [clang === undefined ? 'clang' : '', bpftool === undefined ? 'bpftool' : '', header === undefined ? 'libbpf headers (/usr/include/bpf/libbpf.h)' : ''].filter((m) => m !== '');
+  const missing = [
+    clang === undefined ? 'clang' : '',
+    bpftool === undefined ? 'bpftool' : '',
+    header === undefined ? 'libbpf headers (/usr/include/bpf/libbpf.h)' : '',
+  ].filter((m) => m !== '');
   if (missing.length > 0) return failed('recorder-toolchain', title, `missing: ${missing.join(', ')}`, TOOLCHAIN_FIX, 'warning');
   return passed('recorder-toolchain', title, `${clang}; ${bpftool}; libbpf headers present`, 'warning');
 }
@@ -31,7 +35,13 @@ export async function checkRecorderToolchain(): Promise<DoctorCheck> {
 export async function checkRecorderBinary(path: string): Promise<DoctorCheck> {
   const title = 'eBPF recorder binary';
   if (!(await isExecutable(path))) {
-    return failed('recorder', title, `${path} is not built`, 'npm run build:recorder (scripts/build-recorder.sh; needs the eBPF recorder toolchain)', 'warning');
+    return failed(
+      'recorder',
+      title,
+      `${path} is not built`,
+      'npm run build:recorder (scripts/build-recorder.sh; needs the eBPF recorder toolchain)',
+      'warning',
+    );
   }
   return passed('recorder', title, path, 'warning');
 }
@@ -67,8 +77,12 @@ export async function checkPrivileges(uid: number | undefined): Promise<DoctorCh
   const who = uid === 0 ? 'root' : `uid ${uid ?? '?'}`;
   const canBpf = (caps.includes('BPF') && caps.includes('PERFMON')) || caps.includes('SYS_ADMIN');
   if (!canBpf) {
-    return failed('privileges', title, `${who} with ${capText}: cannot load the eBPF recorder`,
-      'run clawfence record/profile as root (sudo), or grant the recorder CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep .cache/recorder/clawfence-rec');
+    return failed(
+      'privileges',
+      title,
+      `${who} with ${capText}: cannot load the eBPF recorder`,
+      'run clawfence record/profile as root (sudo), or grant the recorder CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep .cache/recorder/clawfence-rec',
+    );
   }
   return passed('privileges', title, `${who} with ${capText}`);
 }

@@ -16,7 +16,7 @@ describe('doctor: which recorder can run', () => {
     assert.match(checkRecording(checks(['strace'])).detail, /^eBPF/);
   });
 
-  it('falls back to ptrace when only eBPF\'s own needs fail, naming them', () => {
+  it("falls back to ptrace when only eBPF's own needs fail, naming them", () => {
     const c = checkRecording(checks(['btf', 'tracefs']));
     assert.equal(c.ok, true);
     assert.match(c.detail, /^ptrace fallback .*eBPF needs btf, tracefs$/);

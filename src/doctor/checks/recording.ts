@@ -21,6 +21,10 @@ export function checkRecording(checks: readonly DoctorCheck[]): DoctorCheck {
   if (ptraceWhy.length === 0) {
     return passed('recording', title, `ptrace fallback (strace), much slower: eBPF needs ${why.join(', ')}`);
   }
-  return failed('recording', title, `no recorder can run: eBPF needs ${why.join(', ')}; ptrace needs ${ptraceWhy.join(', ')}`,
-    `fix the ${[...new Set([...why, ...ptraceWhy])].join(', ')} check(s) above`);
+  return failed(
+    'recording',
+    title,
+    `no recorder can run: eBPF needs ${why.join(', ')}; ptrace needs ${ptraceWhy.join(', ')}`,
+    `fix the ${[...new Set([...why, ...ptraceWhy])].join(', ')} check(s) above`,
+  );
 }

@@ -10,16 +10,29 @@ import { failed, passed, type DoctorCheck } from '../model.js';
 /** podman, for `podman run` workloads: installed, and (as root) able to run the base image. */
 export async function checkPodman(uid: number | undefined): Promise<DoctorCheck> {
   const r = await runCommand('podman', ['--version'], { timeoutMs: 10_000 });
-  if (r.code !== 0) return failed('podman', 'podman', 'podman is not installed (only needed for `podman run` workloads)', 'apt-get install podman crun runc', 'warning');
+  if (r.code !== 0)
+    return failed('podman', 'podman', 'podman is not installed (only needed for `podman run` workloads)', 'apt-get install podman crun runc', 'warning');
   const version = firstLine(r.stdout);
   if (uid !== 0) return passed('podman', 'podman', `${version} (rootless: not checked; clawfence records rootful podman)`, 'warning');
   if ((await runCommand('podman', ['image', 'exists', 'debian:bookworm-slim'], { timeoutMs: 15_000 })).code !== 0) {
-    return failed('podman', 'podman', `${version}; debian:bookworm-slim is not in podman's store`, 'sudo bash scripts/setup-podman.sh (imports the cached base image)', 'warning');
+    return failed(
+      'podman',
+      'podman',
+      `${version}; debian:bookworm-slim is not in podman's store`,
+      'sudo bash scripts/setup-podman.sh (imports the cached base image)',
+      'warning',
+    );
   }
   const run = await runCommand('podman', ['run', '--rm', '--network', 'none', 'debian:bookworm-slim', 'true'], { timeoutMs: 60_000 });
   if (run.code !== 0) {
     const last = (run.stderr.trim().split('\n').pop() ?? '').slice(0, 200);
-    return failed('podman', 'podman', `${version} cannot run a container: ${last}`, 'sudo bash scripts/setup-podman.sh (writes a containers.conf drop-in with ulimits and runtime this host allows); see docs/setup.md', 'warning');
+    return failed(
+      'podman',
+      'podman',
+      `${version} cannot run a container: ${last}`,
+      'sudo bash scripts/setup-podman.sh (writes a containers.conf drop-in with ulimits and runtime this host allows); see docs/setup.md',
+      'warning',
+    );
   }
   return passed('podman', 'podman', `${version}; runs containers`, 'warning');
 }
@@ -34,7 +47,13 @@ export async function checkBaseImage(engine: Engine | undefined): Promise<Doctor
   const title = 'base image debian:bookworm-slim';
   if (engine === undefined) return failed('base-image', title, 'not checked: no engine answers', 'fix the Docker engine check first', 'warning');
   if (!(await hasImage(engine, 'debian:bookworm-slim'))) {
-    return failed('base-image', title, 'debian:bookworm-slim is not in the engine', 'bash scripts/build-base-image.sh (debootstrap from the apt mirror; or docker pull debian:bookworm-slim)', 'warning');
+    return failed(
+      'base-image',
+      title,
+      'debian:bookworm-slim is not in the engine',
+      'bash scripts/build-base-image.sh (debootstrap from the apt mirror; or docker pull debian:bookworm-slim)',
+      'warning',
+    );
   }
   return passed('base-image', title, 'present', 'warning');
 }

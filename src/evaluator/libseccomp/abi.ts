@@ -6,7 +6,6 @@ import { ARCH_INFO, type Arch } from '../../syscalls/arch.js';
 import { isKnownSyscall, syscallNumber } from '../../syscalls/table.js';
 import { IPC_CODES, SOCKETCALL_CODES } from '../../syscalls/multiplexers.js';
 
-
 /** ABIs whose libseccomp arch_def has rule_add = abi_rule_add in v2.5.4 (socketcall/ipc handling). */
 const MULTIPLEXED = new Set<Arch>(['x86', 's390', 's390x', 'ppc', 'ppc64', 'ppc64le', 'mips', 'mipsel']);
 

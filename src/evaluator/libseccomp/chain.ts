@@ -99,9 +99,25 @@ export function isZombie(n: ChainNode): boolean {
 function newNode(arg: number, hi: boolean, op: NodeOp, opOrig: Op, mask: bigint, datum: bigint, datumFull: bigint): ChainNode {
   const m = Number(mask & U32);
   return {
-    arg, hi, op, opOrig, mask: m, datum: (Number(datum & U32) & m) >>> 0, datumFull,
-    actTFlag: false, actFFlag: false, actT: 0, actF: 0, srcT: -1, srcF: -1,
-    lvlPrv: null, lvlNxt: null, nxtT: null, nxtF: null, refcnt: 0, freed: false,
+    arg,
+    hi,
+    op,
+    opOrig,
+    mask: m,
+    datum: (Number(datum & U32) & m) >>> 0,
+    datumFull,
+    actTFlag: false,
+    actFFlag: false,
+    actT: 0,
+    actF: 0,
+    srcT: -1,
+    srcF: -1,
+    lvlPrv: null,
+    lvlNxt: null,
+    nxtT: null,
+    nxtF: null,
+    refcnt: 0,
+    freed: false,
   };
 }
 
@@ -203,12 +219,27 @@ export function generateChain64(args: readonly DbArg[], action: number, src: num
     prevOp = a.op;
   }
   if (prev !== undefined) {
-    const setT = (n: ChainNode): void => { n.actTFlag = true; n.actT = action; n.srcT = src; };
-    const setF = (n: ChainNode): void => { n.actFFlag = true; n.actF = action; n.srcF = src; };
-    if (prevOp === 'gt' || prevOp === 'ge') { setT(prev[0]); setT(prev[2] as ChainNode); }
-    else if (prevOp === 'le' || prevOp === 'lt') { setF(prev[1]); setF(prev[2] as ChainNode); }
-    else if (prevOp === 'eq' || prevOp === 'masked_eq') setT(prev[1]);
-    else { setF(prev[0]); setF(prev[1]); }
+    const setT = (n: ChainNode): void => {
+      n.actTFlag = true;
+      n.actT = action;
+      n.srcT = src;
+    };
+    const setF = (n: ChainNode): void => {
+      n.actFFlag = true;
+      n.actF = action;
+      n.srcF = src;
+    };
+    if (prevOp === 'gt' || prevOp === 'ge') {
+      setT(prev[0]);
+      setT(prev[2] as ChainNode);
+    } else if (prevOp === 'le' || prevOp === 'lt') {
+      setF(prev[1]);
+      setF(prev[2] as ChainNode);
+    } else if (prevOp === 'eq' || prevOp === 'masked_eq') setT(prev[1]);
+    else {
+      setF(prev[0]);
+      setF(prev[1]);
+    }
   }
   return { head, action, src, nodeCnt };
 }
@@ -231,8 +262,15 @@ export function generateChain32(args: readonly DbArg[], action: number, src: num
     prev = n;
   }
   if (prev !== undefined) {
-    if (onTrue) { prev.actTFlag = true; prev.actT = action; prev.srcT = src; }
-    else { prev.actFFlag = true; prev.actF = action; prev.srcF = src; }
+    if (onTrue) {
+      prev.actTFlag = true;
+      prev.actT = action;
+      prev.srcT = src;
+    } else {
+      prev.actFFlag = true;
+      prev.actF = action;
+      prev.srcF = src;
+    }
   }
   return { head, action, src, nodeCnt };
 }

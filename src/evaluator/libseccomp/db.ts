@@ -33,8 +33,12 @@ const PRI_MASK_CHAIN = 0xffff;
 
 function chainsSlot(s: SysEntry): Slot {
   return {
-    get v() { return s.chains; },
-    set v(x: ChainNode | null) { s.chains = x; },
+    get v() {
+      return s.chains;
+    },
+    set v(x: ChainNode | null) {
+      s.chains = x;
+    },
   };
 }
 
@@ -52,7 +56,11 @@ export function addRule(entries: Map<number, SysEntry>, rule: DbRule, bits: 32 |
   const s = entries.get(rule.nr);
   if (s === undefined) {
     entries.set(rule.nr, {
-      nr: rule.nr, chains: chain.head, action: rule.action, src: rule.src, nodeCnt: chain.nodeCnt,
+      nr: rule.nr,
+      chains: chain.head,
+      action: rule.action,
+      src: rule.src,
+      nodeCnt: chain.nodeCnt,
       priority: (PRI_MASK_CHAIN - chain.nodeCnt) >>> 0,
     });
     return 0;

@@ -67,30 +67,57 @@ describe('chain generation', () => {
 
 describe('db_rule_add', () => {
   it('keeps the first unconditional rule and drops later ones', () => {
-    const { entries, rcs } = entryFor([{ args: [], action: E(91) }, { args: [], action: E(92) }]);
+    const { entries, rcs } = entryFor([
+      { args: [], action: E(91) },
+      { args: [], action: E(92) },
+    ]);
     assert.deepEqual(rcs, [0, 0]);
     assert.equal(verdict(entries, []), E(91));
   });
 
   it('clears conditional chains when an unconditional rule arrives', () => {
-    const { entries } = entryFor([{ args: [cond(0, 'eq', 1n)], action: E(91) }, { args: [], action: E(92) }]);
+    const { entries } = entryFor([
+      { args: [cond(0, 'eq', 1n)], action: E(91) },
+      { args: [], action: E(92) },
+    ]);
     assert.equal(entries.get(1)?.chains, null);
     assert.equal(verdict(entries, [1n]), E(92));
   });
 
   it('refuses identical conditions with different actions (-EEXIST)', () => {
-    assert.deepEqual(entryFor([{ args: [cond(0, 'eq', 1n)], action: E(91) }, { args: [cond(0, 'eq', 1n)], action: E(92) }]).rcs, [0, EEXIST]);
-    assert.deepEqual(entryFor([{ args: [cond(0, 'eq', 1n)], action: E(91) }, { args: [cond(0, 'eq', 1n)], action: E(92) }], 32).rcs, [0, EEXIST]);
+    assert.deepEqual(
+      entryFor([
+        { args: [cond(0, 'eq', 1n)], action: E(91) },
+        { args: [cond(0, 'eq', 1n)], action: E(92) },
+      ]).rcs,
+      [0, EEXIST],
+    );
+    assert.deepEqual(
+      entryFor(
+        [
+          { args: [cond(0, 'eq', 1n)], action: E(91) },
+          { args: [cond(0, 'eq', 1n)], action: E(92) },
+        ],
+        32,
+      ).rcs,
+      [0, EEXIST],
+    );
   });
 
   it('prunes a longer chain when a shorter one with the same action arrives', () => {
-    const { entries } = entryFor([{ args: [cond(0, 'eq', 1n), cond(1, 'eq', 2n)], action: E(91) }, { args: [cond(0, 'eq', 1n)], action: E(91) }]);
+    const { entries } = entryFor([
+      { args: [cond(0, 'eq', 1n), cond(1, 'eq', 2n)], action: E(91) },
+      { args: [cond(0, 'eq', 1n)], action: E(91) },
+    ]);
     assert.equal(verdict(entries, [1n, 5n]), E(91));
     assert.equal(entries.get(1)?.nodeCnt, 2);
   });
 
   it('ignores a longer chain when a shorter one with another action exists', () => {
-    const { entries, rcs } = entryFor([{ args: [cond(0, 'eq', 1n)], action: E(92) }, { args: [cond(0, 'eq', 1n), cond(1, 'eq', 2n)], action: E(91) }]);
+    const { entries, rcs } = entryFor([
+      { args: [cond(0, 'eq', 1n)], action: E(92) },
+      { args: [cond(0, 'eq', 1n), cond(1, 'eq', 2n)], action: E(91) },
+    ]);
     assert.deepEqual(rcs, [0, 0]);
     assert.equal(verdict(entries, [1n, 2n]), E(92));
   });
@@ -106,7 +133,11 @@ describe('db_rule_add', () => {
     const s = entries.get(1) as SysEntry;
     const words = splitArgs([5n, 1n]);
     assert.deepEqual(evaluateEntry(s, words), { action: E(1), src: 0 }, 'arg0 = 5 fails rule 0, yet its verdict is reached');
-    assert.deepEqual(evaluateEntry(s, words, (v) => v.src !== 0), { action: E(95), src: 1 }, 'passing over it reaches rule 1');
+    assert.deepEqual(
+      evaluateEntry(s, words, (v) => v.src !== 0),
+      { action: E(95), src: 1 },
+      'passing over it reaches rule 1',
+    );
     assert.deepEqual(evaluateEntry(s, splitArgs([0n, 1n])), { action: E(1), src: 0 });
     assert.equal(verdict(entries, [6n, 1n]), undefined);
   });
@@ -118,7 +149,10 @@ describe('db_rule_add', () => {
       { args: [cond(0, 'le', 7n), cond(1, 'eq', 5n)], action: E(91) },
       { args: [cond(0, 'le', 7n), cond(2, 'eq', 7n)], action: E(92) },
     ];
-    assert.throws(() => entryFor(rules), (e: unknown) => e instanceof LibseccompHang && e.where === '_db_level_clean');
+    assert.throws(
+      () => entryFor(rules),
+      (e: unknown) => e instanceof LibseccompHang && e.where === '_db_level_clean',
+    );
     assert.deepEqual(entryFor([rules[1] as (typeof rules)[0], rules[0] as (typeof rules)[0]]).rcs, [0, 0], 'the other order is fine');
   });
 });
@@ -126,14 +160,29 @@ describe('db_rule_add', () => {
 describe("runc's plan and libseccomp's targets", () => {
   it('skips default-action rules and unknown names, splits repeated argument indexes', () => {
     const plan = planRuncAdds({
-      defaultAction: 'errno', architectures: ['x86_64'], flags: [],
+      defaultAction: 'errno',
+      architectures: ['x86_64'],
+      flags: [],
       rules: [
         { names: ['read', 'nosuchcall'], action: 'errno', errnoRet: 1, args: [], source: 0 },
         { names: ['getpriority'], action: 'allow', args: [cond(1, 'ge', 5n), cond(1, 'le', 9n), cond(0, 'eq', 0n)], source: 1 },
       ],
     });
-    assert.deepEqual(plan.skips.map((s) => [s.name, s.reason]), [['read', 'default-action'], ['nosuchcall', 'default-action']]);
-    assert.deepEqual(plan.adds.map((a) => [a.name, a.conds.length, a.split]), [['getpriority', 1, true], ['getpriority', 1, true], ['getpriority', 1, true]]);
+    assert.deepEqual(
+      plan.skips.map((s) => [s.name, s.reason]),
+      [
+        ['read', 'default-action'],
+        ['nosuchcall', 'default-action'],
+      ],
+    );
+    assert.deepEqual(
+      plan.adds.map((a) => [a.name, a.conds.length, a.split]),
+      [
+        ['getpriority', 1, true],
+        ['getpriority', 1, true],
+        ['getpriority', 1, true],
+      ],
+    );
   });
 
   it('lands i386 socket rules on socketcall and on the direct syscall', () => {

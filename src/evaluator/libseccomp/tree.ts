@@ -12,8 +12,12 @@ export interface Slot {
 
 export function fieldSlot(n: ChainNode, field: 'nxtT' | 'nxtF'): Slot {
   return {
-    get v() { return n[field]; },
-    set v(x: ChainNode | null) { n[field] = x; },
+    get v() {
+      return n[field];
+    },
+    set v(x: ChainNode | null) {
+      n[field] = x;
+    },
   };
 }
 
@@ -87,10 +91,16 @@ function treeRemove(tree: Slot, node: ChainNode): number {
   const tick = spinGuard('_db_tree_remove');
   do {
     tick();
-    if (c === node) { target = c; break; }
+    if (c === node) {
+      target = c;
+      break;
+    }
     cnt += treeRemove(fieldSlot(c, 'nxtT'), node);
     cnt += treeRemove(fieldSlot(c, 'nxtF'), node);
-    if (isZombie(c)) { target = c; break; }
+    if (isZombie(c)) {
+      target = c;
+      break;
+    }
     c = c.lvlNxt;
   } while (c !== null && cnt === 0);
   if (target === undefined) return cnt;
@@ -136,8 +146,12 @@ export interface PruneState {
 
 function sxSlot(sx: TreeOwner): Slot {
   return {
-    get v() { return sx.chains; },
-    set v(x: ChainNode | null) { sx.chains = x; },
+    get v() {
+      return sx.chains;
+    },
+    set v(x: ChainNode | null) {
+      sx.chains = x;
+    },
   };
 }
 
@@ -178,10 +192,19 @@ export function prune(existing: Slot, nw: ChainNode | null, state: PruneState): 
           stateNew.flags |= M_MATCHSET;
           if (isLeaf(n)) stateNew.flags |= IST.N_FINISHED;
           if (isLeaf(x)) stateNew.flags |= IST.X_FINISHED;
-          if ((x.actTFlag || x.nxtT !== null) && !(n.actTFlag || n.nxtT !== null)) { returned = true; break scan; }
-          if ((x.actFFlag || x.nxtF !== null) && !(n.actFFlag || n.nxtF !== null)) { returned = true; break scan; }
+          if ((x.actTFlag || x.nxtT !== null) && !(n.actTFlag || n.nxtT !== null)) {
+            returned = true;
+            break scan;
+          }
+          if ((x.actFFlag || x.nxtF !== null) && !(n.actFFlag || n.nxtF !== null)) {
+            returned = true;
+            break scan;
+          }
           if ((stateNew.flags & IST.N_FINISHED) !== 0 && (stateNew.flags & IST.X_FINISHED) !== 0) {
-            if (n.actTFlag !== x.actTFlag || n.actT !== x.actT || n.actFFlag !== x.actFFlag || n.actF !== x.actF) { returned = true; break scan; }
+            if (n.actTFlag !== x.actTFlag || n.actT !== x.actT || n.actFFlag !== x.actFFlag || n.actF !== x.actF) {
+              returned = true;
+              break scan;
+            }
           }
           if (n.nxtT !== null) {
             const r = pruneDown(xr, fieldSlot(x, 'nxtT'), n.nxtT, state, M_MATCHSET, false);
@@ -200,28 +223,45 @@ export function prune(existing: Slot, nw: ChainNode | null, state: PruneState): 
           const f = stateNew.flags;
           if (same && (f & IST.MATCH) !== 0 && (f & IST.N_FINISHED) !== 0 && (f & IST.X_PREFIX) !== 0) {
             cnt += treeRemove(sxSlot(state.sx), xr.v);
-            if (state.sx.chains === null) { returned = true; break scan; }
+            if (state.sx.chains === null) {
+              returned = true;
+              break scan;
+            }
           } else if (same && (f & IST.MATCH) !== 0 && (f & IST.X_FINISHED) !== 0 && (f & IST.N_PREFIX) !== 0) {
             returned = true;
             break scan;
           }
         } else if (chainLt(x, n)) {
-          if ((state.flags & IST.N_PREFIX) !== 0) { returned = true; break scan; }
+          if ((state.flags & IST.N_PREFIX) !== 0) {
+            returned = true;
+            break scan;
+          }
           for (const field of ['nxtT', 'nxtF'] as const) {
             const cur = xr.v;
             if (cur === null || cur[field] === null) continue;
             const r = pruneDown(xr, fieldSlot(cur, field), n, state, IST.X_PREFIX, true);
             cnt += r.cnt;
-            if ((r.next.flags & IST.MATCH) !== 0) { stateNew.flags |= r.next.flags; returned = true; break scan; }
+            if ((r.next.flags & IST.MATCH) !== 0) {
+              stateNew.flags |= r.next.flags;
+              returned = true;
+              break scan;
+            }
             if (xr.v === null) break step;
           }
         } else {
-          if ((state.flags & IST.X_PREFIX) !== 0) { returned = true; break scan; }
+          if ((state.flags & IST.X_PREFIX) !== 0) {
+            returned = true;
+            break scan;
+          }
           for (const nn of [n.nxtT, n.nxtF]) {
             if (nn === null) continue;
             const r = pruneDown(xr, { v: xr.v }, nn, state, IST.N_PREFIX, true);
             cnt += r.cnt;
-            if ((r.next.flags & IST.MATCH) !== 0) { stateNew.flags |= r.next.flags; returned = true; break scan; }
+            if ((r.next.flags & IST.MATCH) !== 0) {
+              stateNew.flags |= r.next.flags;
+              returned = true;
+              break scan;
+            }
             if (xr.v === null) break step;
           }
         }
@@ -258,7 +298,10 @@ export function treeAdd(existing: Slot, nw: ChainNode, opts: MergeOptions, owner
           x.srcT = n.srcT;
           x.actTFlag = true;
         } else if (n.actT !== x.actT) {
-          if (n.hi && n.datumFull > x.datumFull) { x.actT = n.actT; x.srcT = n.srcT; }
+          if (n.hi && n.datumFull > x.datumFull) {
+            x.actT = n.actT;
+            x.srcT = n.srcT;
+          }
           if (isLeaf(x) || isLeaf(n)) return EEXIST;
         }
       }
@@ -273,8 +316,13 @@ export function treeAdd(existing: Slot, nw: ChainNode, opts: MergeOptions, owner
         } else if (n.actF !== x.actF) {
           if (n.hi && n.datumFull < x.datumFull) {
             // libseccomp <= 2.6.0 wrote the true action here by mistake (fixed in 2.6.1).
-            if (opts.fixedFalseMerge) { x.actF = n.actF; x.srcF = n.srcF; }
-            else { x.actT = n.actT; x.srcT = n.srcT; }
+            if (opts.fixedFalseMerge) {
+              x.actF = n.actF;
+              x.srcF = n.srcF;
+            } else {
+              x.actT = n.actT;
+              x.srcT = n.srcT;
+            }
           }
           if (isLeaf(x) || isLeaf(n)) return EEXIST;
         }

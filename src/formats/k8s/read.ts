@@ -10,7 +10,27 @@ export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
 export const SPO_API_VERSION = `${SPO_GROUP}/v1`;
 
 /** Architectures the CRD's enum accepts (SCMP_ARCH_NATIVE aside). */
-export const CRD_ARCHES: readonly Arch[] = ['x86', 'x86_64', 'x32', 'arm', 'aarch64', 'mips', 'mips64', 'mips64n32', 'mipsel', 'mipsel64', 'mipsel64n32', 'ppc', 'ppc64', 'ppc64le', 's390', 's390x', 'parisc', 'parisc64', 'riscv64'];
+export const CRD_ARCHES: readonly Arch[] = [
+  'x86',
+  'x86_64',
+  'x32',
+  'arm',
+  'aarch64',
+  'mips',
+  'mips64',
+  'mips64n32',
+  'mipsel',
+  'mipsel64',
+  'mipsel64n32',
+  'ppc',
+  'ppc64',
+  'ppc64le',
+  's390',
+  's390x',
+  'parisc',
+  'parisc64',
+  'riscv64',
+];
 export const INT64_MAX = (1n << 63n) - 1n;
 export const LISTENER_PATH = /^\/var\/run\/security-profiles-operator\/[a-zA-Z0-9_\-.]+$/;
 
@@ -64,30 +84,54 @@ export function seccompProfileSpec(obj: LocatedJson, comments: ReadonlyMap<strin
   const issues: Issue[] = [];
   const apiVersion = str(memberOf(obj, 'apiVersion'));
   if (apiVersion !== undefined && apiVersion !== SPO_API_VERSION) {
-    issues.push(warn(memberOf(obj, 'apiVersion') ?? obj, 'api-version', `apiVersion ${apiVersion} is not ${SPO_API_VERSION}`, `read as ${SPO_API_VERSION}; check the fields still mean the same`));
+    issues.push(
+      warn(
+        memberOf(obj, 'apiVersion') ?? obj,
+        'api-version',
+        `apiVersion ${apiVersion} is not ${SPO_API_VERSION}`,
+        `read as ${SPO_API_VERSION}; check the fields still mean the same`,
+      ),
+    );
   }
   const spec = memberOf(obj, 'spec');
   if (spec === undefined || spec.kind !== 'object') {
-    issues.push({ severity: 'error', code: 'no-spec', message: 'the SeccompProfile has no spec object', path: (spec ?? obj).path, line: (spec ?? obj).line, column: (spec ?? obj).column, hint: 'add spec: {defaultAction: SCMP_ACT_ERRNO, syscalls: [...]}' });
+    issues.push({
+      severity: 'error',
+      code: 'no-spec',
+      message: 'the SeccompProfile has no spec object',
+      path: (spec ?? obj).path,
+      line: (spec ?? obj).line,
+      column: (spec ?? obj).column,
+      hint: 'add spec: {defaultAction: SCMP_ACT_ERRNO, syscalls: [...]}',
+    });
     return { issues };
   }
   const entries: [string, LocatedJson][] = [];
   for (const [k, v] of spec.entries) {
     if (k === 'baseProfileName' && str(v) !== undefined && str(v) !== '') {
-      issues.push(warn(v, 'base-profile', `baseProfileName '${str(v)}' is not followed: the operator would add that profile's syscalls`, 'merge the base profile into this file to analyse the result'));
+      issues.push(
+        warn(
+          v,
+          'base-profile',
+          `baseProfileName '${str(v)}' is not followed: the operator would add that profile's syscalls`,
+          'merge the base profile into this file to analyse the result',
+        ),
+      );
     }
     if (k === 'state' && str(v) === 'Disabled') {
       issues.push(warn(v, 'profile-disabled', 'state: Disabled — the operator does not install this profile', 'set state: Enabled or remove it'));
     }
     if (SPEC_ONLY_KEYS.includes(k)) continue;
-    if (NOT_IN_CRD_TOP.includes(k)) issues.push(warn(v, 'not-in-crd', `'${k}' is not a field of the SeccompProfile CRD; Kubernetes drops it`, 'remove it, or use a Docker/OCI JSON profile'));
+    if (NOT_IN_CRD_TOP.includes(k))
+      issues.push(warn(v, 'not-in-crd', `'${k}' is not a field of the SeccompProfile CRD; Kubernetes drops it`, 'remove it, or use a Docker/OCI JSON profile'));
     entries.push([k, k === 'syscalls' ? withRuleComments(v, comments, doc, issues) : v]);
   }
   const arches = memberOf(spec, 'architectures');
   if (arches?.kind === 'array') {
     for (const a of arches.items) {
       const arch = Object.values(ARCH_INFO).find((i) => i.scmp === str(a))?.arch;
-      if (arch !== undefined && !CRD_ARCHES.includes(arch)) issues.push(warn(a, 'not-in-crd', `${str(a)} is not in the CRD's architecture enum; the API server refuses it`, 'remove it'));
+      if (arch !== undefined && !CRD_ARCHES.includes(arch))
+        issues.push(warn(a, 'not-in-crd', `${str(a)} is not in the CRD's architecture enum; the API server refuses it`, 'remove it'));
     }
   }
   return { spec: { ...spec, entries }, issues };
@@ -98,7 +142,15 @@ export function withRuleComments(node: LocatedJson, comments: ReadonlyMap<string
   const items = node.items.map((it) => {
     if (it.kind !== 'object') return it;
     for (const [k, v] of it.entries) {
-      if (NOT_IN_CRD_RULE.includes(k)) issues.push(warn(v, 'not-in-crd', `'${k}' is not a field of the SeccompProfile CRD's syscalls; Kubernetes drops it`, 'remove it, or use a Docker/OCI JSON profile'));
+      if (NOT_IN_CRD_RULE.includes(k))
+        issues.push(
+          warn(
+            v,
+            'not-in-crd',
+            `'${k}' is not a field of the SeccompProfile CRD's syscalls; Kubernetes drops it`,
+            'remove it, or use a Docker/OCI JSON profile',
+          ),
+        );
     }
     const text = comments.get(`${doc}:${it.path}`);
     if (text === undefined || it.entries.some(([k]) => k === 'comment')) return it;

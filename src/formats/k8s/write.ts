@@ -65,7 +65,9 @@ export function exportK8sProfile(p: Profile, o: K8sExportOptions): ExportResult 
   const notes: string[] = [];
   const prof = flat.profile;
   if (prof.defaultErrnoRet !== undefined && prof.defaultErrnoRet !== 1 && (prof.defaultAction === 'errno' || prof.defaultAction === 'trace')) {
-    lost.push(`defaultErrnoRet ${prof.defaultErrnoRet} (${errnoName(prof.defaultErrnoRet)}): the CRD has no defaultErrnoRet, so every call the default answers gets EPERM instead`);
+    lost.push(
+      `defaultErrnoRet ${prof.defaultErrnoRet} (${errnoName(prof.defaultErrnoRet)}): the CRD has no defaultErrnoRet, so every call the default answers gets EPERM instead`,
+    );
   }
   const architectures: string[] = [];
   for (const a of [...new Set(prof.architectures)]) {
@@ -77,7 +79,10 @@ export function exportK8sProfile(p: Profile, o: K8sExportOptions): ExportResult 
   if (prof.flags.length > 0) spec['flags'] = [...new Set(prof.flags)];
   if (prof.listenerPath !== undefined) {
     spec['listenerPath'] = prof.listenerPath;
-    if (!LISTENER_PATH.test(prof.listenerPath)) notes.push(`listenerPath '${prof.listenerPath}' is not under /var/run/security-profiles-operator/, which the CRD requires; the API server will refuse it`);
+    if (!LISTENER_PATH.test(prof.listenerPath))
+      notes.push(
+        `listenerPath '${prof.listenerPath}' is not under /var/run/security-profiles-operator/, which the CRD requires; the API server will refuse it`,
+      );
   }
   if (prof.listenerMetadata !== undefined) spec['listenerMetadata'] = prof.listenerMetadata;
   const rules: { obj: Record<string, unknown>; comment?: string }[] = [];
@@ -91,7 +96,11 @@ export function exportK8sProfile(p: Profile, o: K8sExportOptions): ExportResult 
   const seq = (doc.getIn(['spec', 'syscalls'], true) ?? undefined) as YAMLSeq | undefined;
   rules.forEach((r, i) => {
     const item = seq?.items[i] as YamlNode | undefined;
-    if (item !== undefined && r.comment !== undefined) item.commentBefore = r.comment.split('\n').map((l) => ` ${l}`).join('\n');
+    if (item !== undefined && r.comment !== undefined)
+      item.commentBefore = r.comment
+        .split('\n')
+        .map((l) => ` ${l}`)
+        .join('\n');
   });
   return { text: doc.toString({ lineWidth: 0, indentSeq: true }), lost, notes };
 }

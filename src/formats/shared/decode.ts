@@ -13,13 +13,21 @@ import { CAPABILITIES, RULE_ARCH_NAMES, SCMP_ACTIONS, SCMP_OPS } from './vocabul
 const U64_MAX = (1n << 64n) - 1n;
 const SCMP_ARCH_NAMES = ARCHES.map((a) => ARCH_INFO[a].scmp);
 
-
 class Reader {
   readonly issues: Issue[] = [];
 
-  report(node: LocatedJson | { path: string; line?: number; column?: number }, code: IssueCode, message: string, hint?: string, severity: Issue['severity'] = 'error'): void {
+  report(
+    node: LocatedJson | { path: string; line?: number; column?: number },
+    code: IssueCode,
+    message: string,
+    hint?: string,
+    severity: Issue['severity'] = 'error',
+  ): void {
     this.issues.push({
-      severity, code, message: oneLine(message), path: oneLine(node.path),
+      severity,
+      code,
+      message: oneLine(message),
+      path: oneLine(node.path),
       ...(node.line === undefined ? {} : { line: node.line }),
       ...(node.column === undefined ? {} : { column: node.column }),
       ...(hint === undefined ? {} : { hint: oneLine(hint) }),
@@ -32,7 +40,7 @@ class Reader {
       return undefined;
     }
     const m = new Map<string, LocatedJson>();
-    for (const [k, v] of (node).entries) {
+    for (const [k, v] of node.entries) {
       if (!allowed.includes(k)) {
         this.report(v, 'unknown-key', `unknown key ${JSON.stringify(k)} in ${what}`, `did you mean '${closest(k, allowed)}'? Allowed: ${allowed.join(', ')}`);
         continue;
@@ -130,7 +138,12 @@ function filter(r: Reader, node: LocatedJson | undefined, what: string): RuleFil
     const s = r.string(a, 'architecture');
     if (s === undefined) continue;
     if (!RULE_ARCH_NAMES.includes(s)) {
-      r.report(a, 'unknown-arch', `unknown architecture '${s}' (includes/excludes use moby's host arch names)`, `did you mean '${closest(s, RULE_ARCH_NAMES)}'?`);
+      r.report(
+        a,
+        'unknown-arch',
+        `unknown architecture '${s}' (includes/excludes use moby's host arch names)`,
+        `did you mean '${closest(s, RULE_ARCH_NAMES)}'?`,
+      );
     }
     f.arches.push(s);
   }
@@ -180,7 +193,13 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
     if (!isKnownSyscall(s)) {
       r.report(n, 'unknown-syscall', `unknown syscall '${s}'`, `did you mean '${suggestSyscall(s)}'?`);
     } else if (!ruleAbis.some((a) => syscallNumber(a, s) !== undefined)) {
-      r.report(n, 'syscall-not-on-abi', `syscall '${s}' exists on none of the ABIs this rule can be loaded for (${[...new Set(ruleAbis)].join(', ')}); libseccomp ignores it silently`, `it exists on: ${abisOf(s).join(', ')}`, 'warning');
+      r.report(
+        n,
+        'syscall-not-on-abi',
+        `syscall '${s}' exists on none of the ABIs this rule can be loaded for (${[...new Set(ruleAbis)].join(', ')}); libseccomp ignores it silently`,
+        `it exists on: ${abisOf(s).join(', ')}`,
+        'warning',
+      );
     }
     if (seen.has(s)) r.report(n, 'duplicate-name', `syscall '${s}' is named twice in this rule`, 'remove the duplicate', 'warning');
     seen.add(s);
@@ -193,10 +212,21 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
   const errnoNode = m.get('errnoRet');
   const errnoRet = errnoByName(r, m.get('errno'), r.uint(errnoNode, 'errnoRet', 0xffffffffn), 'errno');
   if (errnoRet !== undefined && errnoNode !== undefined && action !== undefined && action !== 'errno' && action !== 'trace') {
-    r.report(errnoNode, 'errno-without-errno-action', `errnoRet is set but the action is not SCMP_ACT_ERRNO or SCMP_ACT_TRACE`, 'remove errnoRet or change the action');
+    r.report(
+      errnoNode,
+      'errno-without-errno-action',
+      `errnoRet is set but the action is not SCMP_ACT_ERRNO or SCMP_ACT_TRACE`,
+      'remove errnoRet or change the action',
+    );
   }
   if (errnoRet !== undefined && errnoRet > 4095n && errnoNode !== undefined) {
-    r.report(errnoNode, 'errno-range', `errnoRet ${errnoRet} is above 4095; the kernel caps it at 4095`, 'use a real errno such as 1 (EPERM) or 38 (ENOSYS)', 'warning');
+    r.report(
+      errnoNode,
+      'errno-range',
+      `errnoRet ${errnoRet} is above 4095; the kernel caps it at 4095`,
+      'use a real errno such as 1 (EPERM) or 38 (ENOSYS)',
+      'warning',
+    );
   }
   const args: ArgCondition[] = [];
   r.array(m.get('args'), 'args').forEach((a, j) => {
@@ -207,7 +237,11 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
   const comment = r.string(m.get('comment'), 'comment');
   if (action === undefined) return undefined;
   return {
-    names, action, args, includes, excludes,
+    names,
+    action,
+    args,
+    includes,
+    excludes,
     ...(errnoRet === undefined ? {} : { errnoRet: Number(errnoRet) }),
     ...(comment === undefined || comment === '' ? {} : { comment }),
   };
@@ -216,7 +250,11 @@ function rule(r: Reader, node: LocatedJson, i: number, listed: Arch[]): Rule | u
 /** Decodes a profile object (Docker/OCI JSON root or SeccompProfile .spec). */
 export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   const r = new Reader();
-  const m = r.object(root, ['defaultAction', 'defaultErrnoRet', 'defaultErrno', 'architectures', 'archMap', 'syscalls', 'flags', 'listenerPath', 'listenerMetadata'], 'profile');
+  const m = r.object(
+    root,
+    ['defaultAction', 'defaultErrnoRet', 'defaultErrno', 'architectures', 'archMap', 'syscalls', 'flags', 'listenerPath', 'listenerMetadata'],
+    'profile',
+  );
   if (m === undefined) return { ok: false, issues: r.issues };
   const daNode = m.get('defaultAction');
   const defaultAction = enumValue(r, daNode, SCMP_ACTIONS, 'action');
@@ -225,7 +263,12 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   const derNode = m.get('defaultErrnoRet');
   const defaultErrnoRet = errnoByName(r, m.get('defaultErrno'), r.uint(derNode, 'defaultErrnoRet', 0xffffffffn), 'defaultErrno');
   if (defaultErrnoRet !== undefined && derNode !== undefined && defaultAction !== undefined && defaultAction !== 'errno' && defaultAction !== 'trace') {
-    r.report(derNode, 'errno-without-errno-action', 'defaultErrnoRet is set but defaultAction is not SCMP_ACT_ERRNO or SCMP_ACT_TRACE', 'remove defaultErrnoRet or change defaultAction');
+    r.report(
+      derNode,
+      'errno-without-errno-action',
+      'defaultErrnoRet is set but defaultAction is not SCMP_ACT_ERRNO or SCMP_ACT_TRACE',
+      'remove defaultErrnoRet or change defaultAction',
+    );
   }
   const architectures: Arch[] = [];
   for (const a of r.array(m.get('architectures'), 'architectures')) {
@@ -251,13 +294,19 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   });
   const archNode = m.get('architectures');
   if (architectures.length > 0 && archMap.length > 0 && archNode !== undefined) {
-    r.report(archNode, 'architectures-and-archmap', "both 'architectures' and 'archMap' are set; Docker refuses this", "use either 'architectures' or 'archMap'");
+    r.report(
+      archNode,
+      'architectures-and-archmap',
+      "both 'architectures' and 'archMap' are set; Docker refuses this",
+      "use either 'architectures' or 'archMap'",
+    );
   }
   const flags: string[] = [];
   for (const f of r.array(m.get('flags'), 'flags')) {
     const s = r.string(f, 'flag');
     if (s === undefined) continue;
-    if (!(FILTER_FLAGS as readonly string[]).includes(s)) r.report(f, 'unknown-flag', `unknown flag '${s}'`, `did you mean '${closest(s, [...FILTER_FLAGS])}'?`);
+    if (!(FILTER_FLAGS as readonly string[]).includes(s))
+      r.report(f, 'unknown-flag', `unknown flag '${s}'`, `did you mean '${closest(s, [...FILTER_FLAGS])}'?`);
     else flags.push(s);
   }
   const listenerPath = r.string(m.get('listenerPath'), 'listenerPath');
@@ -272,7 +321,12 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
   });
   const usesNotify = defaultAction === 'notify' || syscalls.some((s) => s.action === 'notify');
   if (usesNotify && (listenerPath === undefined || listenerPath === '')) {
-    r.report(root, 'notify-without-listener', 'SCMP_ACT_NOTIFY is used but listenerPath is not set; runc refuses this', 'set "listenerPath" to the seccomp agent socket');
+    r.report(
+      root,
+      'notify-without-listener',
+      'SCMP_ACT_NOTIFY is used but listenerPath is not set; runc refuses this',
+      'set "listenerPath" to the seccomp agent socket',
+    );
   }
   if (r.issues.some((i) => i.severity === 'error') || defaultAction === undefined) return { ok: false, issues: r.issues };
   return {
@@ -281,7 +335,10 @@ export function decodeProfile(root: LocatedJson): ParseResult<Profile> {
     value: {
       defaultAction,
       ...(defaultErrnoRet === undefined ? {} : { defaultErrnoRet: Number(defaultErrnoRet) }),
-      architectures, archMap, flags, syscalls,
+      architectures,
+      archMap,
+      flags,
+      syscalls,
       ...(listenerPath === undefined ? {} : { listenerPath }),
       ...(listenerMetadata === undefined ? {} : { listenerMetadata }),
     },

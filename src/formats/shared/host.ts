@@ -60,7 +60,9 @@ export function flattenForHost(p: Profile, ctx: HostContext): { profile: Profile
       syscalls.push(r);
       return;
     }
-    const cond = [filterText(r.includes) && `includes ${filterText(r.includes)}`, filterText(r.excludes) && `excludes ${filterText(r.excludes)}`].filter(Boolean).join('; ');
+    const cond = [filterText(r.includes) && `includes ${filterText(r.includes)}`, filterText(r.excludes) && `excludes ${filterText(r.excludes)}`]
+      .filter(Boolean)
+      .join('; ');
     const why = ruleExclusion(r, ctx);
     if (why === undefined) {
       lost.push(`${ruleLabel(i, r)}: kept unconditionally — its condition (${cond}) holds for ${host}`);
@@ -74,7 +76,10 @@ export function flattenForHost(p: Profile, ctx: HostContext): { profile: Profile
     const entry = p.archMap.find((e) => e.architecture === ctx.native);
     architectures = entry === undefined ? [] : [entry.architecture, ...entry.subArchitectures];
     const others = p.archMap.filter((e) => e !== entry).map((e) => e.architecture);
-    const kept = architectures.length === 0 ? `no entry for ${ctx.native}: only the native ABI is filtered` : `architectures ${architectures.map((a) => ARCH_INFO[a].scmp).join(', ')}`;
+    const kept =
+      architectures.length === 0
+        ? `no entry for ${ctx.native}: only the native ABI is filtered`
+        : `architectures ${architectures.map((a) => ARCH_INFO[a].scmp).join(', ')}`;
     lost.push(`archMap: resolved for ${ctx.native} → ${kept}${others.length > 0 ? `; entries for ${others.join(', ')} dropped` : ''}`);
   }
   return { profile: { ...p, architectures, archMap: [], syscalls }, lost };

@@ -58,21 +58,35 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
   const argv = ['--cgroup', cg.dir, '--level', String(cg.level), ...argSpecFlags().flatMap((a) => ['--arg', a])];
   const child: ChildProcess = spawn(bin, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const lines: Line[] = [];
   const rl = createInterface({ input: child.stdout! });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ClawfenceError('environment', 'the eBPF recorder did not start within 30 s', { hint: 'check `clawfence doctor`' })), 30_000);
+    const timer = setTimeout(
+      () => reject(new ClawfenceError('environment', 'the eBPF recorder did not start within 30 s', { hint: 'check `clawfence doctor`' })),
+      30_000,
+    );
     rl.on('line', (l) => {
       try {
         const parsed = JSON.parse(l) as Line;
-        if (parsed.type === 'ready') { clearTimeout(timer); resolve(); } else lines.push(parsed);
-      } catch { /* not ours */ }
+        if (parsed.type === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        } else lines.push(parsed);
+      } catch {
+        /* not ours */
+      }
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new ClawfenceError('environment', `the eBPF recorder exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`, { hint: 'run as root on a kernel with BTF; see `clawfence doctor`, or use --recorder ptrace' }));
+      reject(
+        new ClawfenceError('environment', `the eBPF recorder exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`, {
+          hint: 'run as root on a kernel with BTF; see `clawfence doctor`, or use --recorder ptrace',
+        }),
+      );
     });
   });
   const stopChild = async (): Promise<number | null> => {
@@ -99,14 +113,29 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
       for (const l of lines) {
         const abi = 'abi' in l ? ABI_SLOTS[l.abi] : undefined;
         if (l.type === 'count' && abi !== undefined) {
-          syscalls.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, count: l.count, runtime: l.runtime, comm: l.comm, exe: l.exe, pid: l.tgid, ts: l.ts });
+          syscalls.push({
+            abi,
+            nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr,
+            count: l.count,
+            runtime: l.runtime,
+            comm: l.comm,
+            exe: l.exe,
+            pid: l.tgid,
+            ts: l.ts,
+          });
         } else if (l.type === 'arg' && abi !== undefined) {
           args.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, indices: l.indices, values: l.values.map((v) => BigInt(v)), count: l.count });
         } else if (l.type === 'summary') summary = l;
       }
-      if (summary === undefined) throw new ClawfenceError('environment', 'the eBPF recorder ended without its summary; the recording may be incomplete', { hint: 're-run the recording' });
+      if (summary === undefined)
+        throw new ClawfenceError('environment', 'the eBPF recorder ended without its summary; the recording may be incomplete', {
+          hint: 're-run the recording',
+        });
       return {
-        recorder: 'ebpf', version: EBPF_RECORDER_VERSION, syscalls, args,
+        recorder: 'ebpf',
+        version: EBPF_RECORDER_VERSION,
+        syscalls,
+        args,
         lost: { outOfRange: summary.outOfRange, firstSeen: summary.lostFirstSeen, args: summary.lostArgs },
       };
     },

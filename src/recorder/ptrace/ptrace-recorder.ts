@@ -36,19 +36,38 @@ export interface Attached {
  * it as the tracer of every one of them. */
 export async function attachStrace(pids: readonly number[]): Promise<Attached> {
   const counter = new TraceCounter();
-  const tasks = pids.flatMap((p) => threadsOf(p).map((t) => taskInfo(p, t)).filter((t): t is TaskInfo => t !== undefined));
+  const tasks = pids.flatMap((p) =>
+    threadsOf(p)
+      .map((t) => taskInfo(p, t))
+      .filter((t): t is TaskInfo => t !== undefined),
+  );
   for (const t of tasks) counter.seed({ tid: t.tid, tgid: t.tgid, comm: t.comm, exe: t.exe, filtered: t.seccomp === 2 });
   const log = process.env['CLAWFENCE_PTRACE_LOG'];
-  const run = runStrace(pids, log === undefined || log === '' ? (l) => counter.push(l) : (l) => { appendFileSync(log, `${l}\n`); counter.push(l); });
+  const run = runStrace(
+    pids,
+    log === undefined || log === ''
+      ? (l) => counter.push(l)
+      : (l) => {
+          appendFileSync(log, `${l}\n`);
+          counter.push(l);
+        },
+  );
   const until = Date.now() + ATTACH_TIMEOUT_MS;
   for (;;) {
-    const pending = tasks.filter((t) => { const now = taskInfo(t.tgid, t.tid); return now !== undefined && now.tracerPid !== run.child.pid; });
+    const pending = tasks.filter((t) => {
+      const now = taskInfo(t.tgid, t.tid);
+      return now !== undefined && now.tracerPid !== run.child.pid;
+    });
     if (pending.length === 0) return { run, counter, tasks };
     if (run.child.exitCode !== null || Date.now() > until) {
       run.child.kill('SIGKILL');
-      throw new ClawfenceError('environment', `strace could not attach to ${pending.map((t) => `${t.comm} (${t.tid})`).join(', ')}: ${run.stderr().trim().split('\n').pop() ?? ''}`, {
-        hint: 'the ptrace recorder needs root (CAP_SYS_PTRACE) and ptrace allowed (kernel.yama.ptrace_scope < 3)',
-      });
+      throw new ClawfenceError(
+        'environment',
+        `strace could not attach to ${pending.map((t) => `${t.comm} (${t.tid})`).join(', ')}: ${run.stderr().trim().split('\n').pop() ?? ''}`,
+        {
+          hint: 'the ptrace recorder needs root (CAP_SYS_PTRACE) and ptrace allowed (kernel.yama.ptrace_scope < 3)',
+        },
+      );
     }
     await sleep(2);
   }
@@ -93,7 +112,9 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
       const tracers = ours();
       for (const pid of processesUnder(cg.dir)) {
         // An exited task no longer has a tracer once strace has seen its exit; it is not a newcomer.
-        const untraced = threadsOf(pid).map((t) => taskInfo(pid, t)).filter((t): t is TaskInfo => t !== undefined && !t.exited && !tracers.has(t.tracerPid));
+        const untraced = threadsOf(pid)
+          .map((t) => taskInfo(pid, t))
+          .filter((t): t is TaskInfo => t !== undefined && !t.exited && !tracers.has(t.tracerPid));
         if (untraced.length === 0 || stopping) continue;
         const seen = await attach([pid]).catch(() => untraced);
         // A newcomer already under the filter made calls strace never saw.
@@ -111,11 +132,13 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
     stopping = true;
     await watching;
     thawQuietly(cg.dir);
-    await Promise.all(attached.map(async ({ run }) => {
-      const t = setTimeout(() => run.child.kill('SIGINT'), graceMs);
-      await run.done;
-      clearTimeout(t);
-    }));
+    await Promise.all(
+      attached.map(async ({ run }) => {
+        const t = setTimeout(() => run.child.kill('SIGINT'), graceMs);
+        await run.done;
+        clearTimeout(t);
+      }),
+    );
   };
 
   return {
@@ -139,7 +162,10 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
         if (unknownNr > 0) problems.push(`${unknownNr} calls whose number strace could not read`);
         if (badArgs > 0) problems.push(`${badArgs} argument values not printed as numbers`);
         if (orphanLines > 0) problems.push(`${orphanLines} calls of tasks whose parent was never seen`);
-        const err = run.stderr().split('\n').filter((l) => l.startsWith('strace: ') && !/ (attached|detached)$/.test(l));
+        const err = run
+          .stderr()
+          .split('\n')
+          .filter((l) => l.startsWith('strace: ') && !/ (attached|detached)$/.test(l));
         if (err.length > 0) problems.push(`strace said: ${err.slice(0, 3).join('; ')}`);
       }
       if (missed.length > 0) problems.push(`tasks entered the container from outside and ran under the filter before strace attached: ${missed.join(', ')}`);

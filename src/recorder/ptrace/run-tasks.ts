@@ -63,7 +63,9 @@ export interface TaskInfo {
 /** The threads of a process (empty when it is gone). */
 export function threadsOf(pid: number): number[] {
   try {
-    return readdirSync(`/proc/${pid}/task`).filter((t) => /^\d+$/.test(t)).map(Number);
+    return readdirSync(`/proc/${pid}/task`)
+      .filter((t) => /^\d+$/.test(t))
+      .map(Number);
   } catch {
     return [];
   }
@@ -83,7 +85,15 @@ export function taskInfo(pid: number, tid: number): TaskInfo | undefined {
     const comm = field('Name');
     // A runtime running from a detached copy of its binary shows "/" here: name it by its comm.
     const exited = /^[ZX]/.test(field('State'));
-    return { tid, tgid: Number(field('Tgid')), tracerPid: Number(field('TracerPid')), seccomp: Number(field('Seccomp')), comm, exe: exe === '' ? comm : exe, exited };
+    return {
+      tid,
+      tgid: Number(field('Tgid')),
+      tracerPid: Number(field('TracerPid')),
+      seccomp: Number(field('Seccomp')),
+      comm,
+      exe: exe === '' ? comm : exe,
+      exited,
+    };
   } catch {
     return undefined;
   }

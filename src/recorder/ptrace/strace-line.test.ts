@@ -8,11 +8,11 @@ import { cloneFlags, parseStraceLine, rawArgs, returnValue } from './strace-line
 
 describe('parseStraceLine', () => {
   it('reads a finished call: thread, comm, number, name, arguments, return value', () => {
-    const l = parseStraceLine('27543<known-syscalls> [ 110] getppid()  = 1<sh> /* 27515 in strace\'s PID NS */');
+    const l = parseStraceLine("27543<known-syscalls> [ 110] getppid()  = 1<sh> /* 27515 in strace's PID NS */");
     assert.deepEqual(l, { kind: 'call', tid: 27543, comm: 'known-syscalls', nr: 110, name: 'getppid', args: '', ret: '1', retPid: 27515, unfinished: false });
   });
 
-  it('keeps a comm with brackets and colons (runc\'s stage names)', () => {
+  it("keeps a comm with brackets and colons (runc's stage names)", () => {
     const l = parseStraceLine('4639<runc:[2:INIT]> [ 157] prctl(0x16, 0x2, 0xc0001d4800) = 0');
     assert.equal(l?.kind, 'call');
     if (l?.kind !== 'call') return;
@@ -41,7 +41,7 @@ describe('parseStraceLine', () => {
   it('reads unfinished calls and their resumption', () => {
     const u = parseStraceLine('27616<thr> [  56] clone(child_stack=NULL, flags=0x1200000|17 <unfinished ...>');
     assert.deepEqual(u, { kind: 'call', tid: 27616, comm: 'thr', nr: 56, name: 'clone', args: 'child_stack=NULL, flags=0x1200000|17', unfinished: true });
-    const r = parseStraceLine('27616<thr> [  56] <... clone resumed>, child_tidptr=0x7f06432f8a10) = 5<thr> /* 27618 in strace\'s PID NS */');
+    const r = parseStraceLine("27616<thr> [  56] <... clone resumed>, child_tidptr=0x7f06432f8a10) = 5<thr> /* 27618 in strace's PID NS */");
     assert.deepEqual(r, { kind: 'resumed', tid: 27616, comm: 'thr', nr: 56, name: 'clone', args: ', child_tidptr=0x7f06432f8a10', ret: '5', retPid: 27618 });
     const v = parseStraceLine('8<sh> [  58] vfork( <unfinished ...>');
     assert.equal(v?.kind === 'call' && v.args, '');

@@ -15,7 +15,9 @@ export function straceVersion(): string {
   const r = spawnSync('strace', ['-V'], { encoding: 'utf8' });
   const m = /version (\d+)\.(\d+)/.exec(r.stdout ?? '');
   if (r.error !== undefined || m === null) {
-    throw new ClawfenceError('environment', 'strace is not installed: the ptrace recorder needs it', { hint: 'apt-get install strace, or record with --recorder ebpf' });
+    throw new ClawfenceError('environment', 'strace is not installed: the ptrace recorder needs it', {
+      hint: 'apt-get install strace, or record with --recorder ebpf',
+    });
   }
   const [major, minor] = [Number(m[1]), Number(m[2])];
   if (major < MIN_VERSION[0] || (major === MIN_VERSION[0] && minor < MIN_VERSION[1])) {
@@ -34,8 +36,23 @@ export function straceVersion(): string {
 export function straceArgs(pids: readonly number[]): string[] {
   const raw = [...Object.keys(DANGER_ARGS).filter((n) => n !== 'clone'), 'seccomp'].join(',');
   return [
-    '-f', '-n', '--decode-pids=comm,pidns', '-X', 'raw', '--quiet=attach', '-s', '0', '-e', 'signal=none', '-e', 'verbose=clone3', '-e', `raw=${raw}`,
-    '-o', '|cat', ...pids.flatMap((p) => ['-p', String(p)]),
+    '-f',
+    '-n',
+    '--decode-pids=comm,pidns',
+    '-X',
+    'raw',
+    '--quiet=attach',
+    '-s',
+    '0',
+    '-e',
+    'signal=none',
+    '-e',
+    'verbose=clone3',
+    '-e',
+    `raw=${raw}`,
+    '-o',
+    '|cat',
+    ...pids.flatMap((p) => ['-p', String(p)]),
   ];
 }
 
@@ -53,7 +70,7 @@ export function runStrace(pids: readonly number[], onLine: (line: string) => voi
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  if (child.stdout === null) throw new ClawfenceError('internal', 'no pipe for strace\'s trace');
+  if (child.stdout === null) throw new ClawfenceError('internal', "no pipe for strace's trace");
   const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
   rl.on('line', onLine);
   const linesDone = new Promise<void>((resolve) => rl.on('close', resolve));

@@ -60,7 +60,7 @@ function threadAndFilter(flags: string): string[] {
 const ROWS: Row[] = [
   {
     id: 'T01',
-    what: 'nothing before the filter; the installer\'s calls after it are the runtime\'s until its execve returns, then the tool\'s',
+    what: "nothing before the filter; the installer's calls after it are the runtime's until its execve returns, then the tool's",
     seed: [BOUNDARY],
     lines: [
       '100<seccomp-boundar> [  36] getitimer(0, 0x7ffe1f6fe870) = 0',
@@ -75,8 +75,18 @@ const ROWS: Row[] = [
       '100<exe> [ 231] exit_group(0)         = ?',
       '100<exe> [ 231] +++ exited with 0 +++',
     ],
-    counts: { 'x86_64 times (runtime)': 1, 'x86_64 prctl (runtime)': 1, 'x86_64 execve (runtime)': 1, 'x86_64 getrusage': 1, 'x86_64 prctl': 1, 'x86_64 exit_group': 1 },
-    first: { 'x86_64 times (runtime)': { comm: 'seccomp-boundar', exe: 'seccomp-boundary', pid: 100 }, 'x86_64 getrusage': { comm: 'exe', exe: 'exe', pid: 100 } },
+    counts: {
+      'x86_64 times (runtime)': 1,
+      'x86_64 prctl (runtime)': 1,
+      'x86_64 execve (runtime)': 1,
+      'x86_64 getrusage': 1,
+      'x86_64 prctl': 1,
+      'x86_64 exit_group': 1,
+    },
+    first: {
+      'x86_64 times (runtime)': { comm: 'seccomp-boundar', exe: 'seccomp-boundary', pid: 100 },
+      'x86_64 getrusage': { comm: 'exe', exe: 'exe', pid: 100 },
+    },
     args: { 'x86_64 prctl[0]=0x15': 2 },
   },
   {
@@ -89,7 +99,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T03',
-    what: 'TSYNC: every thread of the process gets the filter, and is the runtime\'s; the call it was in when it got it is not counted',
+    what: "TSYNC: every thread of the process gets the filter, and is the runtime's; the call it was in when it got it is not counted",
     seed: [BOUNDARY],
     lines: threadAndFilter('0x1'),
     counts: { 'x86_64 write (runtime)': 1, 'x86_64 getpgid (runtime)': 1, 'x86_64 exit (runtime)': 1, 'x86_64 times (runtime)': 1 },
@@ -97,7 +107,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T04',
-    what: 'libseccomp\'s probes (a failed SET_MODE_FILTER, GET_ACTION_AVAIL, GET_NOTIF_SIZES) and a failed prctl install nothing',
+    what: "libseccomp's probes (a failed SET_MODE_FILTER, GET_ACTION_AVAIL, GET_NOTIF_SIZES) and a failed prctl install nothing",
     seed: [RUNC],
     lines: [
       '100<runc:[2:INIT]> [ 317] seccomp(0, 0x1, 0) = -1 EINVAL (Invalid argument)',
@@ -129,11 +139,18 @@ const ROWS: Row[] = [
       '101<runc:[2:INIT]> [  35] +++ exited with 0 +++',
       '100<ks> [  59] <... execve resumed>) = 0',
       '100<ks> [ 110] getppid()            = 0',
-      '100<ks> [ 124] getsid(0)            = 1 /* 13892 in strace\'s PID NS */',
+      "100<ks> [ 124] getsid(0)            = 1 /* 13892 in strace's PID NS */",
       '100<ks> [ 231] exit_group(3)        = ?',
       '100<ks> [ 231] +++ exited with 3 +++',
     ],
-    counts: { 'x86_64 openat (runtime)': 1, 'x86_64 epoll_ctl (runtime)': 1, 'x86_64 execve (runtime)': 1, 'x86_64 getppid': 1, 'x86_64 getsid': 1, 'x86_64 exit_group': 1 },
+    counts: {
+      'x86_64 openat (runtime)': 1,
+      'x86_64 epoll_ctl (runtime)': 1,
+      'x86_64 execve (runtime)': 1,
+      'x86_64 getppid': 1,
+      'x86_64 getsid': 1,
+      'x86_64 exit_group': 1,
+    },
     first: { 'x86_64 execve (runtime)': { comm: 'runc:[2:INIT]', exe: 'runc', pid: 100 }, 'x86_64 getppid': { comm: 'ks', exe: 'ks', pid: 100 } },
   },
   {
@@ -153,10 +170,18 @@ const ROWS: Row[] = [
       '100<seccomp-boundar> [  61] <... wait4 resumed>0x7ffe1f6fe84c, 0, NULL) = 200',
     ],
     counts: {
-      'x86_64 clone (runtime)': 1, 'x86_64 set_robust_list (runtime)': 1, 'x86_64 wait4 (runtime)': 1, 'x86_64 getsid (runtime)': 1,
-      'x86_64 execve (runtime)': 1, 'x86_64 getrusage': 1, 'x86_64 exit_group': 1,
+      'x86_64 clone (runtime)': 1,
+      'x86_64 set_robust_list (runtime)': 1,
+      'x86_64 wait4 (runtime)': 1,
+      'x86_64 getsid (runtime)': 1,
+      'x86_64 execve (runtime)': 1,
+      'x86_64 getrusage': 1,
+      'x86_64 exit_group': 1,
     },
-    first: { 'x86_64 getsid (runtime)': { comm: 'seccomp-boundar', exe: 'seccomp-boundary', pid: 200 }, 'x86_64 getrusage': { comm: 'exe', exe: 'exe', pid: 200 } },
+    first: {
+      'x86_64 getsid (runtime)': { comm: 'seccomp-boundar', exe: 'seccomp-boundary', pid: 200 },
+      'x86_64 getrusage': { comm: 'exe', exe: 'exe', pid: 200 },
+    },
     args: { 'x86_64 clone[0]=0x1200011': 1 },
   },
   {
@@ -173,13 +198,13 @@ const ROWS: Row[] = [
   },
   {
     id: 'T08',
-    what: 'a thread\'s first calls, printed before its parent\'s clone3 returns (in the container\'s pid numbering), count once it is known',
+    what: "a thread's first calls, printed before its parent's clone3 returns (in the container's pid numbering), count once it is known",
     seed: [RUNC],
     lines: [
       '100<runc:[2:INIT]> [ 157] prctl(0x16, 0x2, 0xc00019f770, 0, 0) = 0',
       '100<runc:[2:INIT]> [ 435] clone3({flags=0x3d0f00, child_tid=0x7f30695ee990, parent_tid=0x7f30695ee990, exit_signal=0, stack=0x7f3068dee000, stack_size=0x7fff80, tls=0x7f30695ee6c0} <unfinished ...>',
       '13925<runc:[2:INIT]> [ 334] rseq(0x7f30695eefe0, 0x20, 0, 0x53053053 <unfinished ...>',
-      '100<runc:[2:INIT]> [ 435] <... clone3 resumed> => {parent_tid=[2<runc:[2:INIT]> /* 13925 in strace\'s PID NS */]}, 88) = 2<runc:[2:INIT]> /* 13925 in strace\'s PID NS */',
+      "100<runc:[2:INIT]> [ 435] <... clone3 resumed> => {parent_tid=[2<runc:[2:INIT]> /* 13925 in strace's PID NS */]}, 88) = 2<runc:[2:INIT]> /* 13925 in strace's PID NS */",
       '13925<runc:[2:INIT]> [ 334] <... rseq resumed>) = 0',
       '13925<runc:[2:INIT]> [  35] nanosleep(0x7f30695edd98,  <unfinished ...>',
     ],
@@ -188,7 +213,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T09',
-    what: 'an i386 tool: from the personality switch on, its calls are x86 with i386 numbers (execve itself is the runtime\'s x86_64 call)',
+    what: "an i386 tool: from the personality switch on, its calls are x86 with i386 numbers (execve itself is the runtime's x86_64 call)",
     seed: [RUNC],
     lines: [
       '100<runc:[2:INIT]> [ 157] prctl(0x16, 0x2, 0xc00019f770, 0, 0) = 0',
@@ -199,7 +224,7 @@ const ROWS: Row[] = [
       '100<ks32> [  64] getppid()            = 0',
       '100<ks32> [ 136] personality(0xffffffff) = 0',
       '100<ks32> [ 125] mprotect(0x80e9000, 0x3000, 0x1) = 0',
-      '100<ks32> [ 147] getsid(0)            = 1 /* 13892 in strace\'s PID NS */',
+      "100<ks32> [ 147] getsid(0)            = 1 /* 13892 in strace's PID NS */",
       '100<ks32> [ 252] exit_group(3)        = ?',
       '100<ks32> [ 252] +++ exited with 3 +++',
     ],
@@ -209,7 +234,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T10',
-    what: 'the child of an i386 process: its first call\'s ABI is the table that has that number under that name',
+    what: "the child of an i386 process: its first call's ABI is the table that has that number under that name",
     seed: [{ ...RUNC, filtered: true }],
     lines: [
       '100<ks32> [  59] [ Process PID=100 runs in 32 bit mode. ]',
@@ -223,18 +248,15 @@ const ROWS: Row[] = [
   },
   {
     id: 'T11',
-    what: 'a task already under a filter when strace attached (docker exec): its calls count, as the tool\'s',
+    what: "a task already under a filter when strace attached (docker exec): its calls count, as the tool's",
     seed: [{ tid: 300, tgid: 300, comm: 'sh', exe: 'dash', filtered: true }],
-    lines: [
-      '300<sh> [  39] getpid()             = 7 /* 300 in strace\'s PID NS */',
-      '300<sh> [ 231] exit_group(0)        = ?',
-    ],
+    lines: ["300<sh> [  39] getpid()             = 7 /* 300 in strace's PID NS */", '300<sh> [ 231] exit_group(0)        = ?'],
     counts: { 'x86_64 getpid': 1, 'x86_64 exit_group': 1 },
     first: { 'x86_64 getpid': { comm: 'sh', exe: 'dash', pid: 300 } },
   },
   {
     id: 'T12',
-    what: 'a thread that execs takes over its leader\'s id ("superseded"): the leader\'s id then carries the thread\'s filter',
+    what: "a thread that execs takes over its leader's id (\"superseded\"): the leader's id then carries the thread's filter",
     seed: [RUNC],
     lines: [
       '100<runc:[2:INIT]> [ 435] clone3({flags=0x3d0f00, child_tid=0x7f30695ee990, parent_tid=0x7f30695ee990, exit_signal=0, stack=0x7f3068dee000, stack_size=0x7fff80, tls=0x7f30695ee6c0}) = 101<runc:[2:INIT]>',
@@ -249,8 +271,11 @@ const ROWS: Row[] = [
   },
   {
     id: 'T13',
-    what: 'an exited task\'s id is free: calls under it wait for the new parent\'s clone and inherit from that parent',
-    seed: [{ ...RUNC, filtered: true }, { tid: 150, tgid: 150, comm: 'other', exe: 'other', filtered: false }],
+    what: "an exited task's id is free: calls under it wait for the new parent's clone and inherit from that parent",
+    seed: [
+      { ...RUNC, filtered: true },
+      { tid: 150, tgid: 150, comm: 'other', exe: 'other', filtered: false },
+    ],
     lines: [
       '100<runc:[2:INIT]> [  56] clone(child_stack=NULL, flags=0x1200000|17, child_tidptr=0x1861d690) = 200<runc:[2:INIT]>',
       '200<runc:[2:INIT]> [ 231] exit_group(0)        = ?',
@@ -264,7 +289,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T14',
-    what: 'the danger arguments\' values, one row per value (i386 socketcall: the sub-call\'s number)',
+    what: "the danger arguments' values, one row per value (i386 socketcall: the sub-call's number)",
     seed: [{ ...RUNC, filtered: true }],
     lines: [
       '100<runc:[2:INIT]> [  41] socket(0x10, 0x80003, 0) = 0x6',
@@ -279,7 +304,14 @@ const ROWS: Row[] = [
       '100<t32> [ 102] connect(3, NULL, 0)  = -1 EINVAL (Invalid argument)',
     ],
     counts: { 'x86_64 socket': 3, 'x86_64 mmap': 1, 'x86_64 mprotect': 1, 'x86_64 execve': 1, 'x86 socketcall': 2 },
-    args: { 'x86_64 socket[0,1,2]=0x10,0x3,0x0': 2, 'x86_64 socket[0,1,2]=0x1,0x1,0x0': 1, 'x86_64 mmap[2]=0x0': 1, 'x86_64 mprotect[2]=0x3': 1, 'x86 socketcall[0]=0x1': 1, 'x86 socketcall[0]=0x3': 1 },
+    args: {
+      'x86_64 socket[0,1,2]=0x10,0x3,0x0': 2,
+      'x86_64 socket[0,1,2]=0x1,0x1,0x0': 1,
+      'x86_64 mmap[2]=0x0': 1,
+      'x86_64 mprotect[2]=0x3': 1,
+      'x86 socketcall[0]=0x1': 1,
+      'x86 socketcall[0]=0x3': 1,
+    },
   },
   {
     id: 'T15',
@@ -327,7 +359,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T18',
-    what: 'a tool that installs a filter of its own under the runtime\'s stays the tool (only a task without one becomes the runtime)',
+    what: "a tool that installs a filter of its own under the runtime's stays the tool (only a task without one becomes the runtime)",
     seed: [{ tid: 100, tgid: 100, comm: 'sandboxed', exe: 'sandboxed', filtered: true }],
     lines: [
       '100<sandboxed> [ 157] prctl(0x26, 0x1, 0, 0, 0) = 0',
@@ -339,7 +371,7 @@ const ROWS: Row[] = [
   },
   {
     id: 'T19',
-    what: 'argument tuples: socket\'s family, type without SOCK_NONBLOCK|SOCK_CLOEXEC, and protocol; socketpair\'s family and type; setsockopt\'s level and optname (i386\'s own socket calls too); a tuple with an argument not printed as a number is lost',
+    what: "argument tuples: socket's family, type without SOCK_NONBLOCK|SOCK_CLOEXEC, and protocol; socketpair's family and type; setsockopt's level and optname (i386's own socket calls too); a tuple with an argument not printed as a number is lost",
     seed: [{ ...RUNC, filtered: true }],
     lines: [
       '100<known-syscalls> [  41] socket(0x2, 0x80002, 0) = 0x3',
@@ -360,9 +392,15 @@ const ROWS: Row[] = [
     ],
     counts: { 'x86_64 socket': 5, 'x86_64 setsockopt': 4, 'x86_64 socketpair': 1, 'x86_64 execve': 1, 'x86 socket': 1, 'x86 setsockopt': 1 },
     args: {
-      'x86_64 socket[0,1,2]=0x2,0x2,0x0': 1, 'x86_64 socket[0,1,2]=0x10,0x3,0x0': 1, 'x86_64 socket[0,1,2]=0x10,0x3,0x9': 1, 'x86_64 socket[0,1,2]=0xa,0x1,0x6': 2,
-      'x86_64 setsockopt[1,2]=0x1,0x2': 2, 'x86_64 setsockopt[1,2]=0x0,0x40': 1, 'x86_64 socketpair[0,1]=0x1,0x1': 1,
-      'x86 socket[0,1,2]=0x2,0x2,0x0': 1, 'x86 setsockopt[1,2]=0x1,0x2': 1,
+      'x86_64 socket[0,1,2]=0x2,0x2,0x0': 1,
+      'x86_64 socket[0,1,2]=0x10,0x3,0x0': 1,
+      'x86_64 socket[0,1,2]=0x10,0x3,0x9': 1,
+      'x86_64 socket[0,1,2]=0xa,0x1,0x6': 2,
+      'x86_64 setsockopt[1,2]=0x1,0x2': 2,
+      'x86_64 setsockopt[1,2]=0x0,0x40': 1,
+      'x86_64 socketpair[0,1]=0x1,0x1': 1,
+      'x86 socket[0,1,2]=0x2,0x2,0x0': 1,
+      'x86 setsockopt[1,2]=0x1,0x2': 1,
     },
     lost: { args: 1 },
   },
@@ -393,16 +431,25 @@ describe('TraceCounter on strace transcripts', () => {
       for (const [k, want] of Object.entries(row.first ?? {})) {
         const s = result.syscalls.find((x) => key(x.abi, x.nr, x.runtime) === k);
         assert.ok(s, `${k} was counted`);
-        const got = { ...(want.comm === undefined ? {} : { comm: s.comm }), ...(want.exe === undefined ? {} : { exe: s.exe }), ...(want.pid === undefined ? {} : { pid: s.pid }) };
+        const got = {
+          ...(want.comm === undefined ? {} : { comm: s.comm }),
+          ...(want.exe === undefined ? {} : { exe: s.exe }),
+          ...(want.pid === undefined ? {} : { pid: s.pid }),
+        };
         assert.deepEqual(got, want, `${k}: its first caller`);
       }
-      const args = Object.fromEntries(result.args.map((a) => [`${a.abi} ${syscallName(a.abi, a.nr) ?? `#${a.nr}`}[${a.indices.join(',')}]=${a.values.map((v) => `0x${v.toString(16)}`).join(',')}`, a.count]));
+      const args = Object.fromEntries(
+        result.args.map((a) => [
+          `${a.abi} ${syscallName(a.abi, a.nr) ?? `#${a.nr}`}[${a.indices.join(',')}]=${a.values.map((v) => `0x${v.toString(16)}`).join(',')}`,
+          a.count,
+        ]),
+      );
       assert.deepEqual(args, row.args ?? {});
       assert.deepEqual(counter.lost, { unparsed: 0, unknownNr: 0, args: 0, orphanLines: 0, ...row.lost });
     });
   }
 
-  it('numbers calls under their ABI\'s own table (i386 getppid is 64) and orders first calls as they came', () => {
+  it("numbers calls under their ABI's own table (i386 getppid is 64) and orders first calls as they came", () => {
     const row = ROWS.find((r) => r.id === 'T09');
     assert.ok(row);
     const { result } = count(row);

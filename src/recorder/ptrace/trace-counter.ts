@@ -58,9 +58,26 @@ const X32_BIT = 0x40000000;
 
 // i386 socketcall(call, args): strace prints the sub-call by name; the call number is the argument.
 const SOCKETCALL: Readonly<Record<string, number>> = {
-  socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, getsockname: 6, getpeername: 7, socketpair: 8, send: 9, recv: 10,
-  sendto: 11, recvfrom: 12, shutdown: 13, setsockopt: 14, getsockopt: 15, sendmsg: 16, recvmsg: 17, accept4: 18,
-  recvmmsg: 19, sendmmsg: 20,
+  socket: 1,
+  bind: 2,
+  connect: 3,
+  listen: 4,
+  accept: 5,
+  getsockname: 6,
+  getpeername: 7,
+  socketpair: 8,
+  send: 9,
+  recv: 10,
+  sendto: 11,
+  recvfrom: 12,
+  shutdown: 13,
+  setsockopt: 14,
+  getsockopt: 15,
+  sendmsg: 16,
+  recvmsg: 17,
+  accept4: 18,
+  recvmmsg: 19,
+  sendmmsg: 20,
 };
 
 const PERSONALITY_ABI: Readonly<Record<string, Arch>> = { '64 bit': 'x86_64', '32 bit': 'x86', x32: 'x32' };

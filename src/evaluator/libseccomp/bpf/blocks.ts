@@ -23,12 +23,7 @@ const MASK_MAX = 0xffffffff;
 
 /** Where a jump goes before the program is laid out (enum bpf_jump_type). */
 export type Jump =
-  | { t: 'none' }
-  | { t: 'k'; k: number }
-  | { t: 'nxt'; n: number }
-  | { t: 'db'; node: ChainNode }
-  | { t: 'blk'; blk: Blk }
-  | { t: 'hsh'; h: number };
+  { t: 'none' } | { t: 'k'; k: number } | { t: 'nxt'; n: number } | { t: 'db'; node: ChainNode } | { t: 'blk'; blk: Blk } | { t: 'hsh'; h: number };
 
 export interface Insn {
   op: number;
@@ -81,7 +76,18 @@ export function newState(): GenState {
 }
 
 export function blkAlloc(): Blk {
-  return { insns: [], accStart: { ...ACC_UNDEF }, accEnd: { ...ACC_UNDEF }, flagHash: false, flagDup: false, hash: -1, prev: null, next: null, lvlPrv: null, lvlNxt: null };
+  return {
+    insns: [],
+    accStart: { ...ACC_UNDEF },
+    accEnd: { ...ACC_UNDEF },
+    flagHash: false,
+    flagDup: false,
+    hash: -1,
+    prev: null,
+    next: null,
+    lvlPrv: null,
+    lvlNxt: null,
+  };
 }
 
 export const NO: Jump = { t: 'none' };
@@ -101,11 +107,16 @@ export function blkAppend(blk: Blk | null, i: Insn): Blk {
 
 function jumpKey(j: Jump): string {
   switch (j.t) {
-    case 'none': return '-';
-    case 'k': return `k${j.k}`;
-    case 'nxt': return `n${j.n}`;
-    case 'hsh': return `h${j.h}`;
-    default: throw new Error(`libseccomp-bpf: unresolved ${j.t} jump at hashing time`);
+    case 'none':
+      return '-';
+    case 'k':
+      return `k${j.k}`;
+    case 'nxt':
+      return `n${j.n}`;
+    case 'hsh':
+      return `h${j.h}`;
+    default:
+      throw new Error(`libseccomp-bpf: unresolved ${j.t} jump at hashing time`);
   }
 }
 
@@ -169,7 +180,7 @@ function genNode(st: GenState, node: ChainNode, acc: Acc): Blk {
   const actF = node.actFFlag ? genActionHsh(st, node.actF).hash : -1;
   const off = argOffset(node.arg, node.hi);
   const mask = node.mask >>> 0;
-  if (off !== acc.off || ((mask & acc.mask) >>> 0) !== mask) {
+  if (off !== acc.off || (mask & acc.mask) >>> 0 !== mask) {
     acc.off = off;
     acc.mask = MASK_MAX;
     blkAppend(blk, insn(BPF.LD_W_ABS, NO, NO, K(off)));

@@ -5,7 +5,26 @@
 // final instruction list. Long-jump splitting is left out: it does not change what runs.
 
 import { ARCH_INFO, type Arch } from '../../../syscalls/arch.js';
-import { ACC_UNDEF, BPF, HSH, K, NO, OFFSET_ARCH, OFFSET_NR, blkAlloc, blkAppend, genAction, genChain, hshAdd, hshFindOnce, insn, newState, type Blk, type GenState, type Insn } from './blocks.js';
+import {
+  ACC_UNDEF,
+  BPF,
+  HSH,
+  K,
+  NO,
+  OFFSET_ARCH,
+  OFFSET_NR,
+  blkAlloc,
+  blkAppend,
+  genAction,
+  genChain,
+  hshAdd,
+  hshFindOnce,
+  insn,
+  newState,
+  type Blk,
+  type GenState,
+  type Insn,
+} from './blocks.js';
 import type { SysEntry } from '../db.js';
 
 const X32_SYSCALL_BIT = 0x40000000;
@@ -126,7 +145,10 @@ function genSyscalls(st: GenState, db: ArchDb, secondary: ArchDb | undefined, op
     levels = bintreeLevels(count);
     if (levels > 0) {
       emptyCnt = ((SYSCALLS_PER_NODE * 2) << (levels - 1)) - count;
-      for (let i = 0; i < levels; i++) { hashes.push(-1); nums.push(-1); }
+      for (let i = 0; i < levels; i++) {
+        hashes.push(-1);
+        nums.push(-1);
+      }
     }
   }
   let accReset = !((abi === 'x86_64' || abi === 'x32') && secondary === undefined);
@@ -134,8 +156,12 @@ function genSyscalls(st: GenState, db: ArchDb, secondary: ArchDb | undefined, op
   let added = 0;
   let count = 0;
   const headRef = {
-    get v() { return st.bHead; },
-    set v(b: Blk | null) { st.bHead = b; },
+    get v() {
+      return st.bHead;
+    },
+    set v(b: Blk | null) {
+      st.bHead = b;
+    },
   };
   for (let s = list.tail; s !== null; s = s.priPrv) {
     if (skipSyscall(s.sys)) continue;
@@ -184,8 +210,12 @@ function genArch(st: GenState, db: ArchDb, secondary: ArchDb | undefined, optimi
   const { added, levels } = genSyscalls(st, db, secondary, optimize, abi);
   let blkCnt = added;
   const headRef = {
-    get v() { return st.bHead; },
-    set v(b: Blk | null) { st.bHead = b; },
+    get v() {
+      return st.bHead;
+    },
+    set v(b: Blk | null) {
+      st.bHead = b;
+    },
   };
   if (levels > 0) {
     blkCnt++;

@@ -32,15 +32,31 @@ export function runProgram(prog: readonly FlatInsn[], d: CallData): number {
     if (i === undefined) throw new RangeError(`seccomp program ran off its end at ${pc}`);
     pc++;
     switch (i.code) {
-      case BPF.LD_W_ABS: acc = load(d, i.k); break;
-      case BPF.ALU_AND_K: acc = (acc & i.k) >>> 0; break;
-      case BPF.JA: pc += i.k; break;
-      case BPF.JEQ_K: pc += acc === i.k >>> 0 ? i.jt : i.jf; break;
-      case BPF.JGT_K: pc += acc > i.k >>> 0 ? i.jt : i.jf; break;
-      case BPF.JGE_K: pc += acc >= i.k >>> 0 ? i.jt : i.jf; break;
-      case BPF.JSET_K: pc += (acc & i.k) !== 0 ? i.jt : i.jf; break;
-      case BPF.RET_K: return i.k >>> 0;
-      default: throw new RangeError(`unexpected BPF opcode 0x${i.code.toString(16)}`);
+      case BPF.LD_W_ABS:
+        acc = load(d, i.k);
+        break;
+      case BPF.ALU_AND_K:
+        acc = (acc & i.k) >>> 0;
+        break;
+      case BPF.JA:
+        pc += i.k;
+        break;
+      case BPF.JEQ_K:
+        pc += acc === i.k >>> 0 ? i.jt : i.jf;
+        break;
+      case BPF.JGT_K:
+        pc += acc > i.k >>> 0 ? i.jt : i.jf;
+        break;
+      case BPF.JGE_K:
+        pc += acc >= i.k >>> 0 ? i.jt : i.jf;
+        break;
+      case BPF.JSET_K:
+        pc += (acc & i.k) !== 0 ? i.jt : i.jf;
+        break;
+      case BPF.RET_K:
+        return i.k >>> 0;
+      default:
+        throw new RangeError(`unexpected BPF opcode 0x${i.code.toString(16)}`);
     }
   }
 }
