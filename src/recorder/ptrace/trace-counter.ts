@@ -12,6 +12,7 @@ import { syscallName } from '../../syscalls/table.js';
 import { DANGER_ARGS, recordedValue, type ArgField } from '../arg-spec.js';
 import type { RawArgValue, RawSyscall } from '../recorder.js';
 import { cloneFlags, parseStraceLine, rawArgs, returnValue, type StraceLine } from './strace-line.js';
+import { SOCKETCALL_CODES } from '../../syscalls/multiplexers.js';
 
 /** A task that was already there when strace attached. */
 export interface SeedTask {
@@ -56,29 +57,8 @@ const SECCOMP_SET_MODE_FILTER = 1n;
 const SECCOMP_FILTER_FLAG_TSYNC = 1n;
 const X32_BIT = 0x40000000;
 
-// i386 socketcall(call, args): strace prints the sub-call by name; the call number is the argument.
-const SOCKETCALL: Readonly<Record<string, number>> = {
-  socket: 1,
-  bind: 2,
-  connect: 3,
-  listen: 4,
-  accept: 5,
-  getsockname: 6,
-  getpeername: 7,
-  socketpair: 8,
-  send: 9,
-  recv: 10,
-  sendto: 11,
-  recvfrom: 12,
-  shutdown: 13,
-  setsockopt: 14,
-  getsockopt: 15,
-  sendmsg: 16,
-  recvmsg: 17,
-  accept4: 18,
-  recvmmsg: 19,
-  sendmmsg: 20,
-};
+// i386 socketcall(call, args): strace prints the sub-call by name; the call number is the argument
+// (SOCKETCALL_CODES, syscalls/multiplexers.ts).
 
 const PERSONALITY_ABI: Readonly<Record<string, Arch>> = { '64 bit': 'x86_64', '32 bit': 'x86', x32: 'x32' };
 
@@ -195,7 +175,7 @@ export class TraceCounter {
   private argsOf(sname: string, name: string, args: string, fields: readonly ArgField[]): bigint[] | undefined {
     // i386 socketcall: strace prints the sub-call by name; its number is the first argument.
     if (sname === 'socketcall' && name !== 'socketcall') {
-      const call = SOCKETCALL[name];
+      const call = SOCKETCALL_CODES[name];
       return call === undefined ? undefined : [BigInt(call)];
     }
     if (sname === 'clone') {
