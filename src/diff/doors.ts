@@ -31,11 +31,6 @@ export function syscallDoors(): Set<string> {
   return new Set(RISK_CATALOG.map((e) => e.syscall).filter((n) => !byValue.has(n)));
 }
 
-/** Every syscall a dangerous call or value can go through. */
-export function catalogedDoors(): Set<string> {
-  return new Set([...RISK_CATALOG.map((e) => e.syscall), ...dangerousValues().map((d) => d.syscall)]);
-}
-
 function lets(a: string): boolean {
   return a === 'allow' || a === 'log';
 }
@@ -110,7 +105,7 @@ export function widerThanDefault(profile: Profile, host: { native: Arch; kernel?
       out.push({ abi, syscall: v.syscall, where: `arg${v.index} = ${v.name}`, change: { args: [], a: side(a), b: side(b) } });
     }
   }
-  return out.filter((w) => (w.where.startsWith('arg') && w.change.args.length === 0 ? true : kernelSeesWider(w, refCp)));
+  return out.filter((w) => kernelSeesWider(w, refCp));
 }
 
 /** "clone on x86_64 (arg0 & 0x10000000 == 0x10000000 CLONE_NEWUSER): allowed here, denied by Docker default (moby v0.2.3)". */
