@@ -92,6 +92,7 @@ export function widerThanDefault(profile: Profile, host: { native: Arch; kernel?
     for (const v of dangerousValues()) {
       const args = [0n, 0n, 0n, 0n, 0n, 0n];
       args[v.index] = v.value;
+      for (const w of v.when) args[w.index] = w.value;
       const a = decideOutcome(ours, abi, v.syscall, args);
       if (!lets(a.action)) continue;
       const b = decideOutcome(refCp, abi, v.syscall, args);
@@ -102,7 +103,8 @@ export function widerThanDefault(profile: Profile, host: { native: Arch; kernel?
         rules: o.rule === undefined ? [] : [o.rule],
         by: [o.source],
       });
-      out.push({ abi, syscall: v.syscall, where: `arg${v.index} = ${v.name}`, change: { args: [], a: side(a), b: side(b) } });
+      const where = [...v.when.map((w) => `arg${w.index} = ${w.name}`), `arg${v.index} = ${v.name}`].join(', ');
+      out.push({ abi, syscall: v.syscall, where, change: { args: [], a: side(a), b: side(b) } });
     }
   }
   return out.filter((w) => kernelSeesWider(w, refCp));

@@ -98,12 +98,17 @@ function narrowedSummary(p: Profile): string[] {
   for (const r of p.syscalls) {
     if (r.action !== 'allow' || r.args.length === 0) continue;
     const name = r.names[0] ?? '';
-    const c = r.args[0];
-    if (c === undefined) continue;
-    const text =
-      c.op === 'masked_eq' && c.value === 0xffffffffn
-        ? valueLabel(name, c.index, c.valueTwo)
-        : `arg${c.index} & 0x${c.value.toString(16)} == ${c.valueTwo === 0n ? '0' : valueLabel(name, c.index, c.valueTwo)}`;
+    const args = [0n, 0n, 0n, 0n, 0n, 0n];
+    for (const c of r.args) args[c.index] = c.valueTwo;
+    // One condition: its value ("AF_INET (2)"); a masked value alone says its mask; a combination
+    // names each part ("AF_INET (2)/SOCK_STREAM (1)").
+    const text = r.args
+      .map((c) =>
+        c.op === 'masked_eq' && (c.value === 0xffffffffn || r.args.length > 1)
+          ? valueLabel(name, c.index, c.valueTwo, args)
+          : `arg${c.index} & 0x${c.value.toString(16)} == ${c.valueTwo === 0n ? '0' : valueLabel(name, c.index, c.valueTwo, args)}`,
+      )
+      .join('/');
     by.set(name, [...(by.get(name) ?? []), text]);
   }
   return [...by].map(([n, vs]) => `${n}: ${vs.join(', ')}`);

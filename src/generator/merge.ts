@@ -1,10 +1,19 @@
 // Merges footprints recorded separately (one per workload, or several runs of one) into one:
-// per ABI and syscall the counts add up, workloads and argument values are unioned, the first
-// process is the earliest recording's, and "runtime" stays only when every contributor says so.
+// per ABI and syscall the counts add up, workloads, argument values and their recorded
+// combinations are unioned, the first process is the earliest recording's, and "runtime" stays
+// only when every contributor says so.
 // The result does not depend on the order the footprints are given in.
 
 import { ClawfenceError } from '../errors.js';
-import { FOOTPRINT_SCHEMA_VERSION, type ArgValues, type Footprint, type Provenance, type SyscallUse, type WorkloadRecord } from '../footprint/model.js';
+import {
+  FOOTPRINT_SCHEMA_VERSION,
+  type ArgTuples,
+  type ArgValues,
+  type Footprint,
+  type Provenance,
+  type SyscallUse,
+  type WorkloadRecord,
+} from '../footprint/model.js';
 import { ARCHES, ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { canonicalJson, compareText, mergeOrder } from './canonical.js';
 import { checkFootprint, checkOneFamily, footprintLabel } from './check-footprint.js';
@@ -39,6 +48,41 @@ function mergeArgs(uses: readonly SyscallUse[]): ArgValues[] | undefined {
     }));
 }
 
+function compareBigints(a: readonly bigint[], b: readonly bigint[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [x, y] = [a[i] as bigint, b[i] as bigint];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** The union of the recorded combinations, per set of indices, counts added up. */
+function mergeTuples(uses: readonly SyscallUse[]): ArgTuples[] | undefined {
+  type TupleSet = { indices: number[]; values: Map<string, { value: bigint[]; count: number }> };
+  const bySet = new Map<string, TupleSet>();
+  for (const u of uses) {
+    for (const t of u.argTuples ?? []) {
+      const key = t.indices.join(',');
+      const set: TupleSet = bySet.get(key) ?? { indices: [...t.indices], values: new Map() };
+      bySet.set(key, set);
+      for (const v of t.values) {
+        const value = v.value.map((x) => BigInt(x));
+        const vkey = value.join(',');
+        const seen = set.values.get(vkey);
+        if (seen === undefined) set.values.set(vkey, { value, count: v.count });
+        else seen.count += v.count;
+      }
+    }
+  }
+  if (bySet.size === 0) return undefined;
+  return [...bySet.values()]
+    .sort((a, b) => compareBigints(a.indices.map(BigInt), b.indices.map(BigInt)))
+    .map((t) => ({
+      indices: t.indices,
+      values: [...t.values.values()].sort((a, b) => compareBigints(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
+    }));
+}
+
 /** Merges the uses of one syscall on one ABI, given in merge order. */
 function mergeUse(uses: readonly SyscallUse[]): SyscallUse {
   const seen = uses.filter((u) => u.count > 0);
@@ -48,6 +92,7 @@ function mergeUse(uses: readonly SyscallUse[]): SyscallUse {
   const runtime = contributors.length > 0 && contributors.every((u) => u.runtime === true);
   const workloads = sortedUnion(uses.map((u) => u.workloads));
   const args = mergeArgs(uses);
+  const argTuples = mergeTuples(uses);
   return {
     count: uses.reduce((n, u) => n + u.count, 0),
     ...(nr === undefined ? {} : { nr }),
@@ -55,6 +100,7 @@ function mergeUse(uses: readonly SyscallUse[]): SyscallUse {
     ...(runtime ? { runtime: true } : {}),
     ...(workloads.length === 0 ? {} : { workloads }),
     ...(args === undefined ? {} : { args }),
+    ...(argTuples === undefined ? {} : { argTuples }),
   };
 }
 

@@ -32,6 +32,11 @@ describe('harmless', () => {
     assert.equal(harmless('x86_64', nr('x86_64', 'clone3'), [0x1000n, 88n]).ok, false);
     assert.equal(harmless('x86_64', nr('x86_64', 'mount'), [0n, 0n, 0n, 0n, 0n]).ok, true);
     assert.equal(harmless('x86_64', nr('x86_64', 'mount'), [0n, 0x1000n, 0n, 0n, 0n]).ok, false);
+    assert.equal(harmless('x86_64', nr('x86_64', 'socketpair'), [1n, 1n, 0n, 0n]).ok, true);
+    assert.equal(harmless('x86_64', nr('x86_64', 'socketpair'), [1n, 1n, 0n, 0x1000n]).ok, false);
+    assert.equal(harmless('x86_64', nr('x86_64', 'setsockopt'), [0xffffffffn, 0n, 64n, 0n, 0n]).ok, true);
+    assert.equal(harmless('x86_64', nr('x86_64', 'setsockopt'), [3n, 0n, 64n, 0n, 0n]).ok, false, 'a real descriptor');
+    assert.equal(harmless('x86_64', nr('x86_64', 'setsockopt'), [0xffffffffn, 0n, 64n, 0x1000n, 8n]).ok, false, 'a value');
     assert.equal(harmless('x86', nr('x86', 'socketcall'), [1n, 0n]).ok, true);
     assert.equal(harmless('x86', nr('x86', 'socketcall'), [1n, 0x1000n]).ok, false);
   });

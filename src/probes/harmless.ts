@@ -48,6 +48,14 @@ const CHECKS: Record<string, Check> = {
       ? ok('a read-only terminal query (TCGETS/TIOCGWINSZ) on stdin (/dev/null) with a null pointer')
       : no('ioctl other than TCGETS/TIOCGWINSZ on fd 0 with a null pointer'),
   socket: always('creates a socket the probe closes at once, in a container without network'),
+  socketpair: (a) =>
+    arg(a, 3) === 0n
+      ? ok('socketpair with a null result pointer: the two sockets are closed when the copy fails with EFAULT')
+      : no('socketpair with a result pointer'),
+  setsockopt: (a) =>
+    (arg(a, 0) & LOW32) === LOW32 && arg(a, 3) === 0n
+      ? ok('setsockopt on fd -1 with a null value: fails with EBADF before reading anything')
+      : no('setsockopt on a descriptor or with a value'),
   socketcall: (a) => (arg(a, 1) === 0n ? ok('socketcall with a null argument block fails with EFAULT') : no('socketcall with an argument block')),
   clone: (a) =>
     (arg(a, 0) & CLONE_SHARING) === 0n && zeroFrom(a, 1)

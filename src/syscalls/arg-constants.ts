@@ -14,6 +14,12 @@ export type FamilyId =
   | 'netlink'
   | 'ipproto'
   | 'socket-protocol'
+  | 'sockopt-level'
+  | 'so'
+  | 'tcp-opt'
+  | 'ip-opt'
+  | 'ipv6-opt'
+  | 'sockopt'
   | 'personality'
   | 'prctl'
   | 'prot'
@@ -205,6 +211,151 @@ const NETLINK: [string, bigint][] = [
   ['NETLINK_RDMA', 20],
   ['NETLINK_CRYPTO', 21],
   ['NETLINK_SMC', 22],
+].map(([n, v]) => [n as string, b(v as number)]);
+
+// setsockopt(2) levels (sys/socket.h, netinet/in.h, netinet/tcp.h): SOL_IP is IPPROTO_IP and so on.
+const SOCKOPT_LEVELS: [string, bigint][] = [
+  ['SOL_IP', 0],
+  ['SOL_SOCKET', 1],
+  ['SOL_TCP', 6],
+  ['SOL_UDP', 17],
+  ['SOL_IPV6', 41],
+  ['SOL_ICMPV6', 58],
+  ['SOL_RAW', 255],
+  ['SOL_PACKET', 263],
+  ['SOL_NETLINK', 270],
+  ['SOL_ALG', 279],
+  ['SOL_TLS', 282],
+  ['SOL_XDP', 283],
+].map(([n, v]) => [n as string, b(v as number)]);
+
+// SOL_SOCKET options (asm-generic/socket.h; x86_64 values, 64-bit time).
+const SO_OPTIONS: [string, bigint][] = [
+  ['SO_DEBUG', 1],
+  ['SO_REUSEADDR', 2],
+  ['SO_TYPE', 3],
+  ['SO_ERROR', 4],
+  ['SO_DONTROUTE', 5],
+  ['SO_BROADCAST', 6],
+  ['SO_SNDBUF', 7],
+  ['SO_RCVBUF', 8],
+  ['SO_KEEPALIVE', 9],
+  ['SO_OOBINLINE', 10],
+  ['SO_NO_CHECK', 11],
+  ['SO_PRIORITY', 12],
+  ['SO_LINGER', 13],
+  ['SO_BSDCOMPAT', 14],
+  ['SO_REUSEPORT', 15],
+  ['SO_PASSCRED', 16],
+  ['SO_PEERCRED', 17],
+  ['SO_RCVLOWAT', 18],
+  ['SO_SNDLOWAT', 19],
+  ['SO_RCVTIMEO', 20],
+  ['SO_SNDTIMEO', 21],
+  ['SO_BINDTODEVICE', 25],
+  ['SO_ATTACH_FILTER', 26],
+  ['SO_DETACH_FILTER', 27],
+  ['SO_PEERNAME', 28],
+  ['SO_TIMESTAMP', 29],
+  ['SO_ACCEPTCONN', 30],
+  ['SO_PEERSEC', 31],
+  ['SO_SNDBUFFORCE', 32],
+  ['SO_RCVBUFFORCE', 33],
+  ['SO_PASSSEC', 34],
+  ['SO_MARK', 36],
+  ['SO_RXQ_OVFL', 40],
+  ['SO_PEEK_OFF', 42],
+  ['SO_LOCK_FILTER', 44],
+  ['SO_BUSY_POLL', 46],
+  ['SO_INCOMING_CPU', 49],
+  ['SO_ATTACH_BPF', 50],
+  ['SO_ATTACH_REUSEPORT_CBPF', 51],
+  ['SO_ATTACH_REUSEPORT_EBPF', 52],
+  ['SO_COOKIE', 57],
+  ['SO_ZEROCOPY', 60],
+  ['SO_TXTIME', 61],
+  ['SO_BINDTOIFINDEX', 62],
+].map(([n, v]) => [n as string, b(v as number)]);
+
+// SOL_TCP options (netinet/tcp.h).
+const TCP_OPTIONS: [string, bigint][] = [
+  ['TCP_NODELAY', 1],
+  ['TCP_MAXSEG', 2],
+  ['TCP_CORK', 3],
+  ['TCP_KEEPIDLE', 4],
+  ['TCP_KEEPINTVL', 5],
+  ['TCP_KEEPCNT', 6],
+  ['TCP_SYNCNT', 7],
+  ['TCP_LINGER2', 8],
+  ['TCP_DEFER_ACCEPT', 9],
+  ['TCP_WINDOW_CLAMP', 10],
+  ['TCP_INFO', 11],
+  ['TCP_QUICKACK', 12],
+  ['TCP_CONGESTION', 13],
+  ['TCP_MD5SIG', 14],
+  ['TCP_USER_TIMEOUT', 18],
+  ['TCP_REPAIR', 19],
+  ['TCP_FASTOPEN', 23],
+  ['TCP_TIMESTAMP', 24],
+  ['TCP_NOTSENT_LOWAT', 25],
+  ['TCP_FASTOPEN_CONNECT', 30],
+  ['TCP_ULP', 31],
+  ['TCP_ZEROCOPY_RECEIVE', 35],
+  ['TCP_INQ', 36],
+].map(([n, v]) => [n as string, b(v as number)]);
+
+// SOL_IP options (netinet/in.h) and the netfilter table replacements that share the level
+// (linux/netfilter_ipv4/ip_tables.h, netfilter_arp/arp_tables.h, netfilter_bridge/ebtables.h,
+// netfilter/ipset/ip_set.h).
+const IP_OPTIONS: [string, bigint][] = [
+  ['IP_TOS', 1],
+  ['IP_TTL', 2],
+  ['IP_HDRINCL', 3],
+  ['IP_OPTIONS', 4],
+  ['IP_RECVOPTS', 6],
+  ['IP_RETOPTS', 7],
+  ['IP_PKTINFO', 8],
+  ['IP_MTU_DISCOVER', 10],
+  ['IP_RECVERR', 11],
+  ['IP_RECVTTL', 12],
+  ['IP_RECVTOS', 13],
+  ['IP_MTU', 14],
+  ['IP_FREEBIND', 15],
+  ['IP_TRANSPARENT', 19],
+  ['IP_BIND_ADDRESS_NO_PORT', 24],
+  ['IP_MULTICAST_IF', 32],
+  ['IP_MULTICAST_TTL', 33],
+  ['IP_MULTICAST_LOOP', 34],
+  ['IP_ADD_MEMBERSHIP', 35],
+  ['IP_DROP_MEMBERSHIP', 36],
+  ['IPT_SO_SET_REPLACE', 64],
+  ['IPT_SO_SET_ADD_COUNTERS', 65],
+  ['SO_IP_SET', 83],
+  ['ARPT_SO_SET_REPLACE', 96],
+  ['ARPT_SO_SET_ADD_COUNTERS', 97],
+  ['EBT_SO_SET_ENTRIES', 128],
+  ['EBT_SO_SET_COUNTERS', 129],
+].map(([n, v]) => [n as string, b(v as number)]);
+
+// SOL_IPV6 options (netinet/in.h) and ip6_tables' replacement (linux/netfilter_ipv6/ip6_tables.h).
+const IPV6_OPTIONS: [string, bigint][] = [
+  ['IPV6_ADDRFORM', 1],
+  ['IPV6_UNICAST_HOPS', 16],
+  ['IPV6_MULTICAST_IF', 17],
+  ['IPV6_MULTICAST_HOPS', 18],
+  ['IPV6_MULTICAST_LOOP', 19],
+  ['IPV6_JOIN_GROUP', 20],
+  ['IPV6_LEAVE_GROUP', 21],
+  ['IPV6_ROUTER_ALERT', 22],
+  ['IPV6_MTU_DISCOVER', 23],
+  ['IPV6_MTU', 24],
+  ['IPV6_RECVERR', 25],
+  ['IPV6_V6ONLY', 26],
+  ['IP6T_SO_SET_REPLACE', 64],
+  ['IP6T_SO_SET_ADD_COUNTERS', 65],
+  ['IPV6_RECVPKTINFO', 49],
+  ['IPV6_PKTINFO', 50],
+  ['IPV6_TCLASS', 67],
 ].map(([n, v]) => [n as string, b(v as number)]);
 
 // linux/in.h (the common ones).
@@ -442,6 +593,18 @@ export const FAMILIES: Readonly<Record<FamilyId, Family>> = {
     names: [],
     accepts: ['netlink', 'ipproto'],
   },
+  'sockopt-level': { id: 'sockopt-level', title: 'socket option level (SOL_*)', kind: 'enum', names: SOCKOPT_LEVELS },
+  so: { id: 'so', title: 'socket option (SO_*)', kind: 'enum', names: SO_OPTIONS },
+  'tcp-opt': { id: 'tcp-opt', title: 'TCP option (TCP_*)', kind: 'enum', names: TCP_OPTIONS },
+  'ip-opt': { id: 'ip-opt', title: 'IP option (IP_*, netfilter IPT_SO_*)', kind: 'enum', names: IP_OPTIONS },
+  'ipv6-opt': { id: 'ipv6-opt', title: 'IPv6 option (IPV6_*, netfilter IP6T_SO_*)', kind: 'enum', names: IPV6_OPTIONS },
+  sockopt: {
+    id: 'sockopt',
+    title: 'socket option (SO_*, TCP_*, IP_*, IPV6_*, read per level)',
+    kind: 'enum',
+    names: [],
+    accepts: ['so', 'tcp-opt', 'ip-opt', 'ipv6-opt'],
+  },
   personality: {
     id: 'personality',
     title: 'persona (PER_*, with personality flags)',
@@ -486,6 +649,8 @@ export const ARGUMENTS: Readonly<Record<string, Readonly<Record<number, FamilyId
   socket: { 0: 'address-family', 1: 'socket-type', 2: 'socket-protocol' },
   socketpair: { 0: 'address-family', 1: 'socket-type', 2: 'socket-protocol' },
   personality: { 0: 'personality' },
+  setsockopt: { 1: 'sockopt-level', 2: 'sockopt' },
+  getsockopt: { 1: 'sockopt-level', 2: 'sockopt' },
   prctl: { 0: 'prctl' },
   mmap: { 2: 'prot', 3: 'mmap' },
   mmap2: { 2: 'prot', 3: 'mmap' },

@@ -22,7 +22,7 @@ function hasGcc(): boolean {
 }
 
 /** The headers that define each family's names (uapi first, as the kernel sees the values). */
-const HEADERS: Record<Exclude<FamilyId, 'socket-protocol'>, string[]> = {
+const HEADERS: Record<Exclude<FamilyId, 'socket-protocol' | 'sockopt'>, string[]> = {
   clone: ['linux/sched.h', 'signal.h'],
   namespace: ['linux/sched.h'],
   signal: ['signal.h'],
@@ -30,6 +30,17 @@ const HEADERS: Record<Exclude<FamilyId, 'socket-protocol'>, string[]> = {
   'socket-type': ['sys/socket.h'],
   netlink: ['linux/netlink.h'],
   ipproto: ['netinet/in.h'],
+  'sockopt-level': ['sys/socket.h', 'netinet/in.h', 'netinet/tcp.h'],
+  so: ['sys/socket.h'],
+  'tcp-opt': ['netinet/tcp.h'],
+  'ip-opt': [
+    'netinet/in.h',
+    'linux/netfilter_ipv4/ip_tables.h',
+    'linux/netfilter_arp/arp_tables.h',
+    'linux/netfilter_bridge/ebtables.h',
+    'linux/netfilter/ipset/ip_set.h',
+  ],
+  'ipv6-opt': ['netinet/in.h', 'linux/netfilter_ipv6/ip6_tables.h'],
   personality: ['linux/personality.h'],
   prctl: ['linux/prctl.h'],
   prot: ['linux/mman.h'],

@@ -190,19 +190,33 @@ function describePersonality(value: bigint): string | undefined {
 export function describeArgValue(syscall: string, index: number, value: bigint, opts: { arch?: Arch; args?: readonly bigint[] } = {}): string | undefined {
   const fam = argFamily(syscall, index, opts.arch);
   if (fam === undefined) return undefined;
-  return describeFamilyValue(fam.id, value, opts.args?.[0]);
+  // The value that says how to read this one: socket's family for its protocol, setsockopt's level for its option.
+  const context = syscall === 'setsockopt' || syscall === 'getsockopt' ? opts.args?.[1] : opts.args?.[0];
+  return describeFamilyValue(fam.id, value, context);
 }
 
-/** Names a value of one family (see describeArgValue). `family0` is socket's address family. */
-export function describeFamilyValue(id: FamilyId, value: bigint, family0?: bigint): string | undefined {
+/** The option family of each setsockopt level. */
+const SOCKOPT_BY_LEVEL: ReadonlyMap<bigint, FamilyId> = new Map([
+  [0n, 'ip-opt'],
+  [1n, 'so'],
+  [6n, 'tcp-opt'],
+  [41n, 'ipv6-opt'],
+]);
+
+/** Names a value of one family (see describeArgValue). `context` is socket's address family, or setsockopt's level. */
+export function describeFamilyValue(id: FamilyId, value: bigint, context?: bigint): string | undefined {
   const f = FAMILIES[id];
   switch (id) {
     case 'personality':
       return describePersonality(value);
     case 'socket-protocol':
-      if (family0 === 16n) return describeFamilyValue('netlink', value);
-      if (family0 === 2n || family0 === 10n) return describeFamilyValue('ipproto', value);
+      if (context === 16n) return describeFamilyValue('netlink', value);
+      if (context === 2n || context === 10n) return describeFamilyValue('ipproto', value);
       return undefined;
+    case 'sockopt': {
+      const level = context === undefined ? undefined : SOCKOPT_BY_LEVEL.get(context);
+      return level === undefined ? undefined : describeFamilyValue(level, value);
+    }
     default:
       return f.kind === 'enum' ? nameIn(f.names, value) : describeFlags(f, value);
   }

@@ -85,7 +85,24 @@ const CALLS: readonly Call[] = [
   C('mmap-rwx', 'mmap', [0n, 4096n, 7n, 0x22n, 0xffff_ffff_ffff_ffffn, 0n], false, at(2, 'strict')),
   C('mprotect-r', 'mprotect', [PTR, 4096n, 1n], true, at(2, 'strict')),
   C('mprotect-rwx', 'mprotect', [PTR, 4096n, 7n], false, at(2, 'strict')),
+  // Combinations (--args safe): the family, type and protocol socket was recorded with, the
+  // (level, option) pairs of setsockopt. SOCK_NONBLOCK|SOCK_CLOEXEC never count.
+  C('socket-inet-flags', 'socket', [2n, 1n | 0o4000n | 0o2000000n, 0n], false, at(1, 'safe'), true),
+  C('socket-inet-dgram', 'socket', [2n, 2n, 0n], false, at(1, 'safe')),
+  C('socket-netlink-route', 'socket', [16n, 3n, 0n], true, at(2, 'safe')),
+  C('socket-netlink-audit', 'socket', [16n, 3n, 9n], false, at(2, 'safe')),
+  C('socketpair-unix-dgram', 'socketpair', [1n, 2n, 0n, PTR], false, at(1, 'safe')),
+  C('setsockopt-reuseaddr', 'setsockopt', [FD, 1n, 2n, PTR, 4n], true, at(2, 'safe')),
+  C('setsockopt-keepalive', 'setsockopt', [FD, 1n, 9n, PTR, 4n], false, at(2, 'safe')),
+  C('setsockopt-tcp-maxseg', 'setsockopt', [FD, 6n, 2n, PTR, 4n], false, at(1, 'safe')),
 ];
+
+/** The arguments recorded together (footprint argTuples) and their masks, for the syscalls narrowed by combination at --args safe. */
+const TUPLES: Readonly<Record<string, { indices: number[]; masks: bigint[] }>> = {
+  socket: { indices: [0, 1, 2], masks: [0xffffffffn, 0xfn, 0xffffffffn] },
+  socketpair: { indices: [0, 1], masks: [0xffffffffn, 0xfn] },
+  setsockopt: { indices: [1, 2], masks: [0xffffffffn, 0xffffffffn] },
+};
 
 const RANK: Record<Level, number> = { none: 0, safe: 1, strict: 2 };
 const LEVELS: readonly Level[] = ['strict', 'safe', 'none'];
@@ -202,6 +219,21 @@ describe('argument rules from the recorded values, against the real kernel', () 
         assert.equal(u[c.syscall], undefined, `${c.syscall} must not be recorded`);
         continue;
       }
+      const tuple = TUPLES[c.syscall];
+      if (c.narrowed.level === 'safe' && tuple !== undefined) {
+        // Narrowed by combination: the call's combination is in the footprint, or not.
+        const want = tuple.indices.map((ix, k) => (c.args[ix] ?? 0n) & (tuple.masks[k] ?? U32)).join(',');
+        const seen = (u[c.syscall]?.argTuples?.find((t) => t.indices.join(',') === tuple.indices.join(','))?.values ?? []).map((v) => v.value.join(','));
+        // socket's protocol is free for TCP/UDP: compare without it there.
+        const free = c.syscall === 'socket' && c.args[0] !== 16n;
+        const key = (k: string) => (free ? k.split(',').slice(0, 2).join(',') : k);
+        assert.equal(
+          seen.map(key).includes(key(want)),
+          c.passes,
+          `${c.id}: ${c.syscall} (${want}) ${c.passes ? 'missing from' : 'in'} the footprint's combinations (${seen.join(' ')})`,
+        );
+        continue;
+      }
       const values = (u[c.syscall]?.args?.find((a) => a.index === c.narrowed?.index)?.values ?? []).map((v) => BigInt(v.value) & U32);
       const v = (c.args[c.narrowed.index] ?? 0n) & U32;
       assert.equal(
@@ -272,7 +304,7 @@ describe('argument rules from the recorded values, against the real kernel', () 
         // Spelled out: at safe the hot syscalls are name-only, the doors are narrowed.
         const killed = CALLS.filter((c) => got.get(c.id) === 'killed SIGSYS').map((c) => c.syscall);
         for (const hot of ['ioctl', 'fcntl', 'mmap', 'mprotect']) assert.ok(!killed.includes(hot), `${hot} killed at --args safe`);
-        for (const door of ['socket', 'socketpair', 'clone', 'unshare', 'personality', 'prctl'])
+        for (const door of ['socket', 'socketpair', 'setsockopt', 'clone', 'unshare', 'personality', 'prctl'])
           assert.ok(killed.includes(door), `no ${door} value killed at --args safe`);
       }
     });

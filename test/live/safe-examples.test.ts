@@ -1,7 +1,7 @@
 // Live: every example tool profiled at the default --args level is safe by construction. For the
 // honest examples (Flask, Node, shell) `clawfence profile` verifies every workload and exits 0, and
 // the profile allows clone only without CLONE_NEW* bits, answers clone3 with ENOSYS, limits socket
-// to the recorded families and opens no catalogued door wider than Docker's default (audit CF060).
+// to the recorded (family, type) combinations and setsockopt to its (level, option) pairs, and opens no catalogued door wider than Docker's default (audit CF060).
 // For the hostile example, profile exits 1 naming each attempt, its workloads still pass, and
 // under the profile every attempt is denied.
 
@@ -44,7 +44,7 @@ describe('example tools profiled at the default --args level', () => {
   const dir = tmp('cf-safe-');
 
   for (const name of HONEST) {
-    it(`${name}: verified, clone without namespaces, clone3 ENOSYS, socket by family, nothing wider than Docker's default`, () => {
+    it(`${name}: verified, clone without namespaces, clone3 ENOSYS, socket by family and type, nothing wider than Docker's default`, () => {
       const r = profileOf(name, dir);
       assert.equal(r.code, 0, r.out);
       assert.match(r.out, /verified: (\d+)\/\1 workloads pass/);
@@ -59,11 +59,29 @@ describe('example tools profiled at the default --args level', () => {
         );
       if (clone.length > 0) assert.equal(decide(cp, 'x86_64', 'clone3').errno, 38);
       assert.notEqual(decide(cp, 'x86_64', 'clone', [0x10000011n]).action, 'allow');
-      for (const rule of p.syscalls.filter((x) => x.names.includes('socket'))) {
-        assert.equal(rule.args.length, 1, 'every socket rule names a family');
-        assert.deepEqual([rule.args[0]?.op, rule.args[0]?.value], ['masked_eq', 0xffffffffn]);
+      const socketRules = p.syscalls.filter((x) => x.names.includes('socket') && x.action === 'allow');
+      assert.ok(socketRules.length > 0, `${name} opens sockets`);
+      for (const rule of socketRules) {
+        const [family, type, protocol] = [0, 1, 2].map((i) => rule.args.find((a) => a.index === i));
+        assert.deepEqual([family?.op, family?.value], ['masked_eq', 0xffffffffn], 'every socket rule names a family');
+        assert.deepEqual([type?.op, type?.value], ['masked_eq', 0xfn], 'and a type, without SOCK_NONBLOCK/SOCK_CLOEXEC');
+        assert.equal(protocol !== undefined, family?.valueTwo === 16n, 'and a protocol exactly for netlink');
+        // The recorded combination passes with the type flags set; the same family with a type never recorded does not.
+        const args = [family?.valueTwo ?? 0n, (type?.valueTwo ?? 0n) | 0o2000000n | 0o4000n, protocol?.valueTwo ?? 0n];
+        assert.equal(decide(cp, 'x86_64', 'socket', args).action, 'allow', `socket ${args.join(', ')}`);
+        for (const t of [3n, 5n, 10n].filter(
+          (x) => !socketRules.some((r) => r.args.some((a) => a.index === 1 && a.valueTwo === x) && r.args[0]?.valueTwo === family?.valueTwo),
+        ))
+          assert.notEqual(decide(cp, 'x86_64', 'socket', [args[0] as bigint, t, 0n]).action, 'allow', `socket family ${family?.valueTwo} type ${t}`);
       }
-      for (const af of [16n, 17n, 38n, 40n]) assert.notEqual(decide(cp, 'x86_64', 'socket', [af, 3n, 0n]).action, 'allow', `socket family ${af}`);
+      for (const rule of p.syscalls.filter((x) => x.names.includes('setsockopt') && x.action === 'allow'))
+        assert.deepEqual(
+          rule.args.map((a) => a.index),
+          [1, 2],
+          'setsockopt by (level, option)',
+        );
+      assert.notEqual(decide(cp, 'x86_64', 'setsockopt', [3n, 0n, 64n, 0n, 0n]).action, 'allow', 'IPT_SO_SET_REPLACE');
+      for (const af of [16n, 17n, 38n, 40n]) assert.notEqual(decide(cp, 'x86_64', 'socket', [af, 3n, 12n]).action, 'allow', `socket family ${af}`);
       const wider = auditProfile(p, { native: 'x86_64' }).findings.filter((f) => f.id === 'CF060');
       assert.deepEqual(
         wider.map((f) => f.message),

@@ -3,7 +3,7 @@
 // prototype on runc 1.1.5) come first and are marked runtime, then the tool's own calls.
 
 import { ClawfenceError } from '../../src/errors.js';
-import type { ArgValues, Footprint, ProcessRef, SyscallUse } from '../../src/footprint/model.js';
+import type { ArgTuples, ArgValues, Footprint, ProcessRef, SyscallUse } from '../../src/footprint/model.js';
 import type { Arch } from '../../src/syscalls/arch.js';
 import { syscallNumber } from '../../src/syscalls/table.js';
 
@@ -94,7 +94,15 @@ export const PYTHON_POST = [...PYTHON_GET.filter((n) => n !== 'sysinfo'), 'getso
 /** Argument values the recorder keeps for the calls that decide danger. */
 const ARGS: Readonly<Record<string, ArgValues[]>> = {
   clone: [{ index: 0, values: [{ value: String(0x3d0f00), count: 1 }] }],
-  socket: [{ index: 0, values: [{ value: '2', count: 1 }] }],
+  socket: [
+    { index: 0, values: [{ value: '2', count: 1 }] },
+    { index: 1, values: [{ value: '1', count: 1 }] },
+    { index: 2, values: [{ value: '0', count: 1 }] },
+  ],
+};
+/** The combinations recorded with them (socket: AF_INET, SOCK_STREAM, 0). */
+const TUPLES: Readonly<Record<string, ArgTuples[]>> = {
+  socket: [{ indices: [0, 1, 2], values: [{ value: ['2', '1', '0'], count: 1 }] }],
 };
 
 export interface RecordingOptions {
@@ -108,6 +116,9 @@ export interface RecordingOptions {
   count?: number;
   /** Recorded argument values per syscall (replacing the defaults above): name → index → values. */
   args?: Readonly<Record<string, { index: number; values: bigint[] }>>;
+  /** Recorded combinations per syscall (replacing the defaults and `args` for that syscall): the
+   * per-index values are derived from them, as the recorder does. */
+  tuples?: Readonly<Record<string, { indices: number[]; values: bigint[][] }>>;
 }
 
 /** One recording of one workload, as the recorder writes it. */
@@ -123,8 +134,27 @@ export function recording(o: RecordingOptions): Footprint {
     const nr = syscallNumber(abi, name);
     if (nr === undefined) throw new ClawfenceError('internal', `test fixture: ${name} does not exist on ${abi}`);
     const own = o.args?.[name];
-    const args = own === undefined ? ARGS[name] : [{ index: own.index, values: own.values.map((v) => ({ value: v.toString(), count })) }];
-    uses[name] = { count, nr, firstBy: by, runtime, workloads: [o.workload], ...(args === undefined ? {} : { args: structuredClone(args) }) };
+    const tuples = o.tuples?.[name];
+    let args = own === undefined ? ARGS[name] : [{ index: own.index, values: own.values.map((v) => ({ value: v.toString(), count })) }];
+    let argTuples = own === undefined ? TUPLES[name] : undefined;
+    if (tuples !== undefined) {
+      args = tuples.indices.map((index, k) => ({
+        index,
+        values: [...new Set(tuples.values.map((t) => t[k] as bigint))]
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+          .map((v) => ({ value: v.toString(), count })),
+      }));
+      argTuples = [{ indices: tuples.indices, values: tuples.values.map((t) => ({ value: t.map(String), count })) }];
+    }
+    uses[name] = {
+      count,
+      nr,
+      firstBy: by,
+      runtime,
+      workloads: [o.workload],
+      ...(args === undefined ? {} : { args: structuredClone(args) }),
+      ...(argTuples === undefined ? {} : { argTuples: structuredClone(argTuples) }),
+    };
   };
   for (const n of o.runtime ?? []) add(n, 1, RUNC_INIT, true);
   for (const n of o.tool) add(n, o.count ?? 3, o.by ?? PYTHON, false);
