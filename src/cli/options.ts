@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command, type OptionValues } from '@
 import type { Severity } from '../audit/model.js';
 import type { ExportFormat } from '../formats/export.js';
 import type { RecorderChoice } from '../recorder/record.js';
+import { DEFAULT_GENERALIZE_LEVEL, GENERALIZE_LEVELS } from '../generator/index.js';
 
 // The choices are spelled out here rather than imported, so that parsing argv loads no library
 // module; options.test.ts checks that they are the library's lists.
@@ -171,7 +172,15 @@ export function doorOptions<A extends unknown[], O extends OptionValues, G exten
       'let one catalogued door the recording used through: NAME[=VALUE]:"reason" (repeatable; the reason goes into the rule comment)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .option('--justifications <file>', 'a file of --allow specs, one per line (# comments)');
+    .option('--justifications <file>', 'a file of --allow specs, one per line (# comments)')
+    .addOption(
+      new Option(
+        '--generalize <level>',
+        'how far beyond the recording to allow, never a dangerous call: exact (only what was recorded), companions (other entry points of recorded calls, calls that must never be denied, ENOSYS where libraries fall back), families (also low-risk calls and the families the recording shows), broad (every family)',
+      )
+        .choices(GENERALIZE_LEVELS)
+        .default(DEFAULT_GENERALIZE_LEVEL),
+    );
 }
 
 /** --default-errno for generate. */

@@ -23,6 +23,8 @@ import { mergeFootprints } from './merge.js';
 import { runtimeAllowance } from './runtime-allowance.js';
 import { computeStats, type GenerateStats, type SourceSummary } from './stats.js';
 import { checkSurface, describeWidening } from './widening.js';
+import { DEFAULT_GENERALIZE_LEVEL, generalize, type GeneralizeLevel } from './generalize.js';
+import { syscallNumber } from '../syscalls/table.js';
 
 export const GENERATE_DEFAULT_ACTIONS = ['errno', 'kill_process', 'kill_thread'] as const;
 export type GenerateDefaultAction = (typeof GENERATE_DEFAULT_ACTIONS)[number];
@@ -42,6 +44,8 @@ export interface GenerateOptions {
   justifications?: readonly Justification[];
   /** The reference for "never wider than the engine's default" (default: Docker's, data/reference). */
   reference?: Profile;
+  /** How far beyond the recording to allow (default exact; generalize.ts, docs/generate.md#generalisation). */
+  generalize?: GeneralizeLevel;
   /** Runtime calibrations (recorder/calibrate.ts): the set of each is allowed for the footprints it fits. */
   runtimeCalibrations?: readonly import('../footprint/runtime-calibration.js').RuntimeCalibration[];
 }
@@ -79,6 +83,10 @@ function checkOptions(o: GenerateOptions): { action: GenerateDefaultAction; errn
 
 function allowRuleFor(name: string, comment: string): Rule {
   return { names: [name], action: 'allow', args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
+}
+
+function enosysRuleFor(name: string, comment: string): Rule {
+  return { names: [name], action: 'errno', errnoRet: ENOSYS, args: [], includes: emptyFilter(), excludes: emptyFilter(), comment };
 }
 
 function buildProfile(action: GenerateDefaultAction, errno: number, abis: Arch[], rules: Rule[]): Profile {
@@ -159,10 +167,15 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const refusals = [...plans.values()].flatMap((p) => p.refusals);
   const allowance = runtimeAllowance(fps, recordedAnywhere, opts.runtimeCalibrations);
   const companion = clone3 === 'enosys' && !recordedAnywhere.has('clone');
+  const already = new Set([...recordedAnywhere, ...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]);
+  const gen = generalize(opts.generalize ?? DEFAULT_GENERALIZE_LEVEL, already, choice.abis, level);
+  const enosysAnswers = action === 'errno' && errno === ENOSYS ? [] : gen.enosys;
   const extra = [
     ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
     ...(companion ? [cloneCompanionRule()] : []),
     ...allowance.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded: allowed for the container runtime (${a.runtime}): ${a.why}`)),
+    ...gen.added.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded, generalised (--generalize ${gen.level}): ${a.reason}`)),
+    ...enosysAnswers.map((e) => enosysRuleFor(e.syscall, `${e.syscall} — not recorded: denied with ENOSYS (errno 38), not the default errno, ${e.reason}`)),
   ];
   // What the filter is expected to let through: the recording, less what stays shut, plus the
   // runtime allowance and clone for clone3's fallback (on the native ABI).
@@ -170,6 +183,9 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   for (const [abi, names] of recorded) recorded.set(abi, new Set([...names].filter((n) => !shut.has(n))));
   for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])])
     recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
+  // Generalised names are expected wherever they exist (their rule's reason says why).
+  for (const abi of choice.abis)
+    for (const a of gen.added) if (syscallNumber(abi, a.syscall) !== undefined) recorded.set(abi, new Set([...(recorded.get(abi) ?? []), a.syscall]));
   const rulesFor = (comment: (e: SyscallEvidence) => string): Rule[] =>
     evidence.flatMap((e) => {
       const plan = plans.get(e.name);
@@ -214,6 +230,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
     workloads: workloadNames(footprint, evidence),
     sources: summarizeSources(fps, opts.labels),
     args: { level, narrowed: narrowedSummary(profile) },
+    generalized: { level: gen.level, added: gen.added, enosys: enosysAnswers.map((e) => e.syscall) },
     refused: refusals.map(describeRefusal),
     justified: justified.map((j) => `${j.syscall}${j.value === undefined ? '' : `=${j.value.text}`}: ${j.reason}`),
     warnings,

@@ -12,3 +12,4 @@ export { ARG_LEVELS, DEFAULT_ARG_LEVEL, type ArgLevel } from './arg-rules.js';
 export { describeRefusal, type Refusal } from './doors.js';
 export { parseJustification, parseJustificationFile, type Justification } from './justify.js';
 export { runtimeAllowance, type RuntimeAllowance } from './runtime-allowance.js';
+export { DEFAULT_GENERALIZE_LEVEL, GENERALIZE_LEVELS, generalize, type Addition, type GeneralizeLevel, type Generalization } from './generalize.js';

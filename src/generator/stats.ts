@@ -14,6 +14,8 @@ import type { ArgLevel } from './arg-rules.js';
 import type { Clone3Policy } from './clone3.js';
 import type { SyscallEvidence } from './evidence.js';
 import type { Gap, SurfaceCheck, Widening } from './widening.js';
+import type { Addition, GeneralizeLevel } from './generalize.js';
+import { syscallNumber } from '../syscalls/table.js';
 
 export interface AbiStats {
   abi: Arch;
@@ -29,6 +31,15 @@ export interface AbiStats {
   runtimeOnly: string[];
   /** Allowed here without being recorded here (see GenerateStats.widened for why). */
   widened: string[];
+  /** Allowed here by --generalize, not recorded (GenerateStats.generalized says why). */
+  generalized: number;
+}
+
+export interface GeneralizedStats {
+  level: GeneralizeLevel;
+  added: Addition[];
+  /** Denied with ENOSYS so that libraries take their fallback. */
+  enosys: string[];
 }
 
 /** One input footprint, in the order given. */
@@ -64,6 +75,7 @@ export interface GenerateStats {
   gaps: Gap[];
   /** --args level, and the syscalls with argument rules ("socket: arg0 (address family) = AF_INET, AF_UNIX"). */
   args: { level: ArgLevel; narrowed: string[] };
+  generalized: GeneralizedStats;
   /** What the recording did that stays denied, one line each (describeRefusal). */
   refused: string[];
   /** Justifications that let something through ("unshare=CLONE_NEWUSER: bwrap …"). */
@@ -93,6 +105,7 @@ export interface StatsInput {
   workloads: string[];
   sources: SourceSummary[];
   args: { level: ArgLevel; narrowed: string[] };
+  generalized: GeneralizedStats;
   refused: string[];
   justified: string[];
   warnings: string[];
@@ -113,6 +126,7 @@ export function computeStats(i: StatsInput): GenerateStats {
         .filter((w) => w.abi === abi)
         .map((w) => w.syscall)
         .sort(),
+      generalized: i.generalized.added.filter((a) => syscallNumber(abi, a.syscall) !== undefined).length,
     };
   });
   return {
@@ -129,6 +143,7 @@ export function computeStats(i: StatsInput): GenerateStats {
     widened: i.check.widened,
     gaps: i.check.gaps,
     args: i.args,
+    generalized: i.generalized,
     refused: i.refused,
     justified: i.justified,
     warnings: i.warnings,

@@ -35,7 +35,7 @@ export function describeStats(s: GenerateStats): string[] {
   lines.push(
     ...s.perAbi.map((a) => {
       const added = a.abi === s.native ? s.runtimeAllowance.length : 0;
-      return `${a.abi}: ${a.allowed} of ${a.total} syscalls allowed (${a.recorded} recorded${added > 0 ? `, ${added} added for the runtime` : ''}${a.widened.length > 0 ? `, ${a.widened.length} more through shared rules` : ''}); ${s.reference} allows ${a.dockerDefault}`;
+      return `${a.abi}: ${a.allowed} of ${a.total} syscalls allowed (${a.recorded} recorded${a.generalized > 0 ? ` + ${a.generalized} generalised` : ''}${added > 0 ? `, ${added} added for the runtime` : ''}${a.widened.length > 0 ? `, ${a.widened.length} more through shared rules` : ''}); ${s.reference} allows ${a.dockerDefault}`;
     }),
   );
   for (const o of s.omitted)
@@ -44,6 +44,14 @@ export function describeStats(s: GenerateStats): string[] {
     lines.push(`allowed for the container runtime though not recorded: ${s.runtimeAllowance.join(', ')} (see its rule's comment)`);
   if (s.runtimeOnly.length > 0) lines.push(`needed only by the container runtime after installing the filter: ${s.runtimeOnly.join(', ')}`);
   lines.push(CLONE3[s.clone3]);
+  if (s.generalized.level !== 'exact') {
+    const by = new Map<string, string[]>();
+    for (const a of s.generalized.added) by.set(a.kind, [...(by.get(a.kind) ?? []), a.syscall]);
+    const parts = [...by].map(([k, ns]) => `${ns.length} ${k}`);
+    lines.push(
+      `generalised (--generalize ${s.generalized.level}): ${s.generalized.added.length} not recorded${parts.length > 0 ? ` (${parts.join(', ')})` : ''}, each rule saying why; ${s.generalized.enosys.length} answered with ENOSYS so libraries fall back`,
+    );
+  }
   if (s.args.narrowed.length > 0) lines.push(`argument rules (--args ${s.args.level}): ${s.args.narrowed.join('; ')}`);
   for (const j of s.justified) lines.push(`justified: ${j}`);
   for (const r of s.refused) lines.push(`refused: ${r}`);

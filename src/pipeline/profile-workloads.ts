@@ -6,7 +6,15 @@ import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { describeRuntimeId, sameRuntime, calibrationId, type RuntimeCalibration } from '../footprint/runtime-calibration.js';
 import { parseRunCommand } from '../engine/run-argv.js';
-import { generateProfile, mergeFootprints, type ArgLevel, type GenerateStats, type Justification, type Refusal } from '../generator/index.js';
+import {
+  generateProfile,
+  mergeFootprints,
+  type ArgLevel,
+  type GeneralizeLevel,
+  type GenerateStats,
+  type Justification,
+  type Refusal,
+} from '../generator/index.js';
 import type { WiderDoor } from '../diff/doors.js';
 import { printDockerProfile } from '../formats/docker.js';
 import type { Profile } from '../profile/model.js';
@@ -36,6 +44,7 @@ export interface ProfileOptions {
   timeoutMs?: number;
   /** Argument rules (default safe) and the justified doors, as for generate. */
   args?: ArgLevel;
+  generalize?: GeneralizeLevel;
   justifications?: readonly Justification[];
   /** Calibrate the engines' runtimes that have no cached calibration (default true). */
   calibrate?: boolean;
@@ -156,6 +165,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       labels,
       runtimeCalibrations: calibrations,
       ...(o.args === undefined ? {} : { args: o.args }),
+      ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
       ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });

@@ -8,7 +8,15 @@ import { ClawfenceError } from '../../errors.js';
 import { loadFootprint } from '../../footprint/parse.js';
 import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { calibrationsFor, runtimeCacheDir } from '../../recorder/calibration-cache.js';
-import { describeStats, generateProfile, parseJustification, parseJustificationFile, type ArgLevel, type Justification } from '../../generator/index.js';
+import {
+  describeStats,
+  generateProfile,
+  parseJustification,
+  parseJustificationFile,
+  type ArgLevel,
+  type GeneralizeLevel,
+  type Justification,
+} from '../../generator/index.js';
 import { printDockerProfile } from '../../formats/docker.js';
 import { parseArch } from '../../syscalls/arch.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -20,6 +28,7 @@ export interface GenerateCliOptions {
   kill?: boolean;
   arch?: string;
   args?: ArgLevel;
+  generalize?: GeneralizeLevel;
   allow?: string[];
   justifications?: string;
 }
@@ -53,6 +62,7 @@ export async function runGenerate(files: string[], o: GenerateCliOptions): Promi
     defaultAction: o.kill === true ? 'kill_process' : 'errno',
     ...(o.arch === undefined ? {} : { native: parseArch(o.arch) }),
     ...(o.args === undefined ? {} : { args: o.args }),
+    ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
     justifications,
   });
   const text = printDockerProfile(profile);

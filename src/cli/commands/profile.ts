@@ -4,7 +4,7 @@
 import { ClawfenceError } from '../../errors.js';
 import { findEngineEnv } from '../../engine/discover.js';
 import type { RecorderChoice } from '../../recorder/record.js';
-import { describeStats, type ArgLevel } from '../../generator/index.js';
+import { describeStats, type ArgLevel, type GeneralizeLevel } from '../../generator/index.js';
 import { loadJustifications } from './generate.js';
 import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
@@ -27,6 +27,7 @@ export interface ProfileCliOptions {
   expectStdout?: RegExp;
   color?: boolean | undefined;
   args?: ArgLevel;
+  generalize?: GeneralizeLevel;
   allow?: string[];
   justifications?: string;
 }
@@ -71,6 +72,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     recorder: o.recorder,
     ...timeoutMs(o.timeout),
     ...(o.args === undefined ? {} : { args: o.args }),
+    ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
     justifications,
   });
   const lines = [
