@@ -35,7 +35,7 @@ export const TIER_HELP: Readonly<Record<Tier, string>> = {
 };
 
 /** What a syscall is for, one word each (a closed list: a generaliser adds syscalls by family). */
-export const FAMILY_HELP = {
+export const RISK_FAMILY_HELP = {
   'fd-io': 'data I/O on descriptors the process already holds (read, write, splice, AIO, io_uring)',
   fd: 'the descriptor table: close, dup, fcntl, flock, ioctl',
   'file-open': 'opening files by path (open, openat, openat2, open_by_handle_at)',
@@ -64,14 +64,14 @@ export const FAMILY_HELP = {
   privileged: 'host administration that needs a capability: reboot, swap, quotas, kexec, I/O ports, host name',
   obsolete: 'removed or never implemented by Linux',
 } as const;
-export type Family = keyof typeof FAMILY_HELP;
-export const FAMILIES = Object.keys(FAMILY_HELP) as Family[];
+export type RiskFamily = keyof typeof RISK_FAMILY_HELP;
+export const RISK_FAMILIES = Object.keys(RISK_FAMILY_HELP) as RiskFamily[];
 
 /** One syscall of the risk catalog. */
 export interface SyscallRisk {
   syscall: string;
   tier: Tier;
-  family: Family;
+  family: RiskFamily;
   /** One line saying what the call can do (for dangerous ones: the clause after "<syscall> is allowed: "). */
   reason: string;
   /** What the tier rests on: man pages, Docker's and Podman's defaults, systemd groups, CVEs. */

@@ -2,7 +2,7 @@
 // The dangerous tier carries the audit's fields (category, severity, capability,
 // namespaceFlagsArg); the other tiers may not.
 
-import { FAMILIES, RISK_CATEGORIES, SEVERITIES, TIERS } from './model.js';
+import { RISK_FAMILIES, RISK_CATEGORIES, SEVERITIES, TIERS } from './model.js';
 
 export const SYSCALL_RISK_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -20,7 +20,7 @@ export const SYSCALL_RISK_SCHEMA = {
         properties: {
           syscall: { type: 'string', minLength: 1 },
           tier: { enum: [...TIERS] },
-          family: { enum: [...FAMILIES] },
+          family: { enum: [...RISK_FAMILIES] },
           category: { enum: [...RISK_CATEGORIES] },
           severity: { enum: [...SEVERITIES] },
           capability: { type: 'string', pattern: '^CAP_[A-Z_]+$' },

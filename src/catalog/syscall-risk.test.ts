@@ -13,7 +13,7 @@ import type { Arch } from '../syscalls/arch.js';
 import { groupsOf } from '../syscalls/groups.js';
 import { syscallNumber, syscallsOf } from '../syscalls/table.js';
 import { RISK_CATALOG, riskOf } from './dangerous.js';
-import { FAMILIES, FAMILY_HELP, TIERS } from './model.js';
+import { RISK_FAMILIES, RISK_FAMILY_HELP, TIERS } from './model.js';
 import { countTiers, describeTierCounts, parseSyscallRisk, RISK_ABIS, syscallRisk, syscallRiskCatalog, tierOf } from './syscall-risk.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -156,13 +156,13 @@ describe('syscall risk catalog: data', () => {
         catalog.some((e) => e.tier === t),
         t,
       );
-    for (const f of FAMILIES) {
+    for (const f of RISK_FAMILIES) {
       assert.ok(
         catalog.some((e) => e.family === f),
         `family ${f} is used`,
       );
       assert.match(DOC, new RegExp(`\\| \`${f}\` \\|`), `docs/risk-catalog.md lists ${f}`);
-      assert.ok(FAMILY_HELP[f].length > 10);
+      assert.ok(RISK_FAMILY_HELP[f].length > 10);
     }
   });
 

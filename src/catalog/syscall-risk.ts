@@ -8,7 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from '../syscalls/arch.js';
 import { isKnownSyscall, suggestSyscall } from '../syscalls/table.js';
-import { TIERS, type Family, type RiskCategory, type RiskEntry, type Severity, type SyscallRisk, type Tier } from './model.js';
+import { TIERS, type RiskFamily, type RiskCategory, type RiskEntry, type Severity, type SyscallRisk, type Tier } from './model.js';
 import { findPackageFile } from './reference.js';
 import { SYSCALL_RISK_SCHEMA } from './syscall-risk-schema.js';
 
@@ -20,7 +20,7 @@ export const RISK_ABIS: readonly Arch[] = ['x86_64', 'x86', 'x32'];
 interface RawEntry {
   syscall: string;
   tier: Tier;
-  family: Family;
+  family: RiskFamily;
   category?: RiskCategory;
   severity?: Severity;
   capability?: string;
