@@ -14,6 +14,7 @@ import { auditProfile } from './audit.js';
 import { failOn } from './fail-on.js';
 import { RISK_CATEGORIES, severityRank, type AuditReport } from './model.js';
 import { loadDockerDefault } from '../catalog/reference.js';
+import { RISK_CATALOG } from '../catalog/dangerous.js';
 import { computeSurface } from '../evaluator/surface.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -100,7 +101,12 @@ describe("audit of Docker's default profile (x86_64, no capabilities)", () => {
     assert.deepEqual([...s.allowed].sort(), [...DOCKER_ALLOWED].sort());
     // SOURCES.md: "allowed only through args-conditioned rules: ['clone', 'personality', 'socket']"
     assert.deepEqual([...s.conditional].sort(), ['clone', 'personality', 'socket']);
-    assert.deepEqual(report.counts.x86_64, { allowed: 308, conditional: 3, total: 385, referenceAllowed: 308 });
+    const { tiers, ...counts } = report.counts.x86_64 ?? { tiers: undefined };
+    assert.deepEqual(counts, { allowed: 308, conditional: 3, total: 385, referenceAllowed: 308 });
+    // Every x86_64 name is classified; the dangerous ones are the catalogued names Docker allows.
+    const catalogued = [...DOCKER_ALLOWED].filter((n) => RISK_CATALOG.some((e) => e.syscall === n));
+    assert.deepEqual(tiers, { benign: tiers?.benign, moderate: 308 - catalogued.length - (tiers?.benign ?? 0), dangerous: catalogued.length, unclassified: 0 });
+    assert.ok((tiers?.benign ?? 0) > (tiers?.moderate ?? 0), 'most of what Docker allows is benign');
   });
 
   it("lists the dangerous allows by category: exactly the issue's names that SOURCES.md says are allowed", () => {
@@ -194,7 +200,10 @@ describe('audit of the 40-harmless-syscalls example', () => {
 
   it("counts 40 allowed on x86_64 only, next to Docker's 308", () => {
     assert.deepEqual(report.abis, ['x86_64']);
-    assert.deepEqual(report.counts.x86_64, { allowed: 40, conditional: 0, total: 385, referenceAllowed: 308 });
+    const { tiers, ...counts } = report.counts.x86_64 ?? { tiers: undefined };
+    assert.deepEqual(counts, { allowed: 40, conditional: 0, total: 385, referenceAllowed: 308 });
+    assert.equal(tiers?.dangerous, 0);
+    assert.equal((tiers?.benign ?? 0) + (tiers?.moderate ?? 0), 40);
     for (const c of RISK_CATEGORIES) assert.deepEqual(report.summary.dangerous[c], []);
   });
 });

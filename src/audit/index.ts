@@ -23,3 +23,5 @@ export { renderAuditTable, type TableOptions } from './render/table.js';
 export { auditReportToObject, renderAuditJson } from './render/json.js';
 export { auditReportToSarif, renderAuditSarif, sarifLevel, type SarifOptions } from './render/sarif.js';
 export { locatorFromTree, type Locate } from '../source/located-json.js';
+export { countTiers, describeTierCounts, RISK_ABIS, syscallRisk, syscallRiskCatalog, tierOf, type TierCounts } from '../catalog/syscall-risk.js';
+export { RISK_FAMILIES, RISK_FAMILY_HELP, TIERS, TIER_HELP, type RiskFamily, type SyscallRisk, type Tier } from '../catalog/model.js';

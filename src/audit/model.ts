@@ -2,6 +2,7 @@
 
 import type { Arch } from '../syscalls/arch.js';
 import type { Action } from '../profile/model.js';
+import type { TierCounts } from '../catalog/syscall-risk.js';
 
 import { SEVERITIES, type RiskCategory, type Severity } from '../catalog/dangerous.js';
 
@@ -40,6 +41,8 @@ export interface AbiCounts {
   conditional: number;
   /** Syscalls that exist on this ABI. */
   total: number;
+  /** The allowed ones by risk tier (docs/risk-catalog.md). */
+  tiers: TierCounts;
   /** The reference profile's allowed count on this ABI (absent without a reference). */
   referenceAllowed?: number;
 }

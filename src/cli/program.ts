@@ -207,10 +207,11 @@ export function buildProgram(state: ProgramState) {
   jsonOption(
     program
       .command('syscalls')
-      .description('look up syscalls by name or number per ABI, with their groups')
+      .description('look up syscalls by name or number per ABI, with their groups and risk tier')
       .argument('[name-or-number]', 'a syscall name or number; omit to list every syscall of the ABI')
       .option('--arch <abi>', 'ABI (default: this host); use --arch all to compare every ABI')
-      .option('--group <group>', 'list the members of a group such as @network-io'),
+      .option('--group <group>', 'list the members of a group such as @network-io')
+      .option('--tier <tier>', 'list only the syscalls of one risk tier: benign, moderate or dangerous'),
   ).action(async (query, opts) => {
     const m = await import('./commands/syscalls.js');
     state.exit = await m.runSyscalls(query, { ...opts, color: color() });

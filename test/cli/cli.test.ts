@@ -126,6 +126,20 @@ describe('clawfence audit', () => {
     assert.equal(h.code, 0, h.stdout + h.stderr);
   });
 
+  it('counts the allowed syscalls of each ABI by risk tier, in the table and in --json', () => {
+    const r = runCli(['audit', DOCKER, '--arch', 'x86_64', '--json', '--fail-on', 'critical']);
+    const j = JSON.parse(r.stdout) as { counts: Record<string, { allowed: number; tiers: Record<string, number> }> };
+    for (const [abi, c] of Object.entries(j.counts)) {
+      const t = c.tiers;
+      assert.equal((t['benign'] ?? 0) + (t['moderate'] ?? 0) + (t['dangerous'] ?? 0) + (t['unclassified'] ?? 0), c.allowed, abi);
+      assert.equal(t['unclassified'], 0, `${abi}: the catalog classifies every x86 name`);
+      assert.ok((t['dangerous'] ?? 0) > 0, `${abi}: Docker allows ptrace`);
+    }
+    const table = runCli(['audit', DOCKER, '--arch', 'x86_64', '--fail-on', 'critical']).stdout;
+    const x64 = j.counts['x86_64']?.tiers ?? {};
+    assert.ok(table.includes(`${x64['benign']} benign, ${x64['moderate']} moderate, ${x64['dangerous']} dangerous`), table);
+  });
+
   it('writes SARIF 2.1.0 with a region for located findings', () => {
     const r = runCli(['audit', DOCKER, '--sarif', '--arch', 'x86_64', '--fail-on', 'critical']);
     assert.equal(r.code, 0, r.stderr);
@@ -202,6 +216,31 @@ describe('clawfence syscalls', () => {
     const bad = runCli(['syscalls', 'sockte']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /did you mean 'socket'/);
+  });
+
+  it('shows the risk tier, reason and sources of a named syscall', () => {
+    const m = runCli(['syscalls', 'mount', '--arch', 'x86_64']);
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, /^mount: dangerous \(mount; namespace-escape, high, needs CAP_SYS_ADMIN\): mounts filesystems/m);
+    assert.match(m.stdout, /^ {2}sources: mount\(2\); moby profiles default\.json: allowed only with CAP_SYS_ADMIN;/m);
+    const o = runCli(['syscalls', 'openat', '--json']);
+    const j = JSON.parse(o.stdout) as { syscalls: { name: string; risk: { tier: string; family: string; sources: string[] } | null }[] };
+    assert.equal(j.syscalls[0]?.risk?.tier, 'moderate');
+    assert.equal(j.syscalls[0]?.risk?.family, 'file-open');
+    assert.ok((j.syscalls[0]?.risk?.sources.length ?? 0) > 1);
+  });
+
+  it('lists one tier with --tier, and refuses an unknown tier in one line', () => {
+    const d = runCli(['syscalls', '--tier', 'dangerous', '--arch', 'x86_64', '--json']);
+    assert.equal(d.code, 0, d.stderr);
+    const j = JSON.parse(d.stdout) as { syscalls: { name: string; risk: { tier: string } | null }[] };
+    assert.ok(j.syscalls.length > 40);
+    assert.ok(j.syscalls.every((s) => s.risk?.tier === 'dangerous'));
+    assert.ok(j.syscalls.some((s) => s.name === 'bpf') && !j.syscalls.some((s) => s.name === 'read'));
+    const bad = runCli(['syscalls', '--tier', 'bening']);
+    assert.equal(bad.code, 2);
+    assert.ok(isOneLineError(bad.stderr), bad.stderr);
+    assert.match(bad.stderr, /unknown risk tier 'bening'/);
   });
 });
 

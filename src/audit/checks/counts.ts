@@ -4,6 +4,7 @@ import { makeFinding, type AuditContext } from '../context.js';
 import type { AbiCounts, Finding } from '../model.js';
 import type { AbiSurface } from '../../evaluator/surface.js';
 import type { Arch } from '../../syscalls/arch.js';
+import { countTiers } from '../../catalog/syscall-risk.js';
 
 export function countSurface(ctx: AuditContext, reference: Map<Arch, AbiSurface> | undefined): Partial<Record<Arch, AbiCounts>> {
   const out: Partial<Record<Arch, AbiCounts>> = {};
@@ -12,6 +13,7 @@ export function countSurface(ctx: AuditContext, reference: Map<Arch, AbiSurface>
       allowed: s.allowed.length,
       conditional: s.conditional.length,
       total: s.syscalls.size,
+      tiers: countTiers(s.allowed),
       ...(reference === undefined ? {} : { referenceAllowed: reference.get(abi)?.allowed.length ?? 0 }),
     };
   }

@@ -17,6 +17,7 @@ function findingObject(f: Finding): Record<string, unknown> {
 function countsObject(c: AbiCounts): Record<string, unknown> {
   const o: Record<string, unknown> = { allowed: c.allowed, conditional: c.conditional, total: c.total };
   if (c.referenceAllowed !== undefined) o['referenceAllowed'] = c.referenceAllowed;
+  o['tiers'] = { ...c.tiers };
   return o;
 }
 

@@ -4,6 +4,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { RISK_CATEGORIES, SEVERITIES, type AuditReport, type Finding, type Severity } from '../model.js';
+import { describeTierCounts } from '../../catalog/syscall-risk.js';
 
 export interface TableOptions {
   /** Colour the output (the CLI passes false for NO_COLOR or a non-TTY). */
@@ -133,14 +134,14 @@ function findingsTable(r: AuditReport, c: Colors, color: boolean, width: number)
 function countsTable(r: AuditReport, c: Colors): string {
   const withRef = r.reference !== undefined;
   const t = new Table({
-    head: ['ABI', 'allowed', 'conditional', 'total', ...(withRef ? [r.reference ?? ''] : [])].map((h) => c.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'right'],
+    head: ['ABI', 'allowed', 'by risk tier', 'conditional', 'total', ...(withRef ? [r.reference ?? ''] : [])].map((h) => c.bold(h)),
+    colAligns: ['left', 'right', 'left', 'right', 'right', 'right'],
     style: PLAIN,
   });
   for (const abi of r.abis) {
     const n = r.counts[abi];
     if (n === undefined) continue;
-    t.push([abi, n.allowed, n.conditional, n.total, ...(withRef ? [n.referenceAllowed ?? 0] : [])]);
+    t.push([abi, n.allowed, describeTierCounts(n.tiers), n.conditional, n.total, ...(withRef ? [n.referenceAllowed ?? 0] : [])]);
   }
   return t.toString();
 }
