@@ -18,7 +18,8 @@ import { argPolicy, type ArgLevel } from './arg-rules.js';
 export const GENERALIZE_FILE = 'data/catalog/generalize.json';
 export const GENERALIZE_LEVELS = ['exact', 'companions', 'families', 'broad'] as const;
 export type GeneralizeLevel = (typeof GENERALIZE_LEVELS)[number];
-/** The default, chosen by measurement on the held-out corpus (bench/corpus, docs/generate.md#generalisation). */
+/** The CLI's default (generate, profile), chosen by measurement on the held-out corpus (bench/corpus,
+ * docs/generate.md#generalisation); generateProfile() itself defaults to exact. */
 export const DEFAULT_GENERALIZE_LEVEL: GeneralizeLevel = 'exact';
 
 export type AdditionKind = 'never-deny' | 'companion' | 'low-risk' | 'family';

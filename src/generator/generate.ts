@@ -23,7 +23,7 @@ import { mergeFootprints } from './merge.js';
 import { runtimeAllowance } from './runtime-allowance.js';
 import { computeStats, type GenerateStats, type SourceSummary } from './stats.js';
 import { checkSurface, describeWidening } from './widening.js';
-import { DEFAULT_GENERALIZE_LEVEL, generalize, type GeneralizeLevel } from './generalize.js';
+import { generalize, type GeneralizeLevel } from './generalize.js';
 import { syscallNumber } from '../syscalls/table.js';
 
 export const GENERATE_DEFAULT_ACTIONS = ['errno', 'kill_process', 'kill_thread'] as const;
@@ -44,7 +44,8 @@ export interface GenerateOptions {
   justifications?: readonly Justification[];
   /** The reference for "never wider than the engine's default" (default: Docker's, data/reference). */
   reference?: Profile;
-  /** How far beyond the recording to allow (default exact; generalize.ts, docs/generate.md#generalisation). */
+  /** How far beyond the recording to allow (generalize.ts, docs/generate.md#generalisation). The library's
+   * default is exact; the CLI's is DEFAULT_GENERALIZE_LEVEL, chosen by measurement. */
   generalize?: GeneralizeLevel;
   /** Runtime calibrations (recorder/calibrate.ts): the set of each is allowed for the footprints it fits. */
   runtimeCalibrations?: readonly import('../footprint/runtime-calibration.js').RuntimeCalibration[];
@@ -168,7 +169,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const allowance = runtimeAllowance(fps, recordedAnywhere, opts.runtimeCalibrations);
   const companion = clone3 === 'enosys' && !recordedAnywhere.has('clone');
   const already = new Set([...recordedAnywhere, ...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]);
-  const gen = generalize(opts.generalize ?? DEFAULT_GENERALIZE_LEVEL, already, choice.abis, level);
+  const gen = generalize(opts.generalize ?? 'exact', already, choice.abis, level);
   const enosysAnswers = action === 'errno' && errno === ENOSYS ? [] : gen.enosys;
   const extra = [
     ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
