@@ -7,7 +7,7 @@
 import type { ImageListing } from '../engine/image-files.js';
 import type { Footprint } from '../footprint/model.js';
 import type { Arch } from '../syscalls/arch.js';
-import { defaultExecutable, ImageTree, inBinDir } from './image-paths.js';
+import { defaultExecutable, ImageTree } from './image-paths.js';
 
 export const COVERAGE_SCHEMA_VERSION = 1;
 
