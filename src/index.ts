@@ -61,5 +61,6 @@ export {
 } from './recorder/calibration-cache.js';
 export { verifyWorkload, deniedCalls, complainProfile, type VerifyOptions, type VerifyResult, type DeniedCall } from './verifier/verify.js';
 export { profileWorkloads, type ProfileOptions, type ProfileResult } from './pipeline/profile-workloads.js';
+export { computeCoverage, describeCoverage, type CoverageReport, type CoverageRun, type GeneralisedSyscall, type RiskTier } from './pipeline/coverage.js';
 export { loadWorkloads, parseWorkloads, type Workload, type WorkloadFile } from './pipeline/workloads.js';
 export { parseRunCommand, withRunOptions, checkRunCommand, type RunCommand } from './engine/run-argv.js';

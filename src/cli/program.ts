@@ -133,6 +133,9 @@ export function buildProgram(state: ProgramState) {
         )
           .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
           .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+          .option('--coverage <file>', 'also write the coverage report here (JSON, docs/coverage.md): what the workloads did not show')
+          .option('--run-footprints <dir>', "also write every run's own footprint into this directory")
+          .option('--no-image-scan', "do not list the image's executables for the coverage report")
           .addOption(repeatOption()),
         { timeout: 600 },
       ),

@@ -1,7 +1,8 @@
 // The recorded footprint of one or more workloads: which syscalls every process of a container
 // made on which ABI from the moment its seccomp filter was installed, how often, who made each
 // first, which argument values were seen for the arguments that decide danger (alone, and as
-// tuples where the combination matters), and where the recording came from. Versioned JSON
+// tuples where the combination matters), which executables they exec'd, and where the recording
+// came from. Versioned JSON
 // (schemaVersion 1, schema in docs/footprint.schema.json); only schemaVersion and syscalls are
 // required, so hand-written footprints stay small.
 
@@ -57,6 +58,16 @@ export interface SyscallUse {
   argTuples?: ArgTuples[];
 }
 
+/** A path the workloads exec'd successfully (from inside the container, after the runtime
+ * installed the filter: the runtime's exec of the tool included), exactly as given to
+ * execve/execveat (not resolved through symlinks; an execveat on a descriptor reads
+ * "/dev/fd/N"), how many times, and by which workloads. */
+export interface ExecutableUse {
+  path: string;
+  count: number;
+  workloads?: string[];
+}
+
 export interface WorkloadRecord {
   name: string;
   argv: string[];
@@ -81,6 +92,9 @@ export interface Footprint {
   arch?: Arch;
   /** Per ABI, per syscall name. */
   syscalls: Partial<Record<Arch, Record<string, SyscallUse>>>;
+  /** Every path exec'd, sorted by path. Absent: the recorder did not record execs (before
+   * recorder version 3), which is not the same as an empty list. */
+  executables?: ExecutableUse[];
   workloads?: WorkloadRecord[];
   provenance?: Provenance;
 }

@@ -107,6 +107,19 @@ describe('parseFootprint', () => {
     );
   });
 
+  it('reads the executables (recorder 3), and locates an entry without a count or with an unknown key', () => {
+    const good = '{"schemaVersion":1,"syscalls":{},"executables":[{"path":"/bin/sh","count":2,"workloads":["w"]}]}';
+    const r = parseFootprint(good);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.executables, [{ path: '/bin/sh', count: 2, workloads: ['w'] }]);
+    const bad = parseFootprint('{"schemaVersion":1,"syscalls":{},\n"executables":[{"path":"/bin/sh"},\n {"path":"/x","count":1,"exe":"x"}]}');
+    assert.ok(!bad.ok);
+    assert.deepEqual(
+      bad.issues.map((i) => `${i.path} ${i.line}:${i.column} ${i.message}`),
+      ["$.executables[0] 2:16 executables[0] has no 'count'", '$.executables[1].exe 3:31 unknown key "exe"'],
+    );
+  });
+
   it('reads argument tuples, and locates a tuple of the wrong length, indices out of order and values that are not decimal', () => {
     const use = (tuples: string): string =>
       `{"schemaVersion":1,"syscalls":{"x86_64":{"socket":{"count":2,"args":[{"index":0,"values":[{"value":"16","count":2}]}],"argTuples":${tuples}}}}}`;

@@ -80,6 +80,16 @@ export const FOOTPRINT_SCHEMA = {
         },
       },
     },
+    // Optional and later than syscalls: footprints without it read as before (execs not recorded).
+    executables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'count'],
+        properties: { path: { type: 'string' }, count, workloads: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      },
+    },
     workloads: {
       type: 'array',
       items: {

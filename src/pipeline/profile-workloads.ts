@@ -1,7 +1,9 @@
 // `profile`: record every workload, generate one profile from all footprints, verify every
-// workload under it. The tool author's one command.
+// workload under it, and say what the workloads did not show (coverage.ts). The tool author's one
+// command.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { describeRuntimeId, sameRuntime, calibrationId, type RuntimeCalibration } from '../footprint/runtime-calibration.js';
@@ -26,6 +28,9 @@ import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
 import { ensureServer, type RunningServer } from './server.js';
 import { toJsonText } from '../util/json.js';
 import type { Workload } from './workloads.js';
+import { mergeExecutables } from '../footprint/executables.js';
+import { listImageFiles } from '../engine/image-files.js';
+import { computeCoverage, type CoverageImage, type CoverageReport, type CoverageRun, type GeneralisedSyscall } from './coverage.js';
 
 export interface ProfileOptions {
   workloads: Workload[];
@@ -50,6 +55,14 @@ export interface ProfileOptions {
   calibrate?: boolean;
   /** The runtime calibration cache (default runtimeCacheDir()). */
   calibrationDir?: string;
+  /** Write the coverage report here (JSON). */
+  coverageOutput?: string;
+  /** Write every run's own footprint into this directory (made when missing). */
+  runFootprintsDir?: string;
+  /** List the images' executables for the coverage report (default true). */
+  scanImages?: boolean;
+  /** Syscalls the profile allows by generalisation, with their tier (rendered in the coverage). */
+  generalised?: readonly GeneralisedSyscall[];
 }
 
 export interface ProfileResult {
@@ -65,6 +78,43 @@ export interface ProfileResult {
   /** Where the profile is wider than Docker's default on a catalogued door (not justified). */
   wider: WiderDoor[];
   seconds: { calibrate: number; record: number; verify: number };
+  /** What the workloads did not show. */
+  coverage: CoverageReport;
+  /** Every run's footprint, by workload and run (1-based). */
+  runs: CoverageRun[];
+}
+
+/** A file name for one run's footprint: "02-process_request.run3.json". */
+export function runFootprintName(index: number, workload: string, run: number): string {
+  return `${String(index + 1).padStart(2, '0')}-${workload.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.run${run}.json`;
+}
+
+/** The images the workloads run (per engine command), each with its workloads, listed. */
+async function scanImages(o: ProfileOptions): Promise<CoverageImage[]> {
+  const byImage = new Map<string, { cmd: ReturnType<typeof parseRunCommand>; workloads: string[] }>();
+  for (const w of o.workloads) {
+    const cmd = parseRunCommand(w.argv);
+    const key = JSON.stringify([cmd.binary, ...cmd.globalOpts, cmd.image]);
+    const seen = byImage.get(key) ?? { cmd, workloads: [] };
+    byImage.set(key, seen);
+    seen.workloads.push(w.name);
+  }
+  const out: CoverageImage[] = [];
+  for (const { cmd, workloads } of byImage.values()) {
+    if (o.scanImages === false) {
+      out.push({ ref: cmd.image, workloads, error: 'not listed (--no-image-scan)' });
+      continue;
+    }
+    o.progress(`listing the executables of ${cmd.image} (${cmd.binary} create + export: nothing in it runs)`);
+    try {
+      out.push({ ref: cmd.image, workloads, listing: await listImageFiles(cmd, cmd.image, o.env) });
+    } catch (e) {
+      if (!(e instanceof ClawfenceError) || e.code !== 'environment') throw e;
+      o.progress(`warning: ${e.message}; the coverage report does not compare executables`);
+      out.push({ ref: cmd.image, workloads, error: e.message });
+    }
+  }
+  return out;
 }
 
 /** The engine commands (binary and global options) the workloads run. */
@@ -117,7 +167,12 @@ async function withServer<T>(w: Workload, servers: Map<number, RunningServer>, r
 }
 
 export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult> {
-  for (const f of [o.output, o.footprintOutput]) {
+  const repeat = Math.max(1, o.repeat ?? 1);
+  const runFiles =
+    o.runFootprintsDir === undefined
+      ? []
+      : o.workloads.flatMap((w, i) => Array.from({ length: repeat }, (_, k) => join(o.runFootprintsDir ?? '', runFootprintName(i, w.name, k + 1))));
+  for (const f of [o.output, o.footprintOutput, o.coverageOutput, ...runFiles]) {
     if (f !== undefined && existsSync(f) && !o.force)
       throw new ClawfenceError('exists', `${f} already exists`, { hint: 'pass --force to overwrite it, or choose another -o path' });
   }
@@ -128,8 +183,8 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const ensured = o.calibrate === false ? [] : await ensureCalibrations(o, dir);
     const n = o.workloads.length;
     const footprints: Footprint[] = [];
+    const runs: CoverageRun[] = [];
     const t0 = Date.now();
-    const repeat = Math.max(1, o.repeat ?? 1);
     for (const [i, w] of o.workloads.entries())
       for (let k = 1; k <= repeat; k++) {
         o.progress(`[${i + 1}/${n}] recording ${w.name}${repeat > 1 ? ` (run ${k} of ${repeat})` : ''}`);
@@ -153,7 +208,13 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
           );
         }
         footprints.push(r.footprint);
+        runs.push({ workload: w.name, run: k, footprint: r.footprint });
       }
+    if (o.runFootprintsDir !== undefined) {
+      mkdirSync(o.runFootprintsDir, { recursive: true });
+      runs.forEach((r, i) => writeFileAtomic(runFiles[i] ?? '', toJsonText(r.footprint), { force: o.force }));
+    }
+    const images = await scanImages(o);
     const t1 = Date.now();
     o.progress(`generating the profile from ${footprints.length} footprint${footprints.length === 1 ? '' : 's'}`);
     const labels = o.workloads.flatMap((w) => Array.from({ length: repeat }, (_, k) => (repeat > 1 ? `${w.name}#${k + 1}` : w.name)));
@@ -170,7 +231,17 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
-      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels })), { force: o.force });
+      // mergeFootprints keeps the syscalls; the executables are merged beside it.
+      const merged = mergeFootprints(footprints, { labels });
+      const executables = mergeExecutables(footprints);
+      const { workloads: records, provenance, ...rest } = merged;
+      const withExecs: Footprint = {
+        ...rest,
+        ...(executables === undefined ? {} : { executables }),
+        ...(records === undefined ? {} : { workloads: records }),
+        ...(provenance === undefined ? {} : { provenance }),
+      };
+      writeFileAtomic(o.footprintOutput, toJsonText(withExecs), { force: o.force });
     }
     const verdicts: ProfileResult['verdicts'] = [];
     for (const [i, w] of o.workloads.entries()) {
@@ -191,6 +262,8 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       verdicts.push({ name: w.name, ...v });
     }
     const t2 = Date.now();
+    const coverage = computeCoverage({ runs, repeat, images, ...(o.generalised === undefined ? {} : { generalised: o.generalised }) });
+    if (o.coverageOutput !== undefined) writeFileAtomic(o.coverageOutput, toJsonText(coverage), { force: o.force });
     return {
       profile,
       stats,
@@ -201,6 +274,8 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       refusals,
       wider,
       seconds: { calibrate: (t0 - tc) / 1000, record: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 },
+      coverage,
+      runs,
     };
   } finally {
     for (const s of servers.values()) await s.stop();

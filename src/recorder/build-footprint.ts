@@ -1,11 +1,12 @@
 // Turns a raw recording of one workload into a footprint: names instead of numbers, runtime
 // calls marked, the first process per syscall, argument values (per index, and as tuples where
-// several are recorded together), and where it all came from.
+// several are recorded together), the executables the run exec'd, and where it all came from.
 
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from '../syscalls/arch.js';
 import { syscallName } from '../syscalls/table.js';
 import type { RawArgValue, RawRecording, RawSyscall } from './recorder.js';
+import { mergeExecutables } from '../footprint/executables.js';
 import {
   FOOTPRINT_SCHEMA_VERSION,
   type ArgTuples,
@@ -26,10 +27,11 @@ export interface BuildInput {
 /** Refuses a recording that lost events: a short footprint would make a profile that breaks the tool. */
 export function assertComplete(r: RawRecording): void {
   const { outOfRange, firstSeen, args } = r.lost;
-  if (outOfRange + firstSeen + args > 0) {
+  const execs = r.lost.execs ?? 0;
+  if (outOfRange + firstSeen + args + execs > 0) {
     throw new ClawfenceError(
       'environment',
-      `the recorder lost events (out-of-range syscall numbers ${outOfRange}, first-seen ${firstSeen}, argument values ${args}); the footprint would be incomplete`,
+      `the recorder lost events (out-of-range syscall numbers ${outOfRange}, first-seen ${firstSeen}, argument values ${args}${execs > 0 ? `, exec paths ${execs}` : ''}); the footprint would be incomplete`,
       {
         hint: 're-run the recording; if it persists, report it with `clawfence doctor` output',
       },
@@ -114,10 +116,13 @@ export function buildFootprint(input: BuildInput): Footprint {
   }
   const syscalls: Footprint['syscalls'] = {};
   for (const abi of Object.keys(perAbi).sort() as Arch[]) syscalls[abi] = sorted(perAbi[abi] ?? {});
+  const executables =
+    r.execs === undefined ? undefined : mergeExecutables([{ executables: r.execs.map((e) => ({ path: e.path, count: e.count, workloads: [workload.name] })) }]);
   return {
     schemaVersion: FOOTPRINT_SCHEMA_VERSION,
     arch: input.native,
     syscalls,
+    ...(executables === undefined ? {} : { executables }),
     workloads: [workload],
     provenance: { ...input.provenance, recorder: { name: r.recorder, version: r.version, ...(r.note === undefined ? {} : { note: r.note }) } },
   };

@@ -1,6 +1,6 @@
 // The one recorder interface, and what a recorder delivers: per ABI and syscall number, how often
 // it was made, the first process that made it, and the values of selected arguments (alone or
-// together); plus whether anything was lost. Implemented by the eBPF recorder (ebpf/) and the
+// together); the paths the tasks exec'd; plus whether anything was lost. Implemented by the eBPF recorder (ebpf/) and the
 // ptrace fallback (ptrace/); record.ts chooses one, and test/live/recorder.case.ts runs the same
 // live suite against each.
 
@@ -44,13 +44,22 @@ export interface RawArgValue {
   count: number;
 }
 
+/** A path the run's tasks exec'd successfully under their filter, as given to execve (execveat on
+ * a descriptor: "/dev/fd/N", or "/dev/fd/N/NAME" relative to one), and how many times. */
+export interface RawExec {
+  path: string;
+  count: number;
+}
+
 export interface RawRecording {
   recorder: RecorderName;
   version: string;
   syscalls: RawSyscall[];
   args: RawArgValue[];
+  /** The execs seen (recorders since version 3; absent: not recorded). */
+  execs?: RawExec[];
   /** Events that could not be recorded; a non-zero value makes the recording unusable. */
-  lost: { outOfRange: number; firstSeen: number; args: number };
+  lost: { outOfRange: number; firstSeen: number; args: number; execs?: number };
   note?: string;
 }
 

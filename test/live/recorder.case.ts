@@ -37,7 +37,7 @@ import {
 } from '../support/live.js';
 
 /** The suite's scenarios, by the id a skip names them with. */
-export const SCENARIOS = ['known-program', 'i386', 'pass-through', 'isolation', 'detached', 'init', 'ctrl-c'] as const;
+export const SCENARIOS = ['known-program', 'i386', 'pass-through', 'exec', 'isolation', 'detached', 'init', 'ctrl-c'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface RecorderSuite {
@@ -214,6 +214,30 @@ export function runRecorderSuite(suite: RecorderSuite): void {
       assert.match(r.stdout, /^known-syscalls done$/m);
       assert.match(r.stderr, /known-syscalls stderr line/);
       assert.equal(r.fp.workloads?.[0]?.exitCode, 7);
+    });
+
+    scenario('exec', 'records the path of every successful exec under the filter, as given, with its count; not failed ones, not the runtime’s own', () => {
+      const prog = inContainer(programs().known64);
+      const r = rec({ cmd: ['sh', '-c', `/bin/true; /bin/true; /cf-no-such-program 2>/dev/null; ${prog} >/dev/null; exit 0`] });
+      assert.equal(r.code, 0, r.stderr);
+      const execs = r.fp.executables;
+      assert.ok(execs !== undefined, 'the footprint lists the execs');
+      const by = new Map(execs.map((e) => [e.path, e]));
+      assert.equal(by.get('/bin/true')?.count, 2, `/bin/true twice, as given; got ${JSON.stringify(execs)}`);
+      assert.equal(by.get(prog)?.count, 1, 'the mounted program');
+      const shell = execs.filter((e) => /\/sh$/.test(e.path));
+      assert.equal(shell.length, 1, 'the runtime exec of sh (its PATH lookup) is the tool’s first exec');
+      assert.ok(!execs.some((e) => e.path.includes('cf-no-such-program')), 'a failed exec is not recorded');
+      assert.ok(
+        !execs.some((e) => /runc|crun|\/proc\/self\/exe/.test(e.path)),
+        `the runtime's own execs before the filter are not recorded: ${JSON.stringify(execs)}`,
+      );
+      assert.deepEqual(
+        execs.map((e) => e.path),
+        [...execs.map((e) => e.path)].sort(),
+        'sorted by path',
+      );
+      for (const e of execs) assert.deepEqual(e.workloads, [r.fp.workloads?.[0]?.name], 'with the workload');
     });
 
     scenario('isolation', 'sees nothing of a second container running at the same time, and does not trace it', async () => {

@@ -1,5 +1,5 @@
 // `clawfence profile [-o PROFILE] [--workloads FILE] [-- docker run … [--- docker run …]]`:
-// record → generate → verify, with progress, and the verdict.
+// record → generate → verify, with progress, the verdict, and what the workloads did not show.
 
 import { ClawfenceError } from '../../errors.js';
 import { findEngineEnv } from '../../engine/discover.js';
@@ -8,6 +8,7 @@ import { describeStats, type ArgLevel, type GeneralizeLevel } from '../../genera
 import { loadJustifications } from './generate.js';
 import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
+import { describeCoverage } from '../../pipeline/coverage.js';
 import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
 import { timeoutMs } from '../options.js';
 import { colors, wantColor, write } from '../output.js';
@@ -18,6 +19,10 @@ export interface ProfileCliOptions {
   force?: boolean;
   workloads?: string;
   footprint?: string;
+  coverage?: string;
+  runFootprints?: string;
+  /** false with --no-image-scan. */
+  imageScan?: boolean;
   repeat?: number;
   recorder: RecorderChoice;
   /** Seconds per run; 0: none. */
@@ -68,6 +73,9 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
+    ...(o.coverage === undefined ? {} : { coverageOutput: o.coverage }),
+    ...(o.runFootprints === undefined ? {} : { runFootprintsDir: o.runFootprints }),
+    ...(o.imageScan === false ? { scanImages: false } : {}),
     ...(o.repeat === undefined ? {} : { repeat: o.repeat }),
     recorder: o.recorder,
     ...timeoutMs(o.timeout),
@@ -88,6 +96,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   lines.push(
     `${r.pass ? c.green('verified') : c.red('NOT verified')}: ${r.verdicts.filter((v) => v.pass).length}/${r.verdicts.length} workloads pass under the profile (${((Date.now() - started) / 1000).toFixed(1)} s: ${r.seconds.calibrate >= 1 ? `calibrate ${r.seconds.calibrate.toFixed(1)} s, ` : ''}record ${r.seconds.record.toFixed(1)} s, verify ${r.seconds.verify.toFixed(1)} s)`,
   );
+  lines.push(...describeCoverage(r.coverage, { ...(o.coverage === undefined ? {} : { file: o.coverage }) }));
   const doors = r.refusals.length + r.wider.length;
   if (doors > 0)
     lines.push(

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { ClawfenceError } from '../../errors.js';
 import type { RunCgroup } from '../cgroup.js';
 import { ABI_SLOTS, argSpecFlags } from '../arg-spec.js';
-import type { ActiveRecording, RawArgValue, RawRecording, RawSyscall, Recorder } from '../recorder.js';
+import type { ActiveRecording, RawArgValue, RawExec, RawRecording, RawSyscall, Recorder } from '../recorder.js';
 
-/** 2: argument values recorded as tuples (socket's family, type and protocol together). */
-export const EBPF_RECORDER_VERSION = '2';
+/** 2: argument values recorded as tuples (socket's family, type and protocol together); 3: the
+ * paths of successful execs (sched_process_exec). */
+export const EBPF_RECORDER_VERSION = '3';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RECORDER_BINARY = `${ROOT}.cache/recorder/clawfence-rec`;
 
@@ -51,7 +52,8 @@ type Line =
   | { type: 'ready'; cgroupId: number }
   | { type: 'count'; abi: number; runtime: boolean; nr: number; count: number; pid: number; tgid: number; ts: number; comm: string; exe: string }
   | { type: 'arg'; abi: number; nr: number; indices: number[]; values: string[]; count: number }
-  | { type: 'summary'; outOfRange: number; lostFirstSeen: number; lostArgs: number };
+  | { type: 'exec'; path: string; count: number }
+  | { type: 'summary'; outOfRange: number; lostFirstSeen: number; lostArgs: number; lostExecs: number };
 
 export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording> {
   const bin = ensureRecorderBuilt();
@@ -109,6 +111,7 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
       if (code !== 0) throw new ClawfenceError('environment', `the eBPF recorder failed (${code}): ${stderr.trim()}`, { hint: 'see `clawfence doctor`' });
       const syscalls: RawSyscall[] = [];
       const args: RawArgValue[] = [];
+      const execs: RawExec[] = [];
       let summary: Extract<Line, { type: 'summary' }> | undefined;
       for (const l of lines) {
         const abi = 'abi' in l ? ABI_SLOTS[l.abi] : undefined;
@@ -125,7 +128,8 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
           });
         } else if (l.type === 'arg' && abi !== undefined) {
           args.push({ abi, nr: abi === 'x32' ? l.nr | 0x40000000 : l.nr, indices: l.indices, values: l.values.map((v) => BigInt(v)), count: l.count });
-        } else if (l.type === 'summary') summary = l;
+        } else if (l.type === 'exec') execs.push({ path: l.path, count: l.count });
+        else if (l.type === 'summary') summary = l;
       }
       if (summary === undefined)
         throw new ClawfenceError('environment', 'the eBPF recorder ended without its summary; the recording may be incomplete', {
@@ -136,7 +140,8 @@ export async function startEbpfRecording(cg: RunCgroup): Promise<ActiveRecording
         version: EBPF_RECORDER_VERSION,
         syscalls,
         args,
-        lost: { outOfRange: summary.outOfRange, firstSeen: summary.lostFirstSeen, args: summary.lostArgs },
+        execs,
+        lost: { outOfRange: summary.outOfRange, firstSeen: summary.lostFirstSeen, args: summary.lostArgs, execs: summary.lostExecs },
       };
     },
   };

@@ -3,7 +3,8 @@
 //   clawfence-rec --cgroup DIR --level N [--arg ABI:NR:INDEX[&MASK][,INDEX[&MASK]]...]...
 // --arg records the values of up to MAX_TUPLE arguments of one syscall together (indices
 // ascending, masks in hex or decimal: 1&0xf keeps argument 1's low four bits); each combination
-// seen is printed as {"type":"arg","abi":…,"nr":…,"indices":[…],"values":["…",…],"count":…}.
+// seen is printed as {"type":"arg","abi":…,"nr":…,"indices":[…],"values":["…",…],"count":…};
+// every path the run's tasks exec'd under their filter as {"type":"exec","path":"…","count":…}.
 // Exit codes: 0 ok, 2 bad usage, 3 the BPF program could not be loaded or attached.
 
 #include <errno.h>
@@ -29,6 +30,8 @@
 struct first_seen { __u64 ts; __u32 pid; __u32 tgid; char comm[16]; char exe[32]; };
 struct arg_spec { __u8 n; __u8 index[MAX_TUPLE]; __u32 pad; __u64 mask[MAX_TUPLE]; };
 struct arg_key { __u32 slot; __u32 pad; __u64 value[MAX_TUPLE]; };
+#define EXEC_PATH 256
+struct exec_key { char path[EXEC_PATH]; };
 
 // "ABI:NR:I[&M],…" → the spec's slot and fields; 0 when it is not that form (or out of range).
 static int parse_arg(const char *text, __u32 *slot, struct arg_spec *spec) {
@@ -70,6 +73,19 @@ static void json_str(const char *s, size_t max) {
     unsigned char c = (unsigned char)s[i];
     if (c == '"' || c == '\\') printf("\\%c", c);
     else if (c < 0x20 || c >= 0x7f) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
+// A path as a JSON string: bytes from 0x80 up pass through (a UTF-8 name stays UTF-8; Node reads
+// any other byte as U+FFFD), control characters, quotes and backslashes are escaped.
+static void json_path(const char *s, size_t max) {
+  putchar('"');
+  for (size_t i = 0; i < max && s[i]; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 0x20 || c == 0x7f) printf("\\u%04x", c);
     else putchar(c);
   }
   putchar('"');
@@ -172,10 +188,23 @@ int main(int argc, char **argv) {
     }
     has = bpf_map_get_next_key(args_fd, &key, &next) == 0;
   }
-  __u64 lost[2] = {0, 0};
-  for (__u32 i = 0; i < 2; i++) bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &i, &lost[i]);
+  int execs_fd = bpf_map__fd(skel->maps.execs);
+  struct exec_key ekey, enext;
+  has = bpf_map_get_next_key(execs_fd, NULL, &enext) == 0;
+  while (has) {
+    ekey = enext;
+    __u64 n = 0;
+    if (!bpf_map_lookup_elem(execs_fd, &ekey, &n)) {
+      printf("{\"type\":\"exec\",\"path\":");
+      json_path(ekey.path, sizeof ekey.path);
+      printf(",\"count\":%llu}\n", (unsigned long long)n);
+    }
+    has = bpf_map_get_next_key(execs_fd, &ekey, &enext) == 0;
+  }
+  __u64 lost[3] = {0, 0, 0};
+  for (__u32 i = 0; i < 3; i++) bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &i, &lost[i]);
   lost[1] += unlisted;
-  printf("{\"type\":\"summary\",\"outOfRange\":%llu,\"lostFirstSeen\":%llu,\"lostArgs\":%llu}\n", out_of_range, (unsigned long long)lost[0], (unsigned long long)lost[1]);
+  printf("{\"type\":\"summary\",\"outOfRange\":%llu,\"lostFirstSeen\":%llu,\"lostArgs\":%llu,\"lostExecs\":%llu}\n", out_of_range, (unsigned long long)lost[0], (unsigned long long)lost[1], (unsigned long long)lost[2]);
   fflush(stdout);
   recorder_bpf__destroy(skel);
   free(vals);

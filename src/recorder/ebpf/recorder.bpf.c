@@ -1,7 +1,8 @@
 // clawfence's eBPF recorder: counts every syscall made by the tasks of one container from the
 // moment their seccomp filter is installed, per ABI, with the first task that made it and the
-// values of the arguments that decide danger (alone, or up to three together). Attached to the
-// BTF tracepoint for sys_enter.
+// values of the arguments that decide danger (alone, or up to three together), and the path of
+// every successful exec (the path as the caller gave it to execve/execveat). Attached to the BTF
+// tracepoints for sys_enter and sched_process_exec.
 //
 // Cheap by design: two integer predicates (cgroup ancestry, seccomp mode), then a per-CPU
 // array increment. Hash maps are touched only the first time a CPU sees a syscall, and for the
@@ -77,10 +78,25 @@ struct {
   __type(value, __u64);
 } argvals SEC(".maps");
 
-// lost[0]: first-seen inserts that failed; lost[1]: argument values that did not fit.
+// Successful execs by the run's tasks under their filter: the path given to execve (bprm->filename:
+// "/dev/fd/N…" for an execveat on a descriptor), truncated to EXEC_PATH-1 bytes, → how many.
+#define EXEC_PATH 256
+struct exec_key {
+  char path[EXEC_PATH];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, struct exec_key);
+  __type(value, __u64);
+} execs SEC(".maps");
+
+// lost[0]: first-seen inserts that failed; lost[1]: argument values that did not fit; lost[2]:
+// exec paths that did not fit.
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, 2);
+  __uint(max_entries, 3);
   __type(key, __u32);
   __type(value, __u64);
 } lost SEC(".maps");
@@ -116,28 +132,29 @@ static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 abi, __u32 
   }
 }
 
+// Is the task in clawfence's run cgroup (v2) or below it? Walked through BTF rather than with
+// bpf_get_current_ancestor_cgroup_id(): that helper call cost ~50 ns per syscall here, on every
+// syscall of the machine (bench/results). The container's cgroup is one level below ours; deeper
+// nesting (a container that makes its own cgroups) is walked up to MAX_NESTING levels, and beyond
+// that the helper answers, so no depth is missed.
+static __always_inline int in_run(struct task_struct *task) {
+  struct cgroup *cgrp = task->cgroups->dfl_cgrp;
+  int up = cgrp->level - (int)target_level;
+  if (up < 0) return 0;
+  if (up > MAX_NESTING) return bpf_get_current_ancestor_cgroup_id(target_level) == target_cgid;
+  for (int i = 0; i < MAX_NESTING && i < up; i++) {
+    struct cgroup_subsys_state *parent = cgrp->self.parent;
+    if (!parent) return 0;
+    cgrp = parent->cgroup;
+  }
+  return cgrp->kn->id == target_cgid;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
   struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
-  // Is the task's cgroup (v2) clawfence's run cgroup or below it? Walked through BTF rather than
-  // with bpf_get_current_ancestor_cgroup_id(): that helper call cost ~50 ns per syscall here, on
-  // every syscall of the machine (bench/results). The container's cgroup is one level below ours;
-  // deeper nesting (a container that makes its own cgroups) is walked up to MAX_NESTING levels,
-  // and beyond that the helper answers, so no depth is missed.
-  struct cgroup *cgrp = task->cgroups->dfl_cgrp;
-  int up = cgrp->level - (int)target_level;
-  if (up < 0) return 0;
-  if (up > MAX_NESTING) {
-    if (bpf_get_current_ancestor_cgroup_id(target_level) != target_cgid) return 0;
-  } else {
-    for (int i = 0; i < MAX_NESTING && i < up; i++) {
-      struct cgroup_subsys_state *parent = cgrp->self.parent;
-      if (!parent) return 0;
-      cgrp = parent->cgroup;
-    }
-    if (cgrp->kn->id != target_cgid) return 0;
-  }
+  if (!in_run(task)) return 0;
   if (task->seccomp.mode != SECCOMP_MODE_FILTER) return 0;
 
   __u32 abi = 0;
@@ -186,6 +203,29 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
         v = bpf_map_lookup_elem(&argvals, &k);
         if (v) __sync_fetch_and_add(v, 1); else note_lost(1);
       }
+    }
+  }
+  return 0;
+}
+
+// A successful exec (the new image is in place, the task is still the caller): the path it was
+// given, counted, for the tasks that sys_enter counts (in the run, under the filter). The exec the
+// runtime makes of its own binary before it installs the filter is not one of them.
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (!in_run(task)) return 0;
+  if (task->seccomp.mode != SECCOMP_MODE_FILTER) return 0;
+  struct exec_key k = {};
+  if (bpf_probe_read_kernel_str(k.path, sizeof(k.path), bprm->filename) <= 0) return 0;
+  __u64 *v = bpf_map_lookup_elem(&execs, &k);
+  if (v) __sync_fetch_and_add(v, 1);
+  else {
+    __u64 one = 1;
+    if (bpf_map_update_elem(&execs, &k, &one, BPF_NOEXIST)) {
+      v = bpf_map_lookup_elem(&execs, &k);
+      if (v) __sync_fetch_and_add(v, 1); else note_lost(2);
     }
   }
   return 0;

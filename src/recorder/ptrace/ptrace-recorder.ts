@@ -16,8 +16,9 @@ import { processesUnder, setFrozen, taskInfo, thawQuietly, threadsOf, type TaskI
 import { runStrace, straceVersion, type StraceRun } from './strace.js';
 import { TraceCounter } from './trace-counter.js';
 
-/** 2: argument values recorded as tuples, like the eBPF recorder's 2. */
-export const PTRACE_RECORDER_VERSION = '2';
+/** 2: argument values recorded as tuples, like the eBPF recorder's 2; 3: the paths of successful
+ * execs, like its 3. */
+export const PTRACE_RECORDER_VERSION = '3';
 const FIRST_POLL_MS = 5;
 const LATER_POLL_MS = 50;
 const ATTACH_TIMEOUT_MS = 10_000;
@@ -152,11 +153,13 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
       if (failure !== undefined) throw failure;
       const syscalls = [];
       const args = [];
+      const execs = new Map<string, number>();
       const problems: string[] = [];
       for (const { run, counter } of attached) {
         const r = counter.result();
         syscalls.push(...r.syscalls);
         args.push(...r.args);
+        for (const e of r.execs) execs.set(e.path, (execs.get(e.path) ?? 0) + e.count);
         const { unparsed, unknownNr, args: badArgs, orphanLines } = counter.lost;
         if (unparsed > 0) problems.push(`${unparsed} trace lines not understood (e.g. ${JSON.stringify(counter.unparsedSample[0] ?? '')})`);
         if (unknownNr > 0) problems.push(`${unknownNr} calls whose number strace could not read`);
@@ -179,7 +182,8 @@ export async function startPtraceRecording(cg: RunCgroup): Promise<ActiveRecordi
         version: `${PTRACE_RECORDER_VERSION} (strace ${version})`,
         syscalls,
         args,
-        lost: { outOfRange: 0, firstSeen: 0, args: 0 },
+        execs: [...execs].map(([path, count]) => ({ path, count })),
+        lost: { outOfRange: 0, firstSeen: 0, args: 0, execs: 0 },
         note: 'recorded with ptrace (strace -f), the fallback where eBPF is unavailable: same boundary and ABIs, slower; exe is the path given to execve',
       };
     },

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Arch } from '../../syscalls/arch.js';
 import { syscallName } from '../../syscalls/table.js';
-import { TraceCounter, type SeedTask, type TraceLosses } from './trace-counter.js';
+import { execPath, TraceCounter, unescapeStrace, type SeedTask, type TraceLosses } from './trace-counter.js';
 
 interface Row {
   id: string;
@@ -27,6 +27,8 @@ interface Row {
   /** "<abi> <syscall>[<index>,…]=<hex value>,…" → count (one value per recorded index: a tuple
    * where several are recorded together): all of them (default none). */
   args?: Record<string, number>;
+  /** Paths exec'd successfully under the filter → how many times: all of them (default none). */
+  execs?: Record<string, number>;
   /** Losses other than zero. */
   lost?: Partial<TraceLosses>;
 }
@@ -75,6 +77,7 @@ const ROWS: Row[] = [
       '100<exe> [ 231] exit_group(0)         = ?',
       '100<exe> [ 231] +++ exited with 0 +++',
     ],
+    execs: { '/proc/self/exe': 1 },
     counts: {
       'x86_64 times (runtime)': 1,
       'x86_64 prctl (runtime)': 1,
@@ -143,6 +146,7 @@ const ROWS: Row[] = [
       '100<ks> [ 231] exit_group(3)        = ?',
       '100<ks> [ 231] +++ exited with 3 +++',
     ],
+    execs: { '/t/ks': 1 },
     counts: {
       'x86_64 openat (runtime)': 1,
       'x86_64 epoll_ctl (runtime)': 1,
@@ -169,6 +173,7 @@ const ROWS: Row[] = [
       '200<exe> [ 231] +++ exited with 0 +++',
       '100<seccomp-boundar> [  61] <... wait4 resumed>0x7ffe1f6fe84c, 0, NULL) = 200',
     ],
+    execs: { '/proc/self/exe': 1 },
     counts: {
       'x86_64 clone (runtime)': 1,
       'x86_64 set_robust_list (runtime)': 1,
@@ -228,6 +233,7 @@ const ROWS: Row[] = [
       '100<ks32> [ 252] exit_group(3)        = ?',
       '100<ks32> [ 252] +++ exited with 3 +++',
     ],
+    execs: { '/t/ks32': 1 },
     counts: { 'x86_64 execve (runtime)': 1, 'x86 brk': 1, 'x86 getppid': 1, 'x86 personality': 1, 'x86 mprotect': 1, 'x86 getsid': 1, 'x86 exit_group': 1 },
     first: { 'x86 getppid': { comm: 'ks32', exe: 'ks32', pid: 100 } },
     args: { 'x86 personality[0]=0xffffffff': 1, 'x86 mprotect[2]=0x1': 1 },
@@ -266,6 +272,7 @@ const ROWS: Row[] = [
       '100<tool> [  59] <... execve resumed>) = 0',
       '100<tool> [ 110] getppid()            = 0',
     ],
+    execs: { '/bin/tool': 1 },
     counts: { 'x86_64 execve (runtime)': 1, 'x86_64 getppid': 1 },
     first: { 'x86_64 getppid': { comm: 'tool', exe: 'tool', pid: 100 } },
   },
@@ -303,6 +310,7 @@ const ROWS: Row[] = [
       '100<t32> [ 102] socket(0xa, 0x1, 0)  = 0x3',
       '100<t32> [ 102] connect(3, NULL, 0)  = -1 EINVAL (Invalid argument)',
     ],
+    execs: { '/t/t32': 1 },
     counts: { 'x86_64 socket': 3, 'x86_64 mmap': 1, 'x86_64 mprotect': 1, 'x86_64 execve': 1, 'x86 socketcall': 2 },
     args: {
       'x86_64 socket[0,1,2]=0x10,0x3,0x0': 2,
@@ -341,6 +349,7 @@ const ROWS: Row[] = [
       '100<ks> [  59] <... execve resumed>) = 0',
       '100<ks> [ 110] getppid()            = 0',
     ],
+    execs: { '/t/ks': 1 },
     counts: { 'x86_64 execve (runtime)': 1, 'x86_64 getppid': 1 },
   },
   {
@@ -390,6 +399,7 @@ const ROWS: Row[] = [
       '100<ks32> [ 359] socket(0x2, 0x80002, 0) = 0x3',
       '100<ks32> [ 366] setsockopt(0x3, 0x1, 0x2, 0xffccd48c, 0x4) = 0',
     ],
+    execs: { '/t/ks32': 1 },
     counts: { 'x86_64 socket': 5, 'x86_64 setsockopt': 4, 'x86_64 socketpair': 1, 'x86_64 execve': 1, 'x86 socket': 1, 'x86 setsockopt': 1 },
     args: {
       'x86_64 socket[0,1,2]=0x2,0x2,0x0': 1,
@@ -445,6 +455,7 @@ describe('TraceCounter on strace transcripts', () => {
         ]),
       );
       assert.deepEqual(args, row.args ?? {});
+      assert.deepEqual(Object.fromEntries(result.execs.map((e) => [e.path, e.count])), row.execs ?? {}, 'the execs under the filter');
       assert.deepEqual(counter.lost, { unparsed: 0, unknownNr: 0, args: 0, orphanLines: 0, ...row.lost });
     });
   }
@@ -463,5 +474,37 @@ describe('TraceCounter on strace transcripts', () => {
     for (let i = 0; i < 5; i++) counter.push(`strace: something ${i}`);
     assert.equal(counter.lost.unparsed, 5);
     assert.deepEqual(counter.unparsedSample, ['strace: something 0', 'strace: something 1', 'strace: something 2']);
+  });
+
+  it('reads the path an exec was given as the kernel names it: escapes undone, execveat relative to its descriptor', () => {
+    assert.equal(unescapeStrace('/a\\"b\\\\c\\303\\251\\x41\\n'), '/a"b\\cé' + 'A\n');
+    assert.equal(execPath('execve', '"/usr/bin/env", 0x7ffd, 0x7ffe'), '/usr/bin/env');
+    assert.equal(execPath('execveat', '-100, "./run.sh", 0x7ffd, 0x7ffe, 0'), './run.sh');
+    assert.equal(execPath('execveat', 'AT_FDCWD, "/bin/true", 0x7ffd, 0x7ffe, 0'), '/bin/true');
+    assert.equal(execPath('execveat', '3, "", 0x7ffd, 0x7ffe, 0x1000'), '/dev/fd/3');
+    assert.equal(execPath('execveat', '5, "sub/tool", 0x7ffd, 0x7ffe, 0'), '/dev/fd/5/sub/tool');
+    assert.equal(execPath('execveat', '5, "/abs", 0x7ffd, 0x7ffe, 0'), '/abs');
+  });
+
+  it('counts only successful execs, only under the filter', () => {
+    const counter = new TraceCounter();
+    counter.seed({ tid: 7, tgid: 7, comm: 'sh', exe: 'sh', filtered: true });
+    for (const l of [
+      '7<sh> [  59] execve("/usr/local/bin/nope", 0x1, 0x2) = -1 ENOENT (No such file or directory)',
+      '7<sh> [  57] fork() = 8',
+      '8<sh> [  59] execve("/usr/bin/true", 0x1, 0x2) = 0',
+      '8<true> [ 231] exit_group(0) = ?',
+      '8<true> [ 231] +++ exited with 0 +++',
+      '7<sh> [ 322] execveat(3, "", 0x1, 0x2, 0x1000) = 0',
+    ])
+      counter.push(l);
+    const unfiltered = new TraceCounter();
+    unfiltered.seed({ tid: 9, tgid: 9, comm: 'runc', exe: 'runc', filtered: false });
+    unfiltered.push('9<runc> [  59] execve("/proc/self/exe", 0x1, 0x2) = 0');
+    assert.deepEqual(counter.result().execs, [
+      { path: '/usr/bin/true', count: 1 },
+      { path: '/dev/fd/3', count: 1 },
+    ]);
+    assert.deepEqual(unfiltered.result().execs, []);
   });
 });

@@ -3,14 +3,14 @@
 // prctl(PR_SET_SECCOMP, FILTER), per thread, all threads with TSYNC, inherited by clone), per ABI,
 // the runtime's own calls (the installer's, until it execs the tool) apart, the first process per
 // syscall, and the danger arguments' values (alone, or as tuples: socket's family, type and
-// protocol). Threads whose parent is not known yet (strace can print a child's first calls before
+// protocol), and the paths of successful execs under the filter. Threads whose parent is not known yet (strace can print a child's first calls before
 // the parent's clone returns) wait until it is.
 
 import { basename } from 'node:path';
 import type { Arch } from '../../syscalls/arch.js';
 import { syscallName } from '../../syscalls/table.js';
 import { DANGER_ARGS, recordedValue, type ArgField } from '../arg-spec.js';
-import type { RawArgValue, RawSyscall } from '../recorder.js';
+import type { RawArgValue, RawExec, RawSyscall } from '../recorder.js';
 import { cloneFlags, parseStraceLine, rawArgs, returnValue, type StraceLine } from './strace-line.js';
 import { SOCKETCALL_CODES } from '../../syscalls/multiplexers.js';
 
@@ -73,8 +73,49 @@ function abiByName(nr: number, name: string): Arch | undefined {
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-function quotedPath(args: string): string | undefined {
-  return /"((?:[^"\\]|\\.)*)"/.exec(args)?.[1];
+/** strace's C-style string escapes (\\, \", \n, \t, \ooo octal, \xhh) back to the bytes, read as UTF-8. */
+export function unescapeStrace(text: string): string {
+  const bytes: number[] = [];
+  const simple: Readonly<Record<string, number>> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27 };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c !== '\\' || i + 1 >= text.length) {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const n = text[i + 1] as string;
+    const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1));
+    const hex = /^x([0-9a-fA-F]{1,2})/.exec(text.slice(i + 1));
+    if (oct !== null) {
+      bytes.push(parseInt(oct[0], 8) & 0xff);
+      i += oct[0].length;
+    } else if (hex !== null) {
+      bytes.push(parseInt(hex[1] ?? '0', 16));
+      i += hex[0].length;
+    } else {
+      bytes.push(simple[n] ?? n.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The quoted strings of a call's arguments, unescaped, in order. */
+function quotedStrings(args: string): string[] {
+  return [...args.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => unescapeStrace(m[1] ?? ''));
+}
+
+/** The path an exec was given, as the kernel names it (bprm->filename, what the eBPF recorder
+ * reads): execve's first argument; execveat's path, or relative to its descriptor "/dev/fd/N/PATH"
+ * ("/dev/fd/N" with AT_EMPTY_PATH). */
+export function execPath(sname: string, args: string): string | undefined {
+  const strings = quotedStrings(args);
+  if (sname === 'execve') return strings[0];
+  const path = strings[0];
+  const fd = /^\s*(-?\d+|AT_FDCWD)\s*,/.exec(args)?.[1];
+  if (path === undefined || fd === undefined) return undefined;
+  if (path.startsWith('/') || ((fd === 'AT_FDCWD' || fd === '-100') && path !== '')) return path;
+  return path === '' ? `/dev/fd/${fd}` : `/dev/fd/${fd}/${path}`;
 }
 
 export class TraceCounter {
@@ -82,6 +123,7 @@ export class TraceCounter {
   private readonly waiting = new Map<number, StraceLine[]>();
   private readonly counts = new Map<string, RawSyscall>();
   private readonly argValues = new Map<string, RawArgValue>();
+  private readonly execs = new Map<string, number>();
   private seq = 0;
   readonly lost: TraceLosses = { unparsed: 0, unknownNr: 0, args: 0, orphanLines: 0 };
   /** A few of the lines that could not be parsed, for the error message. */
@@ -204,8 +246,10 @@ export class TraceCounter {
       case 'execveat': {
         if (ret !== 0n) return;
         task.runtime = false;
-        const path = quotedPath(args);
-        if (path !== undefined) task.exe = basename(path);
+        const path = execPath(sname, args);
+        if (path === undefined) return;
+        task.exe = basename(path);
+        if (task.filtered) this.execs.set(path, (this.execs.get(path) ?? 0) + 1);
         return;
       }
       case 'seccomp': {
@@ -267,9 +311,9 @@ export class TraceCounter {
   }
 
   /** Every counted syscall and argument value; lines of tasks never linked count as lost. */
-  result(): { syscalls: RawSyscall[]; args: RawArgValue[] } {
+  result(): { syscalls: RawSyscall[]; args: RawArgValue[]; execs: RawExec[] } {
     for (const lines of this.waiting.values()) this.lost.orphanLines += lines.filter((l) => l.kind === 'call').length;
     this.waiting.clear();
-    return { syscalls: [...this.counts.values()], args: [...this.argValues.values()] };
+    return { syscalls: [...this.counts.values()], args: [...this.argValues.values()], execs: [...this.execs].map(([path, count]) => ({ path, count })) };
   }
 }
