@@ -181,12 +181,6 @@ describe("audit of Docker's default profile (x86_64, no capabilities)", () => {
     assert.ok(withCaps.summary.dangerous['namespace-escape'].includes('chroot'));
   });
 
-  it('is fast: the whole audit, reference included, in well under a second', () => {
-    const t0 = performance.now();
-    auditProfile(docker, { native: 'x86_64', caps: [], reference: docker });
-    const ms = performance.now() - t0;
-    assert.ok(ms < 500, `took ${ms.toFixed(1)} ms`);
-  });
 });
 
 describe('audit of the 40-harmless-syscalls example', () => {

@@ -17,6 +17,7 @@ import {
 import { ARCHES, ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { canonicalJson, compareText, mergeOrder } from './canonical.js';
 import { checkFootprint, checkOneFamily, footprintLabel } from './check-footprint.js';
+import { mergeExecutables } from '../footprint/executables.js';
 
 export interface MergeOptions {
   /** Names for the footprints in error messages (normally their file names), in input order. */
@@ -165,10 +166,12 @@ export function mergeFootprints(fps: readonly Footprint[], opts: MergeOptions = 
   const arch = mergeArch(ordered);
   const workloads = mergeWorkloads(ordered);
   const provenance = commonProvenance(ordered);
+  const executables = mergeExecutables(ordered);
   return {
     schemaVersion: FOOTPRINT_SCHEMA_VERSION,
     ...(arch === undefined ? {} : { arch }),
     syscalls: mergeSyscalls(ordered),
+    ...(executables === undefined ? {} : { executables }),
     ...(workloads === undefined ? {} : { workloads }),
     ...(provenance === undefined ? {} : { provenance }),
   };

@@ -28,7 +28,6 @@ import { verifyWorkload, type VerifyResult } from '../verifier/verify.js';
 import { ensureServer, type RunningServer } from './server.js';
 import { toJsonText } from '../util/json.js';
 import type { Workload } from './workloads.js';
-import { mergeExecutables } from '../footprint/executables.js';
 import { listImageFiles } from '../engine/image-files.js';
 import { computeCoverage, type CoverageImage, type CoverageReport, type CoverageRun, type GeneralisedSyscall } from './coverage.js';
 
@@ -231,17 +230,7 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
-      // mergeFootprints keeps the syscalls; the executables are merged beside it.
-      const merged = mergeFootprints(footprints, { labels });
-      const executables = mergeExecutables(footprints);
-      const { workloads: records, provenance, ...rest } = merged;
-      const withExecs: Footprint = {
-        ...rest,
-        ...(executables === undefined ? {} : { executables }),
-        ...(records === undefined ? {} : { workloads: records }),
-        ...(provenance === undefined ? {} : { provenance }),
-      };
-      writeFileAtomic(o.footprintOutput, toJsonText(withExecs), { force: o.force });
+      writeFileAtomic(o.footprintOutput, toJsonText(mergeFootprints(footprints, { labels })), { force: o.force });
     }
     const verdicts: ProfileResult['verdicts'] = [];
     for (const [i, w] of o.workloads.entries()) {
