@@ -30,6 +30,7 @@ import { toJsonText } from '../util/json.js';
 import type { Workload } from './workloads.js';
 import { listImageFiles } from '../engine/image-files.js';
 import { computeCoverage, type CoverageImage, type CoverageReport, type CoverageRun, type GeneralisedSyscall } from './coverage.js';
+import { tierOf } from '../catalog/syscall-risk.js';
 
 export interface ProfileOptions {
   workloads: Workload[];
@@ -251,7 +252,10 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       verdicts.push({ name: w.name, ...v });
     }
     const t2 = Date.now();
-    const coverage = computeCoverage({ runs, repeat, images, ...(o.generalised === undefined ? {} : { generalised: o.generalised }) });
+    // What the profile allows by --generalize, with its tier in the risk catalog.
+    const generalised =
+      o.generalised ?? stats.generalized.added.map((a) => ({ abi: stats.native, syscall: a.syscall, tier: tierOf(a.syscall) ?? 'moderate', reason: a.reason }));
+    const coverage = computeCoverage({ runs, repeat, images, ...(generalised.length === 0 ? {} : { generalised }) });
     if (o.coverageOutput !== undefined) writeFileAtomic(o.coverageOutput, toJsonText(coverage), { force: o.force });
     return {
       profile,
