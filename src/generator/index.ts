@@ -12,3 +12,4 @@ export { ARG_LEVELS, DEFAULT_ARG_LEVEL, type ArgLevel } from './arg-rules.js';
 export { describeRefusal, type Refusal } from './doors.js';
 export { parseJustification, parseJustificationFile, type Justification } from './justify.js';
 export { runtimeAllowance, type RuntimeAllowance } from './runtime-allowance.js';
+export { isLogTierRule, LOG_FLAG, LOG_TIER_MARK, logTier, UNRECORDED_MODES, type LogTierOptions, type UnrecordedMode } from './unrecorded.js';
