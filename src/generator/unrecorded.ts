@@ -78,7 +78,9 @@ function valueRules(d: DangerousValue, deny: LogTierOptions['deny'], js: readonl
 function exceptRules(profile: Profile, d: DangerousValue): Rule[] {
   if (d.kind !== 'mask') return [];
   return d.except
-    .filter((x) => !profile.syscalls.some((r) => r.names.includes(d.syscall) && r.args.length === 1 && r.args[0]?.index === d.index && r.args[0].valueTwo === x))
+    .filter(
+      (x) => !profile.syscalls.some((r) => r.names.includes(d.syscall) && r.args.length === 1 && r.args[0]?.index === d.index && r.args[0].valueTwo === x),
+    )
     .map((x) => ({
       names: [d.syscall],
       action: 'allow' as const,

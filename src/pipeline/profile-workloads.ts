@@ -6,7 +6,15 @@ import { ClawfenceError } from '../errors.js';
 import type { Footprint } from '../footprint/model.js';
 import { describeRuntimeId, sameRuntime, calibrationId, type RuntimeCalibration } from '../footprint/runtime-calibration.js';
 import { parseRunCommand } from '../engine/run-argv.js';
-import { generateProfile, mergeFootprints, type ArgLevel, type GenerateStats, type Justification, type Refusal } from '../generator/index.js';
+import {
+  generateProfile,
+  mergeFootprints,
+  type ArgLevel,
+  type GenerateStats,
+  type Justification,
+  type Refusal,
+  type UnrecordedMode,
+} from '../generator/index.js';
 import type { WiderDoor } from '../diff/doors.js';
 import { printDockerProfile } from '../formats/docker.js';
 import type { Profile } from '../profile/model.js';
@@ -37,6 +45,9 @@ export interface ProfileOptions {
   /** Argument rules (default safe) and the justified doors, as for generate. */
   args?: ArgLevel;
   justifications?: readonly Justification[];
+  /** What unrecorded calls get (default deny; log: the learning tier, docs/learn.md), and SECCOMP_FILTER_FLAG_LOG with it. */
+  unrecorded?: UnrecordedMode;
+  logDenied?: boolean;
   /** Calibrate the engines' runtimes that have no cached calibration (default true). */
   calibrate?: boolean;
   /** The runtime calibration cache (default runtimeCacheDir()). */
@@ -157,6 +168,8 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       runtimeCalibrations: calibrations,
       ...(o.args === undefined ? {} : { args: o.args }),
       ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
+      ...(o.unrecorded === undefined ? {} : { unrecorded: o.unrecorded }),
+      ...(o.logDenied === undefined ? {} : { logDenied: o.logDenied }),
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {
