@@ -58,7 +58,8 @@ function consistent(cp: ConcreteProfile, r: SeccompRecord): boolean {
   if (conditional) return true;
   const o = decideOutcome(cp, r.abi, r.syscall, [0n, 0n, 0n, 0n, 0n, 0n]);
   if (o.action !== r.action) return false;
-  return r.action !== 'errno' || o.errno === undefined || o.errno === r.errno;
+  // The kernel logs the action without its data, so an errno record matches any errno.
+  return r.action !== 'errno' || r.errno === undefined || o.errno === undefined || o.errno === r.errno;
 }
 
 function describe(r: SeccompRecord): string {

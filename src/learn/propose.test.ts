@@ -93,7 +93,7 @@ describe('propose', () => {
   });
 
   it('refuses a catalogued syscall in the log, and allows it only when justified', () => {
-    const withKeyctl = [...records, rec('keyctl', { action: 'errno', errno: 1, code: 0x50001 }), rec('keyctl', { action: 'errno', errno: 1, code: 0x50001 })];
+    const withKeyctl = [...records, rec('keyctl', { action: 'errno', code: 0x50000 }), rec('keyctl', { action: 'errno', code: 0x50000 })];
     const refused = propose(logTier, withKeyctl, { native: 'x86_64', source: 'dmesg' });
     assert.deepEqual(
       refused.refusals.map((r) => [r.syscall, r.count, r.by]),

@@ -96,7 +96,7 @@ export function groupRecords(records: readonly SeccompRecord[]): Learned[] {
     e.procs.set(who, (e.procs.get(who) ?? 0) + 1);
     e.first = Math.min(e.first, r.timeMs);
     e.last = Math.max(e.last, r.timeMs);
-    e.actions.add(r.action === 'errno' ? `errno ${r.errno ?? '?'}` : r.action);
+    e.actions.add(r.action === 'errno' && r.errno !== undefined ? `errno ${r.errno}` : r.action);
     by.set(r.syscall, e);
   }
   return [...by]

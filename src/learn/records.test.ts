@@ -58,12 +58,14 @@ describe('parseKernelLog', () => {
   it('reads the journal and auditd framings of the same record', () => {
     const journal =
       '2026-12-03T17:20:34+0000 vm kernel: audit: type=1326 audit(1796318434.149:1436): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=12984 comm="mkdir" exe="/usr/bin/mkdir" sig=0 arch=c000003e syscall=83 compat=0 ip=0x7ff1de361f37 code=0x7ffc0000';
+    // code=0x50000: the kernel logs an errno denial's action without the errno (captured with a
+    // program that installs its own SECCOMP_FILTER_FLAG_LOG filter: test/fixtures/programs/log-denied-keyctl.c).
     const audit =
-      'type=SECCOMP msg=audit(1796318434.149:1436): auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined pid=12984 comm="mkdir" exe="/usr/bin/mkdir" sig=0 arch=c000003e syscall=83 compat=0 ip=0x7ff1de361f37 code=0x50001\x1dAUID="unset" UID="root"';
+      'type=SECCOMP msg=audit(1796318434.149:1436): auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined pid=12984 comm="mkdir" exe="/usr/bin/mkdir" sig=0 arch=c000003e syscall=83 compat=0 ip=0x7ff1de361f37 code=0x50000\x1dAUID="unset" UID="root"';
     const j = parseKernelLog(journal).records[0];
     const a = parseKernelLog(audit).records[0];
     assert.deepEqual([j?.syscall, j?.pid, j?.action], ['mkdir', 12984, 'log']);
-    assert.deepEqual([a?.syscall, a?.action, a?.errno], ['mkdir', 'errno', 1]);
+    assert.deepEqual([a?.syscall, a?.action, a?.errno], ['mkdir', 'errno', undefined]);
   });
 
   it('decodes hex-encoded names and x32 numbers, and counts what it cannot read', () => {

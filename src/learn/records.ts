@@ -30,7 +30,8 @@ export interface SeccompRecord {
   /** undefined when the number is not in the ABI's table. */
   syscall?: string;
   action: RecordAction;
-  /** For errno: the errno returned. */
+  /** The return data (errno), when the record gives it; the kernel's seccomp records give only
+   * the action (code=0x50000 for an errno denial, whatever the errno), so normally undefined. */
   errno?: number;
   code: number;
 }
@@ -142,7 +143,7 @@ function parseRecord(lineNo: number, m: RegExpExecArray): SeccompRecord | undefi
     nr,
     ...(syscall === undefined ? {} : { syscall }),
     action,
-    ...(action === 'errno' ? { errno: data } : {}),
+    ...(action === 'errno' && data !== 0 ? { errno: data } : {}),
     code: code >>> 0,
   };
 }
