@@ -22,6 +22,7 @@ const MAY_IMPORT = {
   audit: ['evaluator', 'catalog', 'diff', 'profile', 'formats', 'footprint', 'syscalls', 'source', 'util'],
   probes: ['evaluator', 'formats', 'engine', 'profile', 'syscalls', 'util'],
   doctor: ['engine', 'recorder', 'syscalls', 'util'],
+  learn: ['catalog', 'diff', 'evaluator', 'generator', 'profile', 'syscalls'],
   pipeline: [
     'audit',
     'catalog',

@@ -180,7 +180,6 @@ describe("audit of Docker's default profile (x86_64, no capabilities)", () => {
     assert.equal(withCaps.counts.x86_64?.allowed, 309);
     assert.ok(withCaps.summary.dangerous['namespace-escape'].includes('chroot'));
   });
-
 });
 
 describe('audit of the 40-harmless-syscalls example', () => {

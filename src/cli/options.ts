@@ -183,6 +183,26 @@ export function doorOptions<A extends unknown[], O extends OptionValues, G exten
     );
 }
 
+export const UNRECORDED_CHOICES = ['deny', 'log'] as const;
+export const LOG_SOURCE_CHOICES = ['auto', 'audit', 'journal', 'dmesg', 'kmsg'] as const;
+
+/** --unrecorded and --log-denied: what calls the recording did not show get (generate, profile). */
+export function unrecordedOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Cmd<A, O, G>) {
+  return cmd
+    .addOption(
+      new Option(
+        '--unrecorded <mode>',
+        'what calls the recording did not show get: deny (the default action), or log (allowed and logged by the kernel for `clawfence learn`; catalogued dangerous calls stay denied)',
+      )
+        .choices(UNRECORDED_CHOICES)
+        .default('deny' as const),
+    )
+    .option(
+      '--log-denied',
+      'with --unrecorded log: set SECCOMP_FILTER_FLAG_LOG so the kernel logs denied calls too (Docker 20.10 drops it; runc 1.1.5 refuses it)',
+    );
+}
+
 /** --default-errno for generate. */
 export function defaultErrnoOption() {
   return new Option('--default-errno <n>', 'errno for everything not allowed (default 1, EPERM)').argParser(parseErrno);

@@ -17,6 +17,9 @@ import {
   parseRuns,
   repeatOption,
   runOptions,
+  unrecordedOptions,
+  LOG_SOURCE_CHOICES,
+  UNRECORDED_CHOICES,
 } from './options.js';
 
 export { CommanderError } from '@commander-js/extra-typings';
@@ -120,26 +123,28 @@ export function buildProgram(state: ProgramState) {
       state.exit = await m.runRecord(command, opts);
     });
 
-  doorOptions(
-    expectOptions(
-      runOptions(
-        outputFileOptions(
-          program
-            .command('profile')
-            .description('record → generate → verify: a verified minimal profile for one or more workloads')
-            .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …'),
-          'profile file',
-          'seccomp-profile.json',
-        )
-          .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
-          .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
-          .option('--coverage <file>', 'also write the coverage report here (JSON, docs/coverage.md): what the workloads did not show')
-          .option('--run-footprints <dir>', "also write every run's own footprint into this directory")
-          .option('--no-image-scan', "do not list the image's executables for the coverage report")
-          .addOption(repeatOption()),
-        { timeout: 600 },
+  unrecordedOptions(
+    doorOptions(
+      expectOptions(
+        runOptions(
+          outputFileOptions(
+            program
+              .command('profile')
+              .description('record → generate → verify: a verified minimal profile for one or more workloads')
+              .argument('[command...]', 'run command(s) after --, separated by ---: docker run … --- docker run …'),
+            'profile file',
+            'seccomp-profile.json',
+          )
+            .option('--workloads <file>', 'a workloads.json (see docs/workloads.md) with commands, expectations and test servers')
+            .option('--footprint <file>', 'also write the merged footprint here (for audit --against)')
+            .option('--coverage <file>', 'also write the coverage report here (JSON, docs/coverage.md): what the workloads did not show')
+            .option('--run-footprints <dir>', "also write every run's own footprint into this directory")
+            .option('--no-image-scan', "do not list the image's executables for the coverage report")
+            .addOption(repeatOption()),
+          { timeout: 600 },
+        ),
+        'for commands given after --',
       ),
-      'for commands given after --',
     ),
   )
     .passThroughOptions()
@@ -148,15 +153,17 @@ export function buildProgram(state: ProgramState) {
       state.exit = await m.runProfile(command, { ...opts, color: color() });
     });
 
-  doorOptions(
-    outputOptions(
-      program
-        .command('generate')
-        .description(
-          'a deny-by-default profile allowing what the footprints recorded (merged), with argument rules; catalogued dangerous calls stay denied unless justified (exit 1)',
-        )
-        .argument('<footprints...>', 'footprint files from clawfence record'),
-      'profile file',
+  unrecordedOptions(
+    doorOptions(
+      outputOptions(
+        program
+          .command('generate')
+          .description(
+            'a deny-by-default profile allowing what the footprints recorded (merged), with argument rules; catalogued dangerous calls stay denied unless justified (exit 1)',
+          )
+          .argument('<footprints...>', 'footprint files from clawfence record'),
+        'profile file',
+      ),
     ),
   )
     .addOption(defaultErrnoOption())
@@ -185,6 +192,38 @@ export function buildProgram(state: ProgramState) {
       const m = await import('./commands/verify.js');
       state.exit = await m.runVerify(command, { ...opts, color: color() });
     });
+
+  jsonOption(
+    outputOptions(
+      program
+        .command('learn')
+        .description(
+          "read the kernel's seccomp records (a --unrecorded log profile logs what it allows), attribute them to the profile and propose the update: a semantic diff and a new profile; catalogued dangerous calls stay refused (exit 1) unless justified",
+        )
+        .argument('<profile>', 'the deployed profile (normally from --unrecorded log)'),
+      'proposed profile',
+    )
+      .option('--since <time>', 'only records from then on: ISO time, @epoch-seconds, or back from now (15m, 2h)')
+      .option('--until <time>', 'only records up to then')
+      .option('--container <id>', "only records whose pid is alive in this container's cgroup (pids that exited cannot be checked)")
+      .option('--include-gone', 'with --container: also count records of pids that have exited')
+      .option('--exe <path>', 'only records of this executable (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--comm <name>', 'only records of this process name (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .addOption(new Option('--source <source>', 'where the records are read').choices(LOG_SOURCE_CHOICES).default('auto' as const))
+      .option('--log <file>', 'read a saved log instead (dmesg, /dev/kmsg, journalctl -k or audit.log lines)')
+      .option('--allow <spec>', 'let one catalogued syscall in the log through: NAME:"reason" (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--justifications <file>', 'a file of --allow specs, one per line (# comments)')
+      .option('--arch <abi>', 'native ABI of the host (default: this host)')
+      .addOption(
+        new Option('--unrecorded <mode>', 'deny: write the proposal enforcing (deny by default); log: in the log tier again, for the next round')
+          .choices(UNRECORDED_CHOICES)
+          .default('deny' as const),
+      ),
+    'the report, the diff and the proposal',
+  ).action(async (profile, opts) => {
+    const m = await import('./commands/learn.js');
+    state.exit = await m.runLearn(profile, opts);
+  });
 
   jsonOption(
     program

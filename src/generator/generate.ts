@@ -25,6 +25,7 @@ import { computeStats, type GenerateStats, type SourceSummary } from './stats.js
 import { checkSurface, describeWidening } from './widening.js';
 import { generalize, type GeneralizeLevel } from './generalize.js';
 import { syscallNumber } from '../syscalls/table.js';
+import { logTier, type UnrecordedMode } from './unrecorded.js';
 
 export const GENERATE_DEFAULT_ACTIONS = ['errno', 'kill_process', 'kill_thread'] as const;
 export type GenerateDefaultAction = (typeof GENERATE_DEFAULT_ACTIONS)[number];
@@ -49,6 +50,10 @@ export interface GenerateOptions {
   generalize?: GeneralizeLevel;
   /** Runtime calibrations (recorder/calibrate.ts): the set of each is allowed for the footprints it fits. */
   runtimeCalibrations?: readonly import('../footprint/runtime-calibration.js').RuntimeCalibration[];
+  /** What unrecorded calls get: deny (the default action) or log (allowed and logged; catalogued doors still denied; unrecorded.ts). */
+  unrecorded?: UnrecordedMode;
+  /** In the log tier, also SECCOMP_FILTER_FLAG_LOG (the kernel logs denied calls too; runc 1.1.5 refuses it). */
+  logDenied?: boolean;
 }
 
 export interface GenerateResult {
@@ -197,7 +202,11 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const draft = buildProfile(action, errno, choice.abis, [...rulesFor((e) => e.name), ...extra]);
   const check = checkSurface(resolveProfile(draft, { native: choice.native, caps: [] }), recorded);
   const rules = rulesFor((e) => ruleComment(e, wideningNotes(e.name, check.widened)));
-  const profile = buildProfile(action, errno, choice.abis, [...rules, ...extra]);
+  const denying = buildProfile(action, errno, choice.abis, [...rules, ...extra]);
+  const profile =
+    opts.unrecorded === 'log'
+      ? logTier(denying, { deny: { action, errno }, justifications: js, ...(opts.logDenied === undefined ? {} : { logDenied: opts.logDenied }) })
+      : denying;
   const justified = [...new Set([...plans.values()].flatMap((p) => p.used))];
   const justifiedNames = new Set(js.map((j) => j.syscall));
   const wider = widerThanDefault(profile, { native: choice.native }, opts.reference).filter((w) => !justifiedNames.has(w.syscall));

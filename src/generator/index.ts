@@ -13,3 +13,4 @@ export { describeRefusal, type Refusal } from './doors.js';
 export { parseJustification, parseJustificationFile, type Justification } from './justify.js';
 export { runtimeAllowance, type RuntimeAllowance } from './runtime-allowance.js';
 export { DEFAULT_GENERALIZE_LEVEL, GENERALIZE_LEVELS, generalize, type Addition, type GeneralizeLevel, type Generalization } from './generalize.js';
+export { isLogTierRule, LOG_FLAG, LOG_TIER_MARK, logTier, UNRECORDED_MODES, type LogTierOptions, type UnrecordedMode } from './unrecorded.js';

@@ -16,6 +16,7 @@ import {
   type GenerateStats,
   type Justification,
   type Refusal,
+  type UnrecordedMode,
 } from '../generator/index.js';
 import type { WiderDoor } from '../diff/doors.js';
 import { printDockerProfile } from '../formats/docker.js';
@@ -51,6 +52,9 @@ export interface ProfileOptions {
   args?: ArgLevel;
   generalize?: GeneralizeLevel;
   justifications?: readonly Justification[];
+  /** What unrecorded calls get (default deny; log: the learning tier, docs/learn.md), and SECCOMP_FILTER_FLAG_LOG with it. */
+  unrecorded?: UnrecordedMode;
+  logDenied?: boolean;
   /** Calibrate the engines' runtimes that have no cached calibration (default true). */
   calibrate?: boolean;
   /** The runtime calibration cache (default runtimeCacheDir()). */
@@ -228,6 +232,8 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
       ...(o.args === undefined ? {} : { args: o.args }),
       ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
       ...(o.justifications === undefined ? {} : { justifications: o.justifications }),
+      ...(o.unrecorded === undefined ? {} : { unrecorded: o.unrecorded }),
+      ...(o.logDenied === undefined ? {} : { logDenied: o.logDenied }),
     });
     writeFileAtomic(o.output, printDockerProfile(profile), { force: o.force });
     if (o.footprintOutput !== undefined) {

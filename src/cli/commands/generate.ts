@@ -16,6 +16,7 @@ import {
   type ArgLevel,
   type GeneralizeLevel,
   type Justification,
+  type UnrecordedMode,
 } from '../../generator/index.js';
 import { printDockerProfile } from '../../formats/docker.js';
 import { parseArch } from '../../syscalls/arch.js';
@@ -31,6 +32,8 @@ export interface GenerateCliOptions {
   generalize?: GeneralizeLevel;
   allow?: string[];
   justifications?: string;
+  unrecorded?: UnrecordedMode;
+  logDenied?: boolean;
 }
 
 /** The --allow specs and the --justifications file, parsed. */
@@ -50,6 +53,19 @@ export function loadJustifications(o: { allow?: string[]; justifications?: strin
   return [...(o.allow ?? []).map((s) => parseJustification(s)), ...fromFile()];
 }
 
+/** The summary line of the log tier. */
+export const UNRECORDED_LOG_LINE =
+  'unrecorded: log — calls the recording did not show are allowed and logged by the kernel (SCMP_ACT_LOG); catalogued dangerous calls and values stay denied; read the records with `clawfence learn`';
+
+/** --unrecorded/--log-denied as generate options (the flag only means something in the log tier). */
+export function unrecordedOf(o: { unrecorded?: UnrecordedMode; logDenied?: boolean }): { unrecorded?: UnrecordedMode; logDenied?: boolean } {
+  if (o.logDenied === true && o.unrecorded !== 'log')
+    throw new ClawfenceError('bad-input', '--log-denied needs --unrecorded log', {
+      hint: 'SECCOMP_FILTER_FLAG_LOG is for the learning tier: add --unrecorded log, or drop --log-denied',
+    });
+  return { ...(o.unrecorded === undefined ? {} : { unrecorded: o.unrecorded }), ...(o.logDenied === true ? { logDenied: true } : {}) };
+}
+
 export async function runGenerate(files: string[], o: GenerateCliOptions): Promise<number> {
   const justifications = loadJustifications(o);
   const fps = files.map((f) => loadFootprint(f).footprint);
@@ -64,11 +80,13 @@ export async function runGenerate(files: string[], o: GenerateCliOptions): Promi
     ...(o.args === undefined ? {} : { args: o.args }),
     ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
     justifications,
+    ...unrecordedOf(o),
   });
   const text = printDockerProfile(profile);
   if (o.output === undefined) process.stdout.write(text);
   else writeFileAtomic(o.output, text, { force: o.force === true });
   for (const l of describeStats(stats)) process.stderr.write(`${l}\n`);
+  if (o.unrecorded === 'log') process.stderr.write(`${UNRECORDED_LOG_LINE}${profile.flags.length > 0 ? ` (flags: ${profile.flags.join(', ')})` : ''}\n`);
   for (const c of calibrations)
     process.stderr.write(`runtime calibration: ${describeRuntimeId(calibrationId(c))}, ${c.runs} starts under load: ${c.file ?? c.createdAt}\n`);
   for (const id of missing)

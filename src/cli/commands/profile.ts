@@ -4,8 +4,8 @@
 import { ClawfenceError } from '../../errors.js';
 import { findEngineEnv } from '../../engine/discover.js';
 import type { RecorderChoice } from '../../recorder/record.js';
-import { describeStats, type ArgLevel, type GeneralizeLevel } from '../../generator/index.js';
-import { loadJustifications } from './generate.js';
+import { describeStats, type ArgLevel, type GeneralizeLevel, type UnrecordedMode } from '../../generator/index.js';
+import { loadJustifications, UNRECORDED_LOG_LINE, unrecordedOf } from './generate.js';
 import { calibrationId, describeRuntimeId } from '../../footprint/runtime-calibration.js';
 import { profileWorkloads } from '../../pipeline/profile-workloads.js';
 import { describeCoverage } from '../../pipeline/coverage.js';
@@ -35,6 +35,8 @@ export interface ProfileCliOptions {
   generalize?: GeneralizeLevel;
   allow?: string[];
   justifications?: string;
+  unrecorded?: UnrecordedMode;
+  logDenied?: boolean;
 }
 
 /** Splits `docker run a --- docker run b` into workloads. */
@@ -63,6 +65,7 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     });
   }
   const justifications = loadJustifications(o);
+  const tier = unrecordedOf(o);
   const c = colors(wantColor(o.color));
   const started = Date.now();
   const r = await profileWorkloads({
@@ -82,10 +85,12 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     ...(o.args === undefined ? {} : { args: o.args }),
     ...(o.generalize === undefined ? {} : { generalize: o.generalize }),
     justifications,
+    ...tier,
   });
   const lines = [
     `profile: ${o.output}${o.footprint === undefined ? '' : ` (merged footprint: ${o.footprint})`}`,
     ...describeStats(r.stats).map((l) => `  ${l}`),
+    ...(o.unrecorded === 'log' ? [`  ${UNRECORDED_LOG_LINE}`] : []),
     ...r.calibrations.map((k) => `  runtime calibration: ${describeRuntimeId(calibrationId(k))}, ${k.runs} starts under load: ${k.file ?? k.createdAt}`),
   ];
   for (const v of r.verdicts) {
