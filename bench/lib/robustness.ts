@@ -103,6 +103,8 @@ export interface RobustnessResults {
   levelOption: boolean;
   tools: string[];
   timeoutSeconds: number;
+  /** Where it ran: "kernel 6.18.0, Docker 20.10.24, clawfence commit 62f29d4". */
+  machine: string;
   /** Per tool: its held-out workloads that fail under Docker's default (not counted). */
   invalid: Record<string, string[]>;
   results: LevelResult[];
@@ -232,6 +234,8 @@ export function renderRobustness(res: RobustnessResults): string {
       `and every held-out workload runs under it (\`verify\`: exit code and stdout checked; ${res.timeoutSeconds} s timeout, after which the run counts as hung and its containers are removed). ` +
       'A held-out workload that fails under Docker\'s default profile is not counted. "x86_64 allowed" is what the filter lets through on x86_64 (the evaluator\'s count), with the syscalls recorded there in brackets; ' +
       "Docker's default is moby v0.2.3 with Docker's default capabilities on the same ABI. \"Dangerous allowed\" lists the risk catalog's syscalls and dangerous argument values the profile lets through (with Docker's default capabilities).",
+    '',
+    `Machine: ${res.machine}.`,
     '',
     `Levels: ${res.levels.join(', ')}${res.levelOption ? '' : " (the generator exports no GENERALIZE_LEVELS yet: 'exact' is today's generate, called without a level)"}${res.defaultLevel === undefined ? '' : `; default ${res.defaultLevel}`}.`,
     '',

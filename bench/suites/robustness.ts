@@ -8,6 +8,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import * as generatorApi from '../../src/generator/index.js';
 import { generateProfile, type GenerateOptions } from '../../src/generator/index.js';
@@ -264,6 +265,13 @@ async function measureLevel(ctx: Ctx, s: ToolSetup, level: string, option: boole
   return result;
 }
 
+async function machineLine(ctx: Ctx): Promise<string> {
+  const commit = await run(['git', '-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], { timeoutMs: 30_000 }).catch(() => undefined);
+  const dirty = await run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { timeoutMs: 30_000 }).catch(() => undefined);
+  const c = commit?.code === 0 ? commit.stdout.trim() : 'unknown';
+  return `${cpus().length} cores, kernel ${release()}, Docker ${ctx.engineVersion}, clawfence commit ${c}${dirty !== undefined && dirty.stdout.trim() !== '' ? ' + uncommitted changes' : ''}`;
+}
+
 function writeResults(res: RobustnessResults): string {
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
@@ -344,6 +352,7 @@ export async function robustness(ctx: Ctx): Promise<Row[]> {
     levelOption: all.option,
     tools,
     timeoutSeconds: PATH_TIMEOUT_MS / 1000,
+    machine: await machineLine(ctx),
     invalid,
     results,
     notes: [...notes, ...errors.map((e) => `error: ${e}`)],

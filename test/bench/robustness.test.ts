@@ -137,6 +137,7 @@ describe('robustness tallies and table', () => {
     levelOption: true,
     tools: ['git', 'zstd'],
     timeoutSeconds: 30,
+    machine: '2 cores, kernel 6.18.0, Docker 20.10.24, clawfence commit abc',
     invalid: { git: [], zstd: ['x (exit 1, expected 0)'] },
     results,
     notes: [],
