@@ -19,6 +19,7 @@ import { b1 } from './suites/b1.js';
 import { b2 } from './suites/b2.js';
 import { b3 } from './suites/b3.js';
 import { b5 } from './suites/b5.js';
+import { robustness } from './suites/robustness.js';
 import { TOOL_POOL } from './lib/footprints.js';
 import { DEFAULT_ARG_LEVEL } from '../src/generator/arg-rules.js';
 import { countText } from './suites/workloads.js';
@@ -57,6 +58,7 @@ function definitions(c: BenchConfig, m: MachineFacts): string[] {
       ', counts, first processes, danger-argument values; one in ten also on i386). **Target** for explain and audit: median(clawfence) − median(node -e 0) ≤ 200 ms ("Δ").',
     `**Peak memory**, measured in the first warm-up run: node = the clawfence Node process alone (its getrusage(RUSAGE_SELF) max RSS, written at exit by bench/mem-hook.mjs, preloaded with --import); clawfence-rec / strace = the recorder's process, VmHWM sampled every 20 ms; tree = \`/usr/bin/time -f %M\`, the largest peak of any one process in clawfence's tree (node, docker CLI, recorder)${m.time.includes('missing') ? ' — not measured: /usr/bin/time is missing (Debian package time)' : ''}.`,
     '**B4** (vault check over 1, 4, 8, 16 tools, --jobs 1 and 2) waits for the vault gate, which is not built yet.',
+    "**ROBUSTNESS**: the held-out corpus (bench/corpus/README.md): per tool, its train workloads recorded once, a profile generated per generalisation level, every held-out workload verified under it (exit code and stdout; 30 s, then it counts as hung). One row per level: held-out paths passing; the bar at the generator's default level is ≥ 95% passing, every profile ≤ 50% of Docker's default on x86_64, no dangerous syscall or value allowed. The per-tool table: bench/results/robustness.md.",
   ];
 }
 
@@ -159,6 +161,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
   }
   if (wants(c, 'B5')) rows.push(...(await b5(ctx)));
+  if (wants(c, 'ROBUSTNESS')) rows.push(...(await robustness(ctx)));
 
   const machine = await machineFacts(e, straceImage === '' ? undefined : straceImage, load0);
   const results: BenchResults = {

@@ -1,20 +1,24 @@
 // `npm run bench -- [options]`: the options, parsed by node:util parseArgs without side effects (test/bench/args.test.ts).
 
 import { parseArgs as parseArgv } from 'node:util';
-import { BENCH_IDS, type BenchConfig, type BenchId } from './model.js';
+import { BENCH_IDS, CORPUS_TOOLS, type BenchConfig, type BenchId } from './model.js';
 
 export const USAGE = `usage: npm run bench -- [--rounds N] [--slow-rounds N] [--warmup N] [--only B1,B2,…] [--micro-calls N] [--ptrace-calls N] [--out NAME]
+                        [--tools xml,git,…] [--levels exact,…]
 
   --rounds N        measured rounds per row after the warm-up (default 11; at least 5 for a full run)
   --slow-rounds N   rounds for the slow rows, ptrace and strace -f (default 5; never more than --rounds)
   --warmup N        warm-up rounds, discarded (default 1; the first also measures peak memory)
-  --only LIST       run only these benchmarks (B1,B2,B3,B4,B5)
+  --only LIST       run only these benchmarks (B1,B2,B3,B4,B5,ROBUSTNESS; case does not matter)
   --micro-calls N   getppid calls of the micro workload (default 1000000)
   --ptrace-calls N  getppid calls of the micro workload in the ptrace and strace -f rows (default 200000)
   --out NAME        write bench/results/NAME.{json,md} (letters, digits, '-'; 'latest' only for a full run)
+  --tools LIST      the robustness suite measures only these corpus tools (bench/corpus/<tool>)
+  --levels LIST     the robustness suite measures only these generalisation levels (default: all the generator has)
 
 A full run (every benchmark, --rounds and --slow-rounds at least 5) writes bench/results/latest.{json,md};
-any other run writes bench/results/partial.{json,md}, or NAME.* with --out (e.g. --only B2 --out b2-args).`;
+any other run writes bench/results/partial.{json,md}, or NAME.* with --out (e.g. --only B2 --out b2-args).
+The robustness suite also writes bench/results/robustness.{json,md} (robustness-partial.* with --tools).`;
 
 export class UsageError extends Error {}
 
@@ -43,7 +47,7 @@ function count(flag: string, v: string, min: number, max: number): number {
 
 /** Parses the bench's argv (after `--`) with node:util's parseArgs; returns undefined for --help. */
 export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
-  let values: Partial<Record<keyof typeof COUNTS | 'only' | 'out', string>> & { help?: boolean };
+  let values: Partial<Record<keyof typeof COUNTS | 'only' | 'out' | 'tools' | 'levels', string>> & { help?: boolean };
   try {
     ({ values } = parseArgv({
       args: [...argv],
@@ -58,6 +62,8 @@ export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
         'micro-calls': { type: 'string' },
         'ptrace-calls': { type: 'string' },
         out: { type: 'string' },
+        tools: { type: 'string' },
+        levels: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -80,6 +86,16 @@ export function parseArgs(argv: readonly string[]): BenchConfig | undefined {
     if (ids.length === 0 || bad.length > 0)
       throw new UsageError(`--only takes a list of ${BENCH_IDS.join(', ')}${bad.length > 0 ? `, not '${bad.join(',')}'` : ''}`);
     c.only = BENCH_IDS.filter((b) => ids.includes(b));
+  }
+  for (const flag of ['tools', 'levels'] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    const list = [...new Set(v.split(',').map((s) => s.trim()))].filter((s) => s !== '');
+    if (list.length === 0 || list.some((s) => !/^[a-z0-9][a-z0-9-]*$/.test(s)))
+      throw new UsageError(`--${flag} takes a list of names (letters, digits, '-'), not '${v}'`);
+    const unknown = flag === 'tools' ? list.filter((t) => !CORPUS_TOOLS.includes(t)) : [];
+    if (unknown.length > 0) throw new UsageError(`--tools takes corpus tools (${CORPUS_TOOLS.join(', ')}), not '${unknown.join(',')}'`);
+    c[flag] = flag === 'tools' ? CORPUS_TOOLS.filter((t) => list.includes(t)) : list;
   }
   c.slowRounds = Math.min(c.slowRounds, c.rounds);
   if (values.out !== undefined) {
@@ -109,12 +125,14 @@ export function commandLine(c: BenchConfig): string {
     if (c[key] !== DEFAULTS[key]) parts.push(`--${flag}`, String(c[key]));
   }
   if (c.out !== undefined) parts.push('--out', c.out);
+  if (c.tools !== undefined) parts.push('--tools', c.tools.join(','));
+  if (c.levels !== undefined) parts.push('--levels', c.levels.join(','));
   return parts.join(' ');
 }
 
-/** A full run measures everything with at least 5 rounds: only such a run replaces latest.*. */
+/** A full run measures everything (every corpus tool and level too) with at least 5 rounds: only such a run replaces latest.*. */
 export function isFullRun(c: BenchConfig): boolean {
-  return BENCH_IDS.every((b) => c.only.includes(b)) && c.rounds >= 5 && c.slowRounds >= 5;
+  return BENCH_IDS.every((b) => c.only.includes(b)) && c.rounds >= 5 && c.slowRounds >= 5 && c.tools === undefined && c.levels === undefined;
 }
 
 export function wants(c: BenchConfig, id: BenchId): boolean {

@@ -3,8 +3,11 @@
 
 import type { Summary } from './stats.js';
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5';
-export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5'];
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'ROBUSTNESS';
+export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'ROBUSTNESS'];
+
+/** The robustness corpus's tools, in table order (bench/corpus/<tool>/). */
+export const CORPUS_TOOLS: readonly string[] = ['xml', 'graphviz', 'nginx', 'git', 'openssl', 'gawk', 'zstd'];
 
 /** pass/fail: judged against a target; info: measured, no target; n/a: cannot be measured by
  * design (said in `detail`); error: should have been measured but a run failed (said in `error`). */
@@ -56,6 +59,10 @@ export interface BenchConfig {
   ptraceCalls: number;
   /** --out: the results' file name (bench/results/NAME.{json,md}) instead of latest/partial. */
   out?: string;
+  /** --tools: the corpus tools the robustness suite measures (default: every one). */
+  tools?: string[];
+  /** --levels: the generalisation levels it measures (default: every level the generator has). */
+  levels?: string[];
 }
 
 export interface BenchResults {

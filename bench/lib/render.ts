@@ -36,7 +36,7 @@ export function rowCells(r: Row): string[] {
 export function renderTable(rows: readonly Row[], paint: (verdict: Row['verdict'], text: string) => string = (_v, t) => t): string {
   const t = new Table({
     head: HEAD,
-    colWidths: [7, 30, 22, 11, 10, 15, 8, 14, 26, 20],
+    colWidths: [12, 30, 22, 11, 10, 15, 8, 14, 26, 20],
     wordWrap: true,
     style: { head: [], border: [] },
   });

@@ -51,7 +51,7 @@ describe('bench options', () => {
       (e: unknown) => e instanceof UsageError && /'--rounds'.*ambiguous/.test(e.message) && !e.message.includes('\n'),
     );
     assert.throws(() => parseArgs(['--only', 'B9']), /not 'B9'/);
-    assert.throws(() => parseArgs(['--only', ',']), /--only takes a list of B1, B2, B3, B4, B5$/);
+    assert.throws(() => parseArgs(['--only', ',']), /--only takes a list of B1, B2, B3, B4, B5, ROBUSTNESS$/);
     assert.throws(
       () => parseArgs(['--fast']),
       (e: unknown) => e instanceof UsageError && /Unknown option '--fast'/.test(e.message),
@@ -60,6 +60,25 @@ describe('bench options', () => {
       () => parseArgs(['B1']),
       (e: unknown) => e instanceof UsageError && /Unexpected argument 'B1'/.test(e.message),
     );
+  });
+});
+
+describe('robustness options', () => {
+  it('--only robustness in any case; --tools keeps the corpus order; --levels as given', () => {
+    const c = parseArgs(['--only', 'robustness', '--tools', 'zstd,git', '--levels', 'exact']);
+    assert.ok(c !== undefined);
+    assert.deepEqual(c.only, ['ROBUSTNESS']);
+    assert.deepEqual(c.tools, ['git', 'zstd']);
+    assert.deepEqual(c.levels, ['exact']);
+    assert.equal(commandLine(c), '--only ROBUSTNESS --tools git,zstd --levels exact');
+    assert.deepEqual(parseArgs(commandLine(c).split(' ')), c);
+  });
+
+  it('refuses a tool the corpus does not have, and a run of some tools is not a full run', () => {
+    assert.throws(() => parseArgs(['--tools', 'git,jq']), /--tools takes corpus tools \(xml, graphviz, nginx, git, openssl, gawk, zstd\), not 'jq'$/);
+    assert.throws(() => parseArgs(['--levels', 'Exact!']), /--levels takes a list of names/);
+    assert.equal(resultsStem(parseArgs(['--tools', 'git']) ?? DEFAULTS), 'partial');
+    assert.throws(() => parseArgs(['--tools', 'git', '--out', 'latest']), /full run only/);
   });
 });
 
