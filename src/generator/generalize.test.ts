@@ -50,6 +50,12 @@ describe('generalisation', () => {
     for (const level of GENERALIZE_LEVELS) {
       const r = generateProfile(fps, { generalize: level });
       for (const a of r.stats.generalized.added) {
+        if (a.syscall === 'clone') {
+          // Only ever with Docker's namespace mask: no CLONE_NEW* bit.
+          const rules = r.profile.syscalls.filter((x) => x.names.includes('clone') && x.action === 'allow');
+          assert.ok(rules.length > 0 && rules.every((x) => x.args.length === 1 && x.args[0]?.value === 0x7e020000n && x.args[0].valueTwo === 0n), level);
+          continue;
+        }
         assert.equal(riskOf(a.syscall), undefined, `${level}: ${a.syscall} is dangerous`);
         assert.notEqual(tierOf(a.syscall), 'dangerous', `${level}: ${a.syscall}`);
         assert.equal(neverAdded(a.syscall, 'safe'), undefined, `${level}: ${a.syscall}`);
@@ -98,7 +104,14 @@ describe('generalisation', () => {
       'broad adds every family',
     );
     assert.equal(has('families', ['connect'], 'socket'), false, 'socket has argument rules: never added name-only');
-    assert.equal(has('families', ['execve'], 'clone'), false);
+    assert.equal(has('families', ['execve'], 'clone'), false, 'clone is never an addition by name');
+    assert.equal(generalize('families', new Set(['execve']), ['x86_64'], 'safe').clone, undefined, 'every container execs: no process family');
+    assert.match(generalize('families', new Set(['wait4']), ['x86_64'], 'safe').clone ?? '', /without CLONE_NEW\* bits/);
+    const forked = generateProfile([fps[0] as (typeof fps)[number]], { generalize: 'broad' });
+    const cp = resolveProfile(forked.profile, { native: 'x86_64', caps: [] });
+    assert.equal(decide(cp, 'x86_64', 'clone', [0x01200011n, 0n, 0n, 0n, 0n, 0n]).action, 'allow', 'a fork-like clone');
+    assert.notEqual(decide(cp, 'x86_64', 'clone', [0x10000011n, 0n, 0n, 0n, 0n, 0n]).action, 'allow', 'never CLONE_NEWUSER');
+    assert.equal(decide(cp, 'x86_64', 'clone3').errno, 38);
     assert.equal(
       generalize('families', new Set(['openat']), ['x86_64'], 'strict').added.some((a) => a.syscall === 'fcntl'),
       false,

@@ -38,6 +38,9 @@ export interface EnosysAnswer {
 
 export interface Generalization {
   level: GeneralizeLevel;
+  /** clone without CLONE_NEW* bits (Docker's mask) is to be added, and why: the process or thread
+   * family was added and clone was not recorded. clone3 then answers ENOSYS. */
+  clone?: string;
   /** Allowed without being recorded, sorted by name. */
   added: Addition[];
   /** Denied with ENOSYS instead of the default errno (neither recorded nor added). */
@@ -147,6 +150,7 @@ export function neverAdded(name: string, args: ArgLevel): string | undefined {
  */
 export function generalize(level: GeneralizeLevel, recorded: ReadonlySet<string>, abis: readonly Arch[], args: ArgLevel): Generalization {
   const out = new Map<string, Addition>();
+  let clone: string | undefined;
   if (RANK[level] === 0) return { level, added: [], enosys: [] };
   const d = generalizeData();
   const exists = (n: string) => abis.some((a) => syscallNumber(a, n) !== undefined);
@@ -167,11 +171,13 @@ export function generalize(level: GeneralizeLevel, recorded: ReadonlySet<string>
       if (seen.length === 0 && level !== 'broad') continue;
       const why = seen.length === 0 ? `${f.reason.replace(/: .*$/, '')}: added at --generalize broad` : `${f.reason} (${seen.join(', ')})`;
       for (const n of f.syscalls) add(n, 'family', why);
+      if ((f.name === 'process' || f.name === 'thread') && !recorded.has('clone') && clone === undefined)
+        clone = `${why}: without CLONE_NEW* bits (mask 0x7e020000, as Docker's default), clone3 answered with ENOSYS`;
     }
   }
   const added = [...out.values()].sort((a, b) => (a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0));
   const enosys = d.enosys.syscalls
     .filter((e) => !recorded.has(e.syscall) && !out.has(e.syscall) && exists(e.syscall) && e.syscall !== 'clone3')
     .map((e) => ({ syscall: e.syscall, reason: `${d.enosys.reason}: ${e.fallback}` }));
-  return { level, added, enosys };
+  return { level, added, enosys, ...(clone === undefined ? {} : { clone }) };
 }

@@ -176,9 +176,13 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   const already = new Set([...recordedAnywhere, ...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])]);
   const gen = generalize(opts.generalize ?? 'exact', already, choice.abis, level);
   const enosysAnswers = action === 'errno' && errno === ENOSYS ? [] : gen.enosys;
+  // A family that makes processes or threads brings clone, namespace-masked, and clone3 → ENOSYS.
+  const genClone = gen.clone !== undefined && !already.has('clone');
+  const genClone3 = genClone && clone3 === 'none' && !(action === 'errno' && errno === ENOSYS);
   const extra = [
-    ...(clone3 === 'enosys' ? [clone3EnosysRule()] : []),
+    ...(clone3 === 'enosys' || genClone3 ? [clone3EnosysRule()] : []),
     ...(companion ? [cloneCompanionRule()] : []),
+    ...(genClone ? [{ ...cloneCompanionRule(), comment: `clone — not recorded, generalised (--generalize ${gen.level}): ${gen.clone ?? ''}` }] : []),
     ...allowance.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded: allowed for the container runtime (${a.runtime}): ${a.why}`)),
     ...gen.added.map((a) => allowRuleFor(a.syscall, `${a.syscall} — not recorded, generalised (--generalize ${gen.level}): ${a.reason}`)),
     ...enosysAnswers.map((e) => enosysRuleFor(e.syscall, `${e.syscall} — not recorded: denied with ENOSYS (errno 38), not the default errno, ${e.reason}`)),
@@ -187,7 +191,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
   // runtime allowance and clone for clone3's fallback (on the native ABI).
   const shut = new Set([...[...plans].filter(([, p]) => p.rules.length === 0).map(([n]) => n), ...(clone3 === 'enosys' ? ['clone3'] : [])]);
   for (const [abi, names] of recorded) recorded.set(abi, new Set([...names].filter((n) => !shut.has(n))));
-  for (const n of [...allowance.map((a) => a.syscall), ...(companion ? ['clone'] : [])])
+  for (const n of [...allowance.map((a) => a.syscall), ...(companion || genClone ? ['clone'] : [])])
     recorded.set(choice.native, new Set([...(recorded.get(choice.native) ?? []), n]));
   // Generalised names are expected wherever they exist (their rule's reason says why).
   for (const abi of choice.abis)
@@ -240,7 +244,13 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
     workloads: workloadNames(footprint, evidence),
     sources: summarizeSources(fps, opts.labels),
     args: { level, narrowed: narrowedSummary(profile) },
-    generalized: { level: gen.level, added: gen.added, enosys: enosysAnswers.map((e) => e.syscall) },
+    generalized: {
+      level: gen.level,
+      added: [...gen.added, ...(genClone ? [{ syscall: 'clone', kind: 'family' as const, reason: gen.clone ?? '' }] : [])].sort((a, b) =>
+        compareText(a.syscall, b.syscall),
+      ),
+      enosys: [...enosysAnswers.map((e) => e.syscall), ...(genClone3 ? ['clone3'] : [])],
+    },
     refused: refusals.map(describeRefusal),
     justified: justified.map((j) => `${j.syscall}${j.value === undefined ? '' : `=${j.value.text}`}: ${j.reason}`),
     warnings,
