@@ -20,7 +20,7 @@ export const GENERALIZE_LEVELS = ['exact', 'companions', 'families', 'broad'] as
 export type GeneralizeLevel = (typeof GENERALIZE_LEVELS)[number];
 /** The CLI's default (generate, profile), chosen by measurement on the held-out corpus (bench/corpus,
  * docs/generate.md#generalisation); generateProfile() itself defaults to exact. */
-export const DEFAULT_GENERALIZE_LEVEL: GeneralizeLevel = 'exact';
+export const DEFAULT_GENERALIZE_LEVEL: GeneralizeLevel = 'broad';
 
 export type AdditionKind = 'never-deny' | 'companion' | 'low-risk' | 'family';
 
@@ -54,6 +54,9 @@ interface Group {
 interface Family extends Group {
   reason: string;
   trigger: string[];
+  /** Recorded syscalls without which the family is never added, not even at broad (the socket
+   * families need socket, which is never added). */
+  needs: string[];
 }
 interface Data {
   neverDeny: { reason: string; syscalls: string[] };
@@ -110,6 +113,7 @@ export function parseGeneralizeData(source: string): Data {
         name: text(o['name'], `${at}.name`),
         reason: text(o['reason'], `${at}.reason`),
         trigger: names(o['trigger'], `${at}.trigger`),
+        needs: o['needs'] === undefined ? [] : names(o['needs'], `${at}.needs`),
         syscalls: names(o['syscalls'], `${at}.syscalls`),
       };
     }),
@@ -169,6 +173,7 @@ export function generalize(level: GeneralizeLevel, recorded: ReadonlySet<string>
     for (const f of d.families) {
       const seen = f.trigger.filter((n) => recorded.has(n));
       if (seen.length === 0 && level !== 'broad') continue;
+      if (!f.needs.every((n) => recorded.has(n))) continue;
       const why = seen.length === 0 ? `${f.reason.replace(/: .*$/, '')}: added at --generalize broad` : `${f.reason} (${seen.join(', ')})`;
       for (const n of f.syscalls) add(n, 'family', why);
       if ((f.name === 'process' || f.name === 'thread') && !recorded.has('clone') && clone === undefined)
