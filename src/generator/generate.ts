@@ -239,7 +239,7 @@ export function generateProfile(fps: readonly Footprint[], opts: GenerateOptions
     choice,
     evidence,
     check,
-    clone3,
+    clone3: genClone3 ? 'enosys' : clone3,
     runtimeAllowance: allowance.map((a) => a.syscall),
     workloads: workloadNames(footprint, evidence),
     sources: summarizeSources(fps, opts.labels),

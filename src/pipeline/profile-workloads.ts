@@ -260,7 +260,15 @@ export async function profileWorkloads(o: ProfileOptions): Promise<ProfileResult
     const t2 = Date.now();
     // What the profile allows by --generalize, with its tier in the risk catalog.
     const generalised =
-      o.generalised ?? stats.generalized.added.map((a) => ({ abi: stats.native, syscall: a.syscall, tier: tierOf(a.syscall) ?? 'moderate', reason: a.reason }));
+      o.generalised ??
+      stats.generalized.added.map((a) => ({
+        abi: stats.native,
+        syscall: a.syscall,
+        // clone is dangerous by name for its CLONE_NEW* flags; a generalised clone rule masks them
+        // (Docker's own mask), so what it allows is process creation: moderate.
+        tier: a.syscall === 'clone' ? ('moderate' as const) : (tierOf(a.syscall) ?? 'moderate'),
+        reason: a.reason,
+      }));
     const coverage = computeCoverage({ runs, repeat, images, ...(generalised.length === 0 ? {} : { generalised }) });
     if (o.coverageOutput !== undefined) writeFileAtomic(o.coverageOutput, toJsonText(coverage), { force: o.force });
     return {
