@@ -39,7 +39,10 @@ describe('profile: record → generate → verify on the examples', () => {
       const d = tmp();
       const out = join(d, 'profile.json');
       const fpOut = join(d, 'footprint.json');
-      const r = runCli(['profile', '--workloads', `examples/${ex}/workloads.json`, '-o', out, '--footprint', fpOut, '--repeat', '2'], { env: env() });
+      // --generalize exact: this test is about the recording itself (generalisation: generalize.test.ts, the robustness bench).
+      const r = runCli(['profile', '--workloads', `examples/${ex}/workloads.json`, '-o', out, '--footprint', fpOut, '--repeat', '2', '--generalize', 'exact'], {
+        env: env(),
+      });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /verified: (\d+)\/\1 workloads pass/);
       const fp = loadFootprint(fpOut).footprint;
