@@ -18,6 +18,7 @@ import { ARCHES, ARCH_INFO, type Arch } from '../syscalls/arch.js';
 import { canonicalJson, compareText, mergeOrder } from './canonical.js';
 import { checkFootprint, checkOneFamily, footprintLabel } from './check-footprint.js';
 import { mergeExecutables } from '../footprint/executables.js';
+import { compareBigintLists } from '../util/compare.js';
 
 export interface MergeOptions {
   /** Names for the footprints in error messages (normally their file names), in input order. */
@@ -49,14 +50,6 @@ function mergeArgs(uses: readonly SyscallUse[]): ArgValues[] | undefined {
     }));
 }
 
-function compareBigints(a: readonly bigint[], b: readonly bigint[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [x, y] = [a[i] as bigint, b[i] as bigint];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 /** The union of the recorded combinations, per set of indices, counts added up. */
 function mergeTuples(uses: readonly SyscallUse[]): ArgTuples[] | undefined {
   type TupleSet = { indices: number[]; values: Map<string, { value: bigint[]; count: number }> };
@@ -77,10 +70,10 @@ function mergeTuples(uses: readonly SyscallUse[]): ArgTuples[] | undefined {
   }
   if (bySet.size === 0) return undefined;
   return [...bySet.values()]
-    .sort((a, b) => compareBigints(a.indices.map(BigInt), b.indices.map(BigInt)))
+    .sort((a, b) => compareBigintLists(a.indices.map(BigInt), b.indices.map(BigInt)))
     .map((t) => ({
       indices: t.indices,
-      values: [...t.values.values()].sort((a, b) => compareBigints(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
+      values: [...t.values.values()].sort((a, b) => compareBigintLists(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
     }));
 }
 

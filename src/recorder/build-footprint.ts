@@ -7,6 +7,7 @@ import type { Arch } from '../syscalls/arch.js';
 import { syscallName } from '../syscalls/table.js';
 import type { RawArgValue, RawRecording, RawSyscall } from './recorder.js';
 import { mergeExecutables } from '../footprint/executables.js';
+import { compareBigintLists } from '../util/compare.js';
 import {
   FOOTPRINT_SCHEMA_VERSION,
   type ArgTuples,
@@ -43,14 +44,6 @@ function sorted<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function compareValues(a: readonly bigint[], b: readonly bigint[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [x, y] = [a[i] as bigint, b[i] as bigint];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 /** One syscall's recorded values: per index (every index, a tuple's projected on each of its
  * indices), and the tuples of those recorded together; each sorted by index, then value. */
 export function argValues(rows: readonly RawArgValue[]): { args: ArgValues[]; argTuples: ArgTuples[] } {
@@ -77,13 +70,13 @@ export function argValues(rows: readonly RawArgValue[]): { args: ArgValues[]; ar
     .sort(([a], [b]) => a - b)
     .map(([index, m]) => ({
       index,
-      values: [...m].sort(([a], [b]) => compareValues([a], [b])).map(([v, count]) => ({ value: v.toString(), count })),
+      values: [...m].sort(([a], [b]) => compareBigintLists([a], [b])).map(([v, count]) => ({ value: v.toString(), count })),
     }));
   const argTuples = [...byTuple.values()]
-    .sort((a, b) => compareValues(a.indices.map(BigInt), b.indices.map(BigInt)))
+    .sort((a, b) => compareBigintLists(a.indices.map(BigInt), b.indices.map(BigInt)))
     .map((t) => ({
       indices: t.indices,
-      values: [...t.values.values()].sort((a, b) => compareValues(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
+      values: [...t.values.values()].sort((a, b) => compareBigintLists(a.value, b.value)).map((v) => ({ value: v.value.map(String), count: v.count })),
     }));
   return { args, argTuples };
 }
