@@ -59,7 +59,7 @@ export interface Variant {
 
 // --- checks --------------------------------------------------------------------------------------
 
-function lastLine(s: string): string {
+export function lastLine(s: string): string {
   return (
     s
       .trim()

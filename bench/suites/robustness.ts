@@ -27,7 +27,7 @@ import { recordWorkload } from '../../src/recorder/record.js';
 import { interruptedBy } from '../../src/util/cleanup.js';
 import { toJsonText } from '../../src/util/json.js';
 import { verifyWorkload } from '../../src/verifier/verify.js';
-import type { Ctx } from '../lib/measure.js';
+import { lastLine, type Ctx } from '../lib/measure.js';
 import { CORPUS_TOOLS, type Row } from '../lib/model.js';
 import { BenchStopped, run } from '../lib/proc.js';
 import {
@@ -87,16 +87,6 @@ function labelled(ctx: Ctx, image: string, w: Workload): Workload {
 
 function stdoutRe(w: Workload): RegExp | undefined {
   return w.expectStdout === undefined ? undefined : new RegExp(w.expectStdout, 'm');
-}
-
-function lastLine(s: string): string {
-  return (
-    s
-      .trim()
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .slice(-1)[0] ?? ''
-  );
 }
 
 async function buildImages(ctx: Ctx, tools: readonly string[]): Promise<void> {

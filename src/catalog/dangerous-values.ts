@@ -2,11 +2,10 @@
 // socket families, personality bits. Loaded once, every entry checked against the syscall tables
 // and the named constants; matchDangerous() says which entries a recorded value hits.
 
-import { readFileSync } from 'node:fs';
 import { ClawfenceError } from '../errors.js';
 import { parseArgExpression } from '../syscalls/constants.js';
 import { isKnownSyscall } from '../syscalls/table.js';
-import { findPackageFile } from './reference.js';
+import { readPackageFile } from './reference.js';
 
 export const DANGEROUS_VALUES_FILE = 'data/catalog/dangerous-values.json';
 
@@ -88,10 +87,7 @@ export function parseDangerousValues(text: string): DangerousValue[] {
 
 export function dangerousValues(): readonly DangerousValue[] {
   if (cached !== undefined) return cached;
-  const file = findPackageFile(DANGEROUS_VALUES_FILE);
-  if (file === undefined)
-    throw new ClawfenceError('environment', `cannot find ${DANGEROUS_VALUES_FILE} next to the clawfence installation`, { hint: 'reinstall clawfence' });
-  cached = parseDangerousValues(readFileSync(file, 'utf8'));
+  cached = parseDangerousValues(readPackageFile(DANGEROUS_VALUES_FILE));
   return cached;
 }
 

@@ -28,6 +28,13 @@ export function findPackageFile(rel: string): string | undefined {
   }
 }
 
+/** The text of a data file shipped with clawfence (data/…); an environment error when it is missing. */
+export function readPackageFile(rel: string): string {
+  const file = findPackageFile(rel);
+  if (file === undefined) throw new ClawfenceError('environment', `cannot find ${rel} next to the clawfence installation`, { hint: 'reinstall clawfence' });
+  return readFileSync(file, 'utf8');
+}
+
 /** Docker's default profile, parsed once. */
 export function loadDockerDefault(): Profile {
   if (cached !== undefined) return cached;

@@ -3,13 +3,12 @@
 // against the schema and the syscall tables; a damaged file is a one-line internal error naming
 // the entry. docs/risk-catalog.md explains the tiers, the families and the sources.
 
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from '../syscalls/arch.js';
 import { isKnownSyscall, suggestSyscall } from '../syscalls/table.js';
 import { TIERS, type RiskFamily, type RiskCategory, type RiskEntry, type Severity, type SyscallRisk, type Tier } from './model.js';
-import { findPackageFile } from './reference.js';
+import { readPackageFile } from './reference.js';
 import { SYSCALL_RISK_SCHEMA } from './syscall-risk-schema.js';
 
 export const SYSCALL_RISK_FILE = 'data/catalog/syscall-risk.json';
@@ -101,10 +100,7 @@ export function parseSyscallRisk(text: string): SyscallRisk[] {
 
 function load(): NonNullable<typeof cached> {
   if (cached !== undefined) return cached;
-  const file = findPackageFile(SYSCALL_RISK_FILE);
-  if (file === undefined)
-    throw new ClawfenceError('environment', `cannot find ${SYSCALL_RISK_FILE} next to the clawfence installation`, { hint: 'reinstall clawfence' });
-  const list = parseSyscallRisk(readFileSync(file, 'utf8'));
+  const list = parseSyscallRisk(readPackageFile(SYSCALL_RISK_FILE));
   cached = { list, byName: new Map(list.map((e) => [e.syscall, e])) };
   return cached;
 }

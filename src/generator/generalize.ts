@@ -6,10 +6,9 @@
 // nor a name the ABI does not have. ENOSYS answers are denials too: they only change the errno so
 // that libraries take the fallback they have for older kernels.
 
-import { readFileSync } from 'node:fs';
 import { dangerousValues } from '../catalog/dangerous-values.js';
 import { riskOf } from '../catalog/dangerous.js';
-import { findPackageFile } from '../catalog/reference.js';
+import { readPackageFile } from '../catalog/reference.js';
 import { ClawfenceError } from '../errors.js';
 import type { Arch } from '../syscalls/arch.js';
 import { isKnownSyscall, syscallNumber } from '../syscalls/table.js';
@@ -130,10 +129,7 @@ export function parseGeneralizeData(source: string): Data {
 
 export function generalizeData(): Data {
   if (cached !== undefined) return cached;
-  const file = findPackageFile(GENERALIZE_FILE);
-  if (file === undefined)
-    throw new ClawfenceError('environment', `cannot find ${GENERALIZE_FILE} next to the clawfence installation`, { hint: 'reinstall clawfence' });
-  cached = parseGeneralizeData(readFileSync(file, 'utf8'));
+  cached = parseGeneralizeData(readPackageFile(GENERALIZE_FILE));
   return cached;
 }
 
@@ -141,8 +137,7 @@ const RANK: Readonly<Record<GeneralizeLevel, number>> = { exact: 0, companions: 
 
 /** Why a syscall may never be added, if it may not (at this --args level). */
 export function neverAdded(name: string, args: ArgLevel): string | undefined {
-  if (riskOf(name) !== undefined) return 'dangerous';
-  if (name === 'clone' || name === 'clone3' || name === 'unshare') return 'namespace flags';
+  if (riskOf(name) !== undefined) return 'dangerous'; // clone, clone3 and unshare among them
   if (argPolicy(name, args) !== undefined) return 'argument rules';
   if (dangerousValues().some((d) => d.syscall === name)) return 'dangerous values';
   return undefined;
