@@ -63,6 +63,7 @@ checks=(
   clang:clang llvm:llvm-strip bpftool:bpftool libbpf-dev:/usr/include/bpf/libbpf.h
   libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h
   podman:podman crun:crun runc:runc time:/usr/bin/time
+  chromium:/usr/bin/chromium
 )
 if [ "$(dpkg --print-architecture 2>/dev/null || uname -m)" = amd64 ] || [ "$(uname -m)" = x86_64 ]; then
   checks+=(gcc-multilib:/usr/include/x86_64-linux-gnu/gnu/stubs-32.h)
