@@ -15,5 +15,6 @@ echo
 echo "== clawfence audit of the generated profile against what was recorded"
 node bin/clawfence.js audit out/flask-tool.seccomp.json --against out/flask-tool.footprint.json --fail-on high
 echo
+echo "The hardening report is out/flask-tool.seccomp.report.html (JSON beside it)."
 echo "The profile is out/flask-tool.seccomp.json; use it with:"
 echo "  docker run --security-opt seccomp=out/flask-tool.seccomp.json --network host clawfence-example/flask-tool:latest process_request"

@@ -140,6 +140,8 @@ export function buildProgram(state: ProgramState) {
             .option('--coverage <file>', 'also write the coverage report here (JSON, docs/coverage.md): what the workloads did not show')
             .option('--run-footprints <dir>', "also write every run's own footprint into this directory")
             .option('--no-image-scan', "do not list the image's executables for the coverage report")
+            .option('--no-probe', 'do not run the probe battery nor write the hardening report')
+            .option('--html <file>', 'the hardening report (default: the profile file with .report.html; its JSON beside it)')
             .addOption(repeatOption()),
           { timeout: 600 },
         ),
@@ -191,6 +193,26 @@ export function buildProgram(state: ProgramState) {
     .action(async (command, opts) => {
       const m = await import('./commands/verify.js');
       state.exit = await m.runVerify(command, { ...opts, color: color() });
+    });
+
+  jsonOption(
+    program
+      .command('probe')
+      .description(
+        "run the probe battery in the tool's own image and options: under unconfined, the engine's built-in default, Docker's reference default and the profile; print the hardening report (exit 1 when the profile leaves a probe the tool does not need unstopped)",
+      )
+      .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE')
+      .option('--profile <file>', "the tool's profile (Docker/OCI JSON, config.json or SeccompProfile)")
+      .option('--footprint <file>', "the tool's recorded footprint: probes of calls it made are marked as needed")
+      .option('--html <file>', 'write the self-contained HTML report here (atomic; refuses to overwrite without --force)')
+      .option('--report <file>', 'write the report as JSON here')
+      .option('--force', 'overwrite existing output files'),
+    'the hardening report',
+  )
+    .passThroughOptions()
+    .action(async (command, opts) => {
+      const m = await import('./commands/probe.js');
+      state.exit = await m.runProbe(command, { ...opts, color: color() });
     });
 
   jsonOption(

@@ -3,7 +3,9 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { Verdict } from '../battery/model.js';
+import type { ProbeCell, Verdict } from '../battery/model.js';
+import { errnoName } from '../syscalls/errno.js';
+import { MARKER_ERRNO } from '../battery/marker.js';
 import type { HardeningReport } from './model.js';
 import { allowedCount } from './syscall-map.js';
 
@@ -28,6 +30,24 @@ function paintVerdict(c: Colors, v: Verdict, text: string): string {
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
 
+/** A cell in a few characters: the verdict and the answer behind it (the details are in the HTML and JSON). */
+function shortCell(cell: ProbeCell): string {
+  const r = cell.raw;
+  const answer =
+    r.kind === 'returned'
+      ? r.errno === 0
+        ? 'OK'
+        : errnoName(r.errno)
+      : r.kind === 'signalled'
+        ? r.signal === 31
+          ? 'SIGSYS'
+          : `signal ${r.signal}`
+        : r.kind === 'prerequisite'
+          ? `${r.call} ${errnoName(r.errno)}`
+          : 'harness';
+  return `${cell.verdict} ${(r.kind === 'returned' || r.kind === 'prerequisite') && r.errno === MARKER_ERRNO ? 'marker' : answer}`;
+}
+
 export function renderReportTerminal(report: HardeningReport, opts: TerminalOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [c.bold(`clawfence hardening report: ${report.title}`)];
@@ -39,17 +59,18 @@ export function renderReportTerminal(report: HardeningReport, opts: TerminalOpti
   );
   if (report.probes !== undefined) {
     const m = report.probes;
-    const t = new Table({ head: ['probe', 'syscall', ...m.columns.map((col) => col.title)], style: opts.color ? {} : PLAIN });
+    const t = new Table({ head: ['probe', 'syscall', ...m.columns.map((col) => col.id)], style: opts.color ? {} : PLAIN });
     for (const row of m.rows) {
       t.push([
         row.probe.id,
         `${row.probe.syscall}${row.probe.abi === 'x86_64' ? '' : ` (${row.probe.abi})`}`,
-        ...row.cells.map((cell) => paintVerdict(c, cell.verdict, `${cell.verdict}: ${cell.detail}`)),
+        ...row.cells.map((cell) => paintVerdict(c, cell.verdict, shortCell(cell))),
       ]);
     }
     const verdicts: Verdict[] = ['reached', 'kernel', 'seccomp', 'inconclusive'];
-    t.push(['counts', '', ...m.columns.map((col) => verdicts.map((v) => `${v} ${m.counts[col.id]?.[v] ?? 0}`).join(', '))]);
+    t.push(['counts', '', ...m.columns.map((col) => verdicts.map((v) => `${v} ${m.counts[col.id]?.[v] ?? 0}`).join('\n'))]);
     out.push('', t.toString());
+    out.push(...m.columns.map((col) => `  ${col.id}: ${col.title} — ${col.source}`));
   }
   if (report.footprint !== undefined && report.footprint.length > 0) {
     const t = new Table({ head: ['ABI', 'recorded', 'allowed', "Docker's default", 'total'], style: opts.color ? {} : PLAIN });

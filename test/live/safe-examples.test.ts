@@ -13,6 +13,7 @@ import { auditProfile } from '../../src/audit/audit.js';
 import { decide } from '../../src/evaluator/evaluate.js';
 import { loadProfile } from '../../src/formats/read.js';
 import { resolveProfile } from '../../src/profile/resolve.js';
+import type { HardeningReport } from '../../src/report/model.js';
 import { runCli } from '../support/cli.js';
 import { engineEnv, requireLiveHost, tmp } from '../support/live.js';
 
@@ -29,6 +30,21 @@ const ATTEMPTS = [
   'socket-af-vsock',
   'socket-af-alg',
 ];
+
+/** The probes of the example's hardening report whose call the tool did not record and that its
+ * profile does not stop by seccomp (the bar: none), and how many the engine's default leaves reachable. */
+function openProbes(file: string, evenRecorded = false): { open: string[]; engineReachable: string[]; total: number } {
+  const report = JSON.parse(readFileSync(file.replace(/\.json$/, '.report.json'), 'utf8')) as HardeningReport;
+  const m = report.probes;
+  assert.ok(m !== undefined, 'the report has a probe matrix');
+  const col = (id: string): number => m.columns.findIndex((c) => c.id === id);
+  const open = m.rows
+    .filter((r) => (evenRecorded || r.recorded !== true) && r.cells[col('profile')]?.verdict !== 'seccomp')
+    .map((r) => `${r.probe.id}: ${r.cells[col('profile')]?.detail}`);
+  const engineReachable = m.rows.filter((r) => r.cells[col('engine-default')]?.verdict === 'reached').map((r) => r.probe.id);
+  process.stderr.write(`# ${file}: engine default leaves ${engineReachable.length}/${m.rows.length} probes reachable: ${engineReachable.join(', ')}\n`);
+  return { open, engineReachable, total: m.rows.length };
+}
 
 function profileOf(name: string, dir: string): { code: number; out: string; file: string } {
   const file = join(dir, `${name}.json`);
@@ -82,6 +98,7 @@ describe('example tools profiled at the default --args level', () => {
         );
       assert.notEqual(decide(cp, 'x86_64', 'setsockopt', [3n, 0n, 64n, 0n, 0n]).action, 'allow', 'IPT_SO_SET_REPLACE');
       for (const af of [16n, 17n, 38n, 40n]) assert.notEqual(decide(cp, 'x86_64', 'socket', [af, 3n, 12n]).action, 'allow', `socket family ${af}`);
+      assert.deepEqual(openProbes(r.file).open, [], 'every probe of a call the tool did not record is stopped by seccomp');
       const wider = auditProfile(p, { native: 'x86_64' }).findings.filter((f) => f.id === 'CF060');
       assert.deepEqual(
         wider.map((f) => f.message),
@@ -114,5 +131,7 @@ describe('example tools profiled at the default --args level', () => {
     assert.equal(run.code, 0, run.stderr);
     for (const a of ATTEMPTS) assert.match(run.stdout, new RegExp(`^attempt ${a}: DENIED \\(errno (EPERM|ENOSYS)\\)$`, 'm'), `${a}:\n${run.stdout}`);
     assert.equal(readFileSync(r.file, 'utf8').includes('"mount"'), false, 'no rule names mount');
+    // Its escape attempts were recorded, yet the battery finds every probe stopped by seccomp.
+    assert.deepEqual(openProbes(r.file, true).open, []);
   });
 });

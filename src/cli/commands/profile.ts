@@ -13,6 +13,15 @@ import { loadWorkloads, type Workload } from '../../pipeline/workloads.js';
 import { timeoutMs } from '../options.js';
 import { colors, wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';
+import { auditProfile } from '../../audit/audit.js';
+import { loadDockerDefault } from '../../catalog/reference.js';
+import { hardeningReport } from '../../pipeline/hardening.js';
+import { unneededOpen } from '../../report/build.js';
+import { renderReportTerminal } from '../../report/render-terminal.js';
+import { printDockerProfile } from '../../formats/docker.js';
+import { writeReportFiles } from './probe.js';
+import { containerCaps } from '../../battery/caps.js';
+import { parseRunCommand } from '../../engine/run-argv.js';
 
 export interface ProfileCliOptions {
   output: string;
@@ -37,6 +46,17 @@ export interface ProfileCliOptions {
   justifications?: string;
   unrecorded?: UnrecordedMode;
   logDenied?: boolean;
+  /** false with --no-probe: no probe battery, no hardening report. */
+  probe?: boolean;
+  /** The HTML report (default: the profile's name with .report.html). */
+  html?: string;
+}
+
+/** out/x.seccomp.json → out/x.seccomp.report.html (and .report.json). */
+export function reportFiles(output: string, html?: string): { html: string; json: string } {
+  const base = output.replace(/\.json$/i, '');
+  const h = html ?? `${base}.report.html`;
+  return { html: h, json: h.replace(/\.html?$/i, '') + '.json' };
 }
 
 /** Splits `docker run a --- docker run b` into workloads. */
@@ -107,6 +127,37 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     lines.push(
       `${c.red('findings')}: ${r.refusals.length} catalogued door${r.refusals.length === 1 ? '' : 's'} the workloads used stay${r.refusals.length === 1 ? 's' : ''} denied${r.wider.length > 0 ? `, ${r.wider.length} wider than Docker's default` : ''} (refused:/warning: above); justify what the tool really needs with --allow NAME[=VALUE]:"reason"`,
     );
+  let open = 0;
+  if (o.probe !== false && r.pass) {
+    // The battery in the first workload's image and options, under the profile just verified.
+    const files = reportFiles(o.output, o.html);
+    const recorded = new Set(r.footprints.flatMap((fp) => Object.values(fp.syscalls).flatMap((m) => Object.keys(m ?? {}))));
+    const caps = containerCaps(parseRunCommand(workloads[0]?.argv ?? []).runOpts);
+    const audit = auditProfile(r.profile, { native: r.stats.native, reference: loadDockerDefault(), caps });
+    const report = await hardeningReport({
+      argv: workloads[0]?.argv ?? [],
+      env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }),
+      clawfenceVersion: VERSION,
+      profile: { profile: r.profile, path: o.output, text: printDockerProfile(r.profile) },
+      recorded,
+      generalised: new Set(r.stats.generalized.added.map((a) => a.syscall)),
+      workloads: workloads.map((w) => w.name),
+      footprint: r.stats.perAbi.map((a) => ({ abi: a.abi, recorded: a.recorded, allowed: a.allowed, dockerDefault: a.dockerDefault, total: a.total })),
+      findings: audit.findings.map((f) => ({
+        id: f.id,
+        severity: f.severity,
+        title: f.category,
+        message: f.message,
+        ...(f.syscall === undefined ? {} : { syscall: f.syscall }),
+      })),
+      coverage: describeCoverage(r.coverage),
+      title: o.workloads ?? workloads[0]?.name ?? 'tool',
+      progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
+    });
+    writeReportFiles(report, files, o.force === true);
+    open = report.probes === undefined ? 0 : unneededOpen(report.probes).length;
+    lines.push('', renderReportTerminal(report, { color: wantColor(o.color) }), `hardening report: ${files.html} (JSON: ${files.json})`);
+  }
   write(lines.join('\n'));
-  return r.pass && doors === 0 ? 0 : 1;
+  return r.pass && doors === 0 && open === 0 ? 0 : 1;
 }
