@@ -21,7 +21,7 @@ const MAY_IMPORT = {
   verifier: ['engine', 'recorder', 'formats', 'evaluator', 'footprint', 'profile', 'syscalls', 'util'],
   audit: ['evaluator', 'catalog', 'diff', 'profile', 'formats', 'footprint', 'syscalls', 'source', 'util'],
   probes: ['evaluator', 'formats', 'engine', 'profile', 'syscalls', 'util'],
-  battery: ['catalog', 'engine', 'formats', 'profile', 'report', 'syscalls', 'util'],
+  battery: ['catalog', 'engine', 'evaluator', 'formats', 'profile', 'report', 'syscalls', 'util'],
   report: ['battery', 'catalog', 'evaluator', 'formats', 'profile', 'syscalls', 'util'],
   doctor: ['engine', 'recorder', 'syscalls', 'util'],
   learn: ['catalog', 'diff', 'evaluator', 'generator', 'profile', 'syscalls'],

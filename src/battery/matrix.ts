@@ -15,6 +15,21 @@ import { MARKER_ERRNO, markerProfile } from './marker.js';
 import type { ProbeCell, ProbeSpec, Verdict } from './model.js';
 import { runBattery, type BatteryRun, type SeccompChoice } from './run.js';
 import { classify } from './verdict.js';
+import { decide } from '../evaluator/evaluate.js';
+import { resolveProfile, type HostContext } from '../profile/resolve.js';
+import type { Arch } from '../syscalls/arch.js';
+
+/** What the evaluator says the (marked) profile does with the probe's exact call, when its arguments are all numbers. */
+function predict(p: Profile | undefined, ctx: HostContext, spec: ProbeSpec): 'allow' | 'deny' | undefined {
+  if (p === undefined || spec.values === undefined) return undefined;
+  const d = decide(
+    resolveProfile(p, ctx),
+    spec.abi as Arch,
+    spec.syscall,
+    spec.values.map((v) => BigInt(v)),
+  );
+  return d.action === 'allow' || d.action === 'log' ? 'allow' : 'deny';
+}
 
 export const METHOD = [
   "Every probe makes one call with arguments the kernel rejects harmlessly (EINVAL, EFAULT, EBADF, ENOENT, ENODEV…), inside the tool's own image, with the tool's user, capabilities and run options, beside a hold process of the battery (`docker exec`).",
@@ -50,7 +65,7 @@ function emptyCounts(): Record<Verdict, number> {
 export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { runs: Record<string, BatteryRun> }> {
   const ctx = { native: 'x86_64' as const, caps: containerCaps(o.cmd.runOpts), kernel: release().split('-')[0] ?? release() };
   const marked = (p: Profile): string => exportProfile(markerProfile(p, ctx), 'docker').text;
-  const columns: (ProbeColumn & { seccomp: SeccompChoice })[] = [
+  const columns: (ProbeColumn & { seccomp: SeccompChoice; ir?: Profile })[] = [
     { id: 'unconfined', title: 'Unconfined', source: '--security-opt seccomp=unconfined', seccomp: { kind: 'unconfined' } },
     {
       id: 'engine-default',
@@ -66,6 +81,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
     source: 'data/reference/docker-default.json, marker copy',
     profileDigest: digest(reference),
     seccomp: { kind: 'profile', text: reference },
+    ir: markerProfile(loadDockerDefault(), ctx),
   });
   if (o.profile !== undefined) {
     const text = marked(o.profile.profile);
@@ -75,6 +91,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
       source: `${o.profile.source}, marker copy`,
       profileDigest: digest(text),
       seccomp: { kind: 'profile', text },
+      ir: markerProfile(o.profile.profile, ctx),
     });
   }
   const runs: Record<string, BatteryRun> = {};
@@ -88,7 +105,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
   const rows: ProbeRow[] = o.probes.map((spec) => {
     const cells: ProbeCell[] = columns.map((c) => {
       const raw = runs[c.id]?.results.get(spec.id) ?? { kind: 'harness' as const, what: 'no result', errno: 0 };
-      const cell = classify(spec, raw, c.id === 'unconfined' ? undefined : baseline?.get(spec.id));
+      const cell = classify(spec, raw, c.id === 'unconfined' ? undefined : baseline?.get(spec.id), predict(c.ir, ctx, spec));
       const k = counts[c.id];
       if (k !== undefined) k[cell.verdict]++;
       return cell;
@@ -96,7 +113,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
     return { probe: spec, cells, ...(o.recorded === undefined ? {} : { recorded: o.recorded.has(spec.syscall) }) };
   });
   return {
-    columns: columns.map(({ seccomp: _s, ...c }) => c),
+    columns: columns.map(({ seccomp: _s, ir: _ir, ...c }) => c),
     rows,
     counts,
     markerErrno: MARKER_ERRNO,

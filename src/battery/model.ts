@@ -31,6 +31,9 @@ export interface ProbeSpec {
   /** Needs another process of the container to point at (ptrace attach, kcmp, process_vm_readv…):
    * the battery's hold process (pid given by --target). */
   sibling?: boolean;
+  /** The call's argument values (hex), when every argument is a number or NULL: the evaluator then
+   * predicts the profile's decision, which settles an answer equal to the unconfined one. */
+  values?: readonly string[];
 }
 
 /** What the battery binary printed for one probe (one JSON line each, docs/battery.md#protocol). */

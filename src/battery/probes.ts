@@ -14,6 +14,7 @@ type Def = Omit<ProbeSpec, 'abi' | 'alone' | 'kernelDenied'> & Partial<Pick<Prob
 const defs: Def[] = [
   {
     id: 'unshare-newuser',
+    values: ['0x10000000'],
     door: 'a new user namespace (full capabilities inside it)',
     syscall: 'unshare',
     args: 'CLONE_NEWUSER',
@@ -33,6 +34,7 @@ const defs: Def[] = [
   },
   {
     id: 'clone-newuser',
+    values: ['0x10000011'],
     door: 'a child in a new user namespace',
     syscall: 'clone',
     args: 'CLONE_NEWUSER|SIGCHLD',
@@ -41,6 +43,7 @@ const defs: Def[] = [
   },
   {
     id: 'clone-newns',
+    values: ['0x20011'],
     door: 'a child in a new mount namespace',
     syscall: 'clone',
     args: 'CLONE_NEWNS|SIGCHLD',
@@ -107,6 +110,7 @@ const defs: Def[] = [
   },
   {
     id: 'keyctl',
+    values: ['0xb', '0x7ffffff0', '0x0', '0x0'],
     door: 'the kernel keyring (not namespaced)',
     syscall: 'keyctl',
     args: 'KEYCTL_READ of a key that does not exist',
@@ -124,6 +128,7 @@ const defs: Def[] = [
   },
   {
     id: 'bpf',
+    values: ['0x5', '0x0', '0x0'],
     door: 'loading eBPF programs',
     syscall: 'bpf',
     args: 'BPF_PROG_LOAD, NULL, size 0',
@@ -133,6 +138,7 @@ const defs: Def[] = [
   { id: 'perf-event-open', door: 'perf events', syscall: 'perf_event_open', args: 'NULL attributes', harmless: 'null attributes: EFAULT', reached: ['EFAULT'] },
   {
     id: 'userfaultfd',
+    values: ['0xffff0000'],
     door: 'userfaultfd (stalls the kernel on a page fault)',
     syscall: 'userfaultfd',
     args: 'invalid flags',
@@ -149,6 +155,7 @@ const defs: Def[] = [
   },
   {
     id: 'ptrace-traceme',
+    values: ['0x0', '0x0', '0x0', '0x0'],
     door: 'ptrace (being traced)',
     syscall: 'ptrace',
     args: 'PTRACE_TRACEME',
@@ -203,7 +210,7 @@ const defs: Def[] = [
       ['rdma', 20, 'NETLINK_RDMA'],
       ['crypto', 21, 'NETLINK_CRYPTO'],
     ] as const
-  ).map(([id, , proto]): Def => ({
+  ).map(([id, n, proto]): Def => ({
     id: `socket-netlink-${id}`,
     door: `netlink: ${proto}`,
     syscall: 'socket',
@@ -211,9 +218,11 @@ const defs: Def[] = [
     harmless: 'the socket is closed at once, unbound',
     reached: ['OK'],
     kernelDenied: [...CAP, ...NOT_HERE],
+    values: ['0x10', '0x3', `0x${n.toString(16)}`],
   })),
   {
     id: 'socket-packet',
+    values: ['0x11', '0x3', '0x300'],
     door: 'raw packet sockets (sniffing, spoofing)',
     syscall: 'socket',
     args: 'AF_PACKET, SOCK_RAW, ETH_P_ALL',
@@ -223,6 +232,7 @@ const defs: Def[] = [
   },
   {
     id: 'socket-vsock',
+    values: ['0x28', '0x1', '0x0'],
     door: 'vsock (to the hypervisor)',
     syscall: 'socket',
     args: 'AF_VSOCK, SOCK_STREAM',
@@ -232,6 +242,7 @@ const defs: Def[] = [
   },
   {
     id: 'socket-alg',
+    values: ['0x26', '0x5', '0x0'],
     door: 'the kernel crypto API (AF_ALG)',
     syscall: 'socket',
     args: 'AF_ALG, SOCK_SEQPACKET',
@@ -241,6 +252,7 @@ const defs: Def[] = [
   },
   {
     id: 'socket-inet-raw',
+    values: ['0x2', '0x3', '0xff'],
     door: 'raw IP sockets',
     syscall: 'socket',
     args: 'AF_INET, SOCK_RAW, IPPROTO_RAW',
@@ -250,6 +262,7 @@ const defs: Def[] = [
   },
   {
     id: 'setsockopt-netfilter',
+    values: ['0xffffffffffffffff', '0x0', '0x40', '0x0', '0x0'],
     door: 'netfilter tables (iptables rules)',
     syscall: 'setsockopt',
     args: '-1, SOL_IP, IPT_SO_SET_REPLACE, NULL, 0',
@@ -258,6 +271,7 @@ const defs: Def[] = [
   },
   {
     id: 'personality-read-implies-exec',
+    values: ['0x400000'],
     door: 'READ_IMPLIES_EXEC (every readable page executable)',
     syscall: 'personality',
     args: 'READ_IMPLIES_EXEC',
@@ -301,6 +315,7 @@ const defs: Def[] = [
   },
   {
     id: 'kexec-load',
+    values: ['0x0', '0x0', '0x0', '0xffff0000'],
     door: 'loading a new kernel',
     syscall: 'kexec_load',
     args: 'invalid flags',
@@ -326,7 +341,15 @@ const defs: Def[] = [
     reached: ['EBADF'],
     kernelDenied: [...CAP, 'ENOSYS'],
   },
-  { id: 'reboot', door: 'reboot', syscall: 'reboot', args: 'bad magic', harmless: 'bad magic: EINVAL', reached: ['EINVAL'] },
+  {
+    id: 'reboot',
+    values: ['0xdeadbeef', '0x0', '0x0', '0x0'],
+    door: 'reboot',
+    syscall: 'reboot',
+    args: 'bad magic',
+    harmless: 'bad magic: EINVAL',
+    reached: ['EINVAL'],
+  },
   { id: 'swapon', door: 'swap', syscall: 'swapon', args: 'a missing path', harmless: 'the path does not exist: ENOENT', reached: ['ENOENT'] },
   {
     id: 'acct',
@@ -345,9 +368,18 @@ const defs: Def[] = [
     harmless: 'a null time: EFAULT',
     reached: ['EFAULT'],
   },
-  { id: 'syslog', door: 'the kernel log', syscall: 'syslog', args: 'SYSLOG_ACTION_READ_ALL, NULL, 0', harmless: 'a null buffer: EINVAL', reached: ['EINVAL'] },
+  {
+    id: 'syslog',
+    values: ['0x3', '0x0', '0x0'],
+    door: 'the kernel log',
+    syscall: 'syslog',
+    args: 'SYSLOG_ACTION_READ_ALL, NULL, 0',
+    harmless: 'a null buffer: EINVAL',
+    reached: ['EINVAL'],
+  },
   {
     id: 'iopl',
+    values: ['0x4'],
     door: 'I/O port privilege',
     syscall: 'iopl',
     args: 'level 4',
@@ -357,6 +389,7 @@ const defs: Def[] = [
   },
   {
     id: 'fanotify-init',
+    values: ['0xffffffff', '0x0'],
     door: 'fanotify (watching every file access)',
     syscall: 'fanotify_init',
     args: 'invalid flags',

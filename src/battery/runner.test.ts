@@ -96,3 +96,10 @@ test('every probe is complete: a unique id, a door, a reason it is harmless, rea
     for (const n of [...p.reached, ...(p.kernelDenied ?? [])]) assert.ok(n === 'OK' || ERRNO[n] !== undefined, `${p.id}: ${n}`);
   }
 });
+
+test("an answer equal to unconfined is the kernel's, unless the evaluator says the profile denies those exact arguments", () => {
+  const ret = (errno: number) => ({ kind: 'returned' as const, ret: String(-errno), errno });
+  assert.equal(classify(spec, ret(1), ret(1), 'allow').verdict, 'kernel');
+  assert.equal(classify(spec, ret(1), ret(1), 'deny').verdict, 'seccomp');
+  assert.equal(classify(spec, ret(19), ret(19), 'deny').verdict, 'reached', 'a reached answer is never overruled');
+});

@@ -3,6 +3,7 @@
 //
 //   SIGSYS, or the marker errno                         → seccomp
 //   the same answer as the baseline                     → what the kernel said: reached or kernel
+//      (a kernel refusal the evaluator says the profile denies first, for the exact arguments: seccomp)
 //   EPERM or ENOSYS where the baseline answers otherwise → seccomp (a default the engine would not
 //      let us mark, or runc's ENOSYS stub); only seccomp differs between the two runs
 //   anything else                                       → inconclusive, with both answers
@@ -36,7 +37,7 @@ function kernelClass(spec: ProbeSpec, errno: number, via: string | undefined): {
 
 /** The verdict for `raw`; `baseline` is the same probe unconfined at the same capabilities
  * (undefined when `raw` is the baseline itself). */
-export function classify(spec: ProbeSpec, raw: ProbeRaw, baseline?: ProbeRaw): ProbeCell {
+export function classify(spec: ProbeSpec, raw: ProbeRaw, baseline?: ProbeRaw, predicted?: 'allow' | 'deny'): ProbeCell {
   const cell = (verdict: Verdict, detail: string): ProbeCell => ({ verdict, detail, raw });
   if (raw.kind === 'signalled') {
     return raw.signal === SIGSYS ? cell('seccomp', 'SIGSYS (killed by seccomp)') : cell('inconclusive', `killed by signal ${raw.signal}`);
@@ -53,6 +54,10 @@ export function classify(spec: ProbeSpec, raw: ProbeRaw, baseline?: ProbeRaw): P
   const b = answerOf(baseline);
   if (b !== undefined && b.errno === a.errno && b.via === a.via) {
     const k = kernelClass(spec, a.errno, a.via);
+    // The kernel would refuse it anyway; whether seccomp stops it first, the evaluator says for
+    // these exact arguments (an answer the marker cannot reach: a conditional rule's default).
+    if (k.verdict === 'kernel' && predicted === 'deny' && a.via === undefined)
+      return cell('seccomp', `${k.detail} as unconfined; the profile denies these arguments (evaluator)`);
     return cell(k.verdict, k.detail);
   }
   const was = b === undefined ? 'no answer' : `${b.via === undefined ? '' : `${b.via} `}${name(b.errno)}`;

@@ -67,7 +67,7 @@ const COLUMNS: ProbeColumn[] = [
   { id: 'profile', title: 'This profile', source: FIXTURE_PROFILE, profileDigest: 'sha256:' + '2'.repeat(64) },
 ];
 
-const seccomp: ProbeCell = { verdict: 'seccomp', detail: 'marker errno (seccomp)', raw: { kind: 'returned', ret: '-1', errno: 4095 } };
+const seccomp: ProbeCell = { verdict: 'seccomp', detail: 'marker errno (seccomp)', raw: { kind: 'returned', ret: '-1', errno: 4094 } };
 const CELLS: ProbeCell[][] = [
   [{ verdict: 'reached', detail: 'OK', raw: { kind: 'returned', ret: '0', errno: 0 } }, seccomp, seccomp],
   [
@@ -131,7 +131,7 @@ export function buildFixtureReport(opts: FixtureOptions = {}): HardeningReport {
       columns: COLUMNS,
       rows,
       counts,
-      markerErrno: 4095,
+      markerErrno: 4094,
       method:
         'Each probe makes one call with harmless arguments under each configuration; a call answered with the marker errno or killed by SIGSYS was stopped by seccomp, an answer that matches the unconfined run came from the kernel.',
       runOptions: ['--user', '1000:1000', '--cap-drop', 'ALL'],
