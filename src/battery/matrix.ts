@@ -17,14 +17,13 @@ import { runBattery, type BatteryRun, type SeccompChoice } from './run.js';
 import { classify } from './verdict.js';
 import { decide } from '../evaluator/evaluate.js';
 import { resolveProfile, type HostContext } from '../profile/resolve.js';
-import type { Arch } from '../syscalls/arch.js';
 
 /** What the evaluator says the (marked) profile does with the probe's exact call, when its arguments are all numbers. */
 function predict(p: Profile | undefined, ctx: HostContext, spec: ProbeSpec): 'allow' | 'deny' | undefined {
   if (p === undefined || spec.values === undefined) return undefined;
   const d = decide(
     resolveProfile(p, ctx),
-    spec.abi as Arch,
+    spec.abi,
     spec.syscall,
     spec.values.map((v) => BigInt(v)),
   );
