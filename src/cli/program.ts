@@ -184,7 +184,11 @@ export function buildProgram(state: ProgramState) {
           .description('run a workload enforcing a profile; on failure name the denied syscalls (exit 1 when it fails)')
           .argument('<command...>', 'the run command, after --: docker run [OPTIONS] IMAGE [CMD…]')
           .requiredOption('--profile <file>', 'the profile to enforce'),
-      ).option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)'),
+      )
+        .option('--complain', 'also run the complain pass when the workload passes (lists calls outside the profile)')
+        .option('--html <file>', "also run the probe battery in the workload's image under the profile and write the hardening report here")
+        .option('--report <file>', 'the same report as JSON')
+        .option('--force', 'overwrite existing report files'),
       { recorderOf: 'the complain pass', timeout: 600 },
     ),
     "the tool's output is captured, not shown",

@@ -197,4 +197,22 @@ describe('the probe battery', { timeout: 900_000 }, () => {
     assert.match(r.stderr, /the hardening report is/);
     assert.ok(report.provenance.engineVersion !== '');
   });
+
+  it('verify --html runs the same battery under the enforced profile and writes the report', () => {
+    const out = tmp('cf-verify-probe-');
+    const html = join(out, 'v.html');
+    const json = join(out, 'v.json');
+    const r = runCli(
+      ['verify', '--profile', 'test/fixtures/generated/flask.exact.json', '--html', html, '--report', json, '--', 'docker', 'run', '--rm', BASE_IMAGE, 'true'],
+      {
+        env: env as Record<string, string>,
+        timeoutMs: 600_000,
+      },
+    );
+    assert.ok(existsSync(html), r.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as HardeningReport;
+    assert.equal(report.probes?.columns.at(-1)?.id, 'profile');
+    assert.equal(report.probes?.rows.length, PROBES.length);
+    assert.match(r.stderr, /hardening report: /);
+  });
 });

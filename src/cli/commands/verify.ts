@@ -7,6 +7,11 @@ import { verifyWorkload, type VerifyResult } from '../../verifier/verify.js';
 import { timeoutMs } from '../options.js';
 import { colors, toJson, wantColor, write } from '../output.js';
 import { VERSION } from '../version.js';
+import { readFileSync } from 'node:fs';
+import { loadProfile } from '../../formats/read.js';
+import { hardeningReport } from '../../pipeline/hardening.js';
+import { renderReportTerminal } from '../../report/render-terminal.js';
+import { writeReportFiles } from './probe.js';
 
 export interface VerifyCliOptions {
   profile: string;
@@ -18,6 +23,10 @@ export interface VerifyCliOptions {
   timeout: number;
   json?: boolean;
   color?: boolean | undefined;
+  /** Also run the probe battery under the profile and write the hardening report (HTML / JSON). */
+  html?: string;
+  report?: string;
+  force?: boolean;
 }
 
 export function renderVerdict(r: VerifyResult, color: boolean): string {
@@ -59,5 +68,18 @@ export async function runVerify(argv: string[], o: VerifyCliOptions): Promise<nu
   });
   if (o.json === true) write(toJson(r));
   else process.stderr.write(`${renderVerdict(r, wantColor(o.color))}\n`);
+  if (o.html !== undefined || o.report !== undefined) {
+    // The battery in the workload's image and options, under the profile just enforced.
+    const report = await hardeningReport({
+      argv,
+      env,
+      clawfenceVersion: VERSION,
+      profile: { profile: loadProfile(o.profile).profile, path: o.profile, text: readFileSync(o.profile, 'utf8') },
+      progress: (l) => process.stderr.write(`clawfence: ${l}\n`),
+    });
+    writeReportFiles(report, { ...(o.html === undefined ? {} : { html: o.html }), ...(o.report === undefined ? {} : { json: o.report }) }, o.force === true);
+    if (o.json !== true)
+      process.stderr.write(`${renderReportTerminal(report, { color: wantColor(o.color) })}\nhardening report: ${o.html ?? o.report ?? ''}\n`);
+  }
   return r.pass ? 0 : 1;
 }
