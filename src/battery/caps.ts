@@ -3,6 +3,7 @@
 // does (drops of ALL first, then adds, then single drops). Needed to resolve a profile's
 // includes/excludes.caps for that container before marking it.
 
+import type { RunCommand } from '../engine/run-argv.js';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../formats/shared/vocabulary.js';
 
 function canonical(c: string): string {
@@ -10,29 +11,17 @@ function canonical(c: string): string {
   return u === 'ALL' || u.startsWith('CAP_') ? u : `CAP_${u}`;
 }
 
-/** The values of one repeatable option (`--cap-add X`, `--cap-add=X,Y`) in run options. */
-function valuesOf(runOpts: readonly string[], name: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < runOpts.length; i++) {
-    const a = runOpts[i] ?? '';
-    let v: string | undefined;
-    if (a === name) v = runOpts[++i];
-    else if (a.startsWith(`${name}=`)) v = a.slice(name.length + 1);
-    if (v !== undefined)
-      out.push(
-        ...v
-          .split(',')
-          .filter((s) => s !== '')
-          .map(canonical),
-      );
-  }
-  return out;
+function values(given: readonly string[]): string[] {
+  return given
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '')
+    .map(canonical);
 }
 
 /** The bounding set of a container started with these run options (sorted). */
-export function containerCaps(runOpts: readonly string[]): string[] {
-  const add = valuesOf(runOpts, '--cap-add');
-  const drop = valuesOf(runOpts, '--cap-drop');
+export function containerCaps(cmd: Pick<RunCommand, 'capAdd' | 'capDrop'>): string[] {
+  const add = values(cmd.capAdd);
+  const drop = values(cmd.capDrop);
   let caps = new Set<string>(drop.includes('ALL') ? [] : DOCKER_DEFAULT_CAPS);
   if (add.includes('ALL')) caps = new Set(CAPABILITIES);
   for (const c of add) if (c !== 'ALL') caps.add(c);

@@ -3,31 +3,47 @@
 // seccomp option), Docker's reference default and the tool's profile (each as its marker copy) —
 // and a verdict per probe and configuration against the unconfined run at the same capabilities.
 
-import { createHash } from 'node:crypto';
+import { sha256Digest as digest } from '../util/digest.js';
 import { release } from 'node:os';
 import { loadDockerDefault } from '../catalog/reference.js';
 import type { RunCommand } from '../engine/run-argv.js';
 import { exportProfile } from '../formats/export.js';
-import type { Profile } from '../profile/model.js';
+import type { ConcreteProfile, Profile } from '../profile/model.js';
 import type { ProbeColumn, ProbeMatrix, ProbeRow } from '../report/model.js';
 import { containerCaps } from './caps.js';
 import { MARKER_ERRNO, markerProfile } from './marker.js';
-import type { ProbeCell, ProbeSpec, Verdict } from './model.js';
+import { VERDICTS, type ProbeCell, type ProbeSpec, type Verdict } from './model.js';
 import { runBattery, type BatteryRun, type SeccompChoice } from './run.js';
 import { classify } from './verdict.js';
 import { decide } from '../evaluator/evaluate.js';
 import { resolveProfile, type HostContext } from '../profile/resolve.js';
 
-/** What the evaluator says the (marked) profile does with the probe's exact call, when its arguments are all numbers. */
-function predict(p: Profile | undefined, ctx: HostContext, spec: ProbeSpec): 'allow' | 'deny' | undefined {
-  if (p === undefined || spec.values === undefined) return undefined;
+/** What the evaluator says the (marked, resolved) profile does with the probe's exact call, when its arguments are all numbers. */
+function predict(cp: ConcreteProfile | undefined, spec: ProbeSpec): 'allow' | 'deny' | undefined {
+  if (cp === undefined || spec.values === undefined) return undefined;
   const d = decide(
-    resolveProfile(p, ctx),
+    cp,
     spec.abi,
     spec.syscall,
     spec.values.map((v) => BigInt(v)),
   );
   return d.action === 'allow' || d.action === 'log' ? 'allow' : 'deny';
+}
+
+type Column = ProbeColumn & { seccomp: SeccompChoice; resolved?: ConcreteProfile };
+
+/** A column that runs the marker copy of `p`: marked once, its text for the engine, its resolution for the evaluator. */
+function markedColumn(id: string, title: string, source: string, p: Profile, ctx: HostContext): Column {
+  const marked = markerProfile(p, ctx);
+  const text = exportProfile(marked, 'docker').text;
+  return {
+    id,
+    title,
+    source: `${source}, marker copy`,
+    profileDigest: digest(text),
+    seccomp: { kind: 'profile', text },
+    resolved: resolveProfile(marked, ctx),
+  };
 }
 
 export const METHOD = [
@@ -52,19 +68,14 @@ export interface MatrixOptions {
   progress?: (line: string) => void;
 }
 
-function digest(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
-}
-
 function emptyCounts(): Record<Verdict, number> {
-  return { reached: 0, seccomp: 0, kernel: 0, inconclusive: 0 };
+  return Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
 }
 
 /** Runs the battery under every column and builds the matrix. */
 export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { runs: Record<string, BatteryRun> }> {
-  const ctx = { native: 'x86_64' as const, caps: containerCaps(o.cmd.runOpts), kernel: release().split('-')[0] ?? release() };
-  const marked = (p: Profile): string => exportProfile(markerProfile(p, ctx), 'docker').text;
-  const columns: (ProbeColumn & { seccomp: SeccompChoice; ir?: Profile })[] = [
+  const ctx = { native: 'x86_64' as const, caps: containerCaps(o.cmd), kernel: release().split('-')[0] ?? release() };
+  const columns: Column[] = [
     { id: 'unconfined', title: 'Unconfined', source: '--security-opt seccomp=unconfined', seccomp: { kind: 'unconfined' } },
     {
       id: 'engine-default',
@@ -72,27 +83,9 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
       source: 'no --security-opt seccomp: what the engine gives every container',
       seccomp: { kind: 'builtin' },
     },
+    markedColumn('docker-reference', "Docker's reference default (moby profiles)", 'data/reference/docker-default.json', loadDockerDefault(), ctx),
   ];
-  const reference = marked(loadDockerDefault());
-  columns.push({
-    id: 'docker-reference',
-    title: "Docker's reference default (moby profiles)",
-    source: 'data/reference/docker-default.json, marker copy',
-    profileDigest: digest(reference),
-    seccomp: { kind: 'profile', text: reference },
-    ir: markerProfile(loadDockerDefault(), ctx),
-  });
-  if (o.profile !== undefined) {
-    const text = marked(o.profile.profile);
-    columns.push({
-      id: 'profile',
-      title: o.profile.title,
-      source: `${o.profile.source}, marker copy`,
-      profileDigest: digest(text),
-      seccomp: { kind: 'profile', text },
-      ir: markerProfile(o.profile.profile, ctx),
-    });
-  }
+  if (o.profile !== undefined) columns.push(markedColumn('profile', o.profile.title, o.profile.source, o.profile.profile, ctx));
   const runs: Record<string, BatteryRun> = {};
   for (const c of columns) {
     o.progress?.(`probe: ${o.probes.length} probes under ${c.title}`);
@@ -104,7 +97,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
   const rows: ProbeRow[] = o.probes.map((spec) => {
     const cells: ProbeCell[] = columns.map((c) => {
       const raw = runs[c.id]?.results.get(spec.id) ?? { kind: 'harness' as const, what: 'no result', errno: 0 };
-      const cell = classify(spec, raw, c.id === 'unconfined' ? undefined : baseline?.get(spec.id), predict(c.ir, ctx, spec));
+      const cell = classify(spec, raw, c.id === 'unconfined' ? undefined : baseline?.get(spec.id), predict(c.resolved, spec));
       const k = counts[c.id];
       if (k !== undefined) k[cell.verdict]++;
       return cell;
@@ -112,7 +105,7 @@ export async function probeMatrix(o: MatrixOptions): Promise<ProbeMatrix & { run
     return { probe: spec, cells, ...(o.recorded === undefined ? {} : { recorded: o.recorded.has(spec.syscall) }) };
   });
   return {
-    columns: columns.map(({ seccomp: _s, ir: _ir, ...c }) => c),
+    columns: columns.map(({ seccomp: _s, resolved: _r, ...c }) => c),
     rows,
     counts,
     markerErrno: MARKER_ERRNO,

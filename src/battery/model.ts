@@ -58,6 +58,9 @@ export type Verdict =
   /** The probe could not be concluded (a prerequisite was denied, the harness failed, the runs disagree). */
   | 'inconclusive';
 
+/** The verdicts in the order reports list them. */
+export const VERDICTS: readonly Verdict[] = ['reached', 'kernel', 'seccomp', 'inconclusive'];
+
 /** One probe under one configuration. */
 export interface ProbeCell {
   verdict: Verdict;

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { loadDockerDefault } from '../catalog/reference.js';
 import { decide } from '../evaluator/evaluate.js';
 import { resolveProfile } from '../profile/resolve.js';
-import { containerCaps } from './caps.js';
+import { containerCaps as capsOf } from './caps.js';
+import { parseRunCommand } from '../engine/run-argv.js';
+
+const containerCaps = (opts: string[]): string[] => capsOf(parseRunCommand(['docker', 'run', ...opts, 'image']));
 import { MARKER_ERRNO, markerProfile } from './marker.js';
 import type { ProbeSpec } from './model.js';
 import { parseBatteryOutput } from './protocol.js';

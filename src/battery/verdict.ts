@@ -22,17 +22,18 @@ function answerOf(raw: ProbeRaw): { errno: number; via?: string } | undefined {
   return undefined;
 }
 
-function name(errno: number): string {
+/** An errno as the reports write it: OK, the marker, or its name. */
+export function answerName(errno: number): string {
   return errno === 0 ? 'OK' : errno === MARKER_ERRNO ? 'marker errno' : errnoName(errno);
 }
 
 /** What the kernel's own answer means for the door (no seccomp involved). */
 function kernelClass(spec: ProbeSpec, errno: number, via: string | undefined): { verdict: Verdict; detail: string } {
-  if (via !== undefined) return { verdict: 'kernel', detail: `its prerequisite ${via} was refused by the kernel (${name(errno)})` };
-  if (errno === 0 || spec.reached.includes(name(errno))) return { verdict: 'reached', detail: name(errno) };
+  if (via !== undefined) return { verdict: 'kernel', detail: `its prerequisite ${via} was refused by the kernel (${answerName(errno)})` };
+  if (errno === 0 || spec.reached.includes(answerName(errno))) return { verdict: 'reached', detail: answerName(errno) };
   const denied = spec.kernelDenied ?? ['EPERM', 'EACCES'];
-  const why = denied.includes(name(errno)) ? '' : errno === ENOSYS ? ' (not in this kernel)' : ' (not available here)';
-  return { verdict: 'kernel', detail: `${name(errno)}${why}` };
+  const why = denied.includes(answerName(errno)) ? '' : errno === ENOSYS ? ' (not in this kernel)' : ' (not available here)';
+  return { verdict: 'kernel', detail: `${answerName(errno)}${why}` };
 }
 
 /** The verdict for `raw`; `baseline` is the same probe unconfined at the same capabilities
@@ -42,7 +43,7 @@ export function classify(spec: ProbeSpec, raw: ProbeRaw, baseline?: ProbeRaw, pr
   if (raw.kind === 'signalled') {
     return raw.signal === SIGSYS ? cell('seccomp', 'SIGSYS (killed by seccomp)') : cell('inconclusive', `killed by signal ${raw.signal}`);
   }
-  if (raw.kind === 'harness') return cell('inconclusive', `the battery could not run it (${raw.what}: ${name(raw.errno)})`);
+  if (raw.kind === 'harness') return cell('inconclusive', `the battery could not run it (${raw.what}: ${answerName(raw.errno)})`);
   const a = answerOf(raw);
   if (a === undefined) return cell('inconclusive', 'no answer');
   const pre = a.via === undefined ? '' : `its prerequisite ${a.via}: `;
@@ -60,12 +61,12 @@ export function classify(spec: ProbeSpec, raw: ProbeRaw, baseline?: ProbeRaw, pr
       return cell('seccomp', `${k.detail} as unconfined; the profile denies these arguments (evaluator)`);
     return cell(k.verdict, k.detail);
   }
-  const was = b === undefined ? 'no answer' : `${b.via === undefined ? '' : `${b.via} `}${name(b.errno)}`;
+  const was = b === undefined ? 'no answer' : `${b.via === undefined ? '' : `${b.via} `}${answerName(b.errno)}`;
   if (a.errno === EPERM || a.errno === ENOSYS) {
     return cell(
       'seccomp',
-      `${pre}${name(a.errno)} where unconfined answers ${was} (${a.errno === ENOSYS ? "runc's ENOSYS stub or an ENOSYS rule" : 'the default answer'})`,
+      `${pre}${answerName(a.errno)} where unconfined answers ${was} (${a.errno === ENOSYS ? "runc's ENOSYS stub or an ENOSYS rule" : 'the default answer'})`,
     );
   }
-  return cell('inconclusive', `${pre}${name(a.errno)} where unconfined answers ${was}`);
+  return cell('inconclusive', `${pre}${answerName(a.errno)} where unconfined answers ${was}`);
 }

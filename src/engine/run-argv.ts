@@ -25,6 +25,9 @@ export interface RunCommand {
   privileged: boolean;
   name?: string;
   securityOpts: string[];
+  /** --cap-add and --cap-drop values as given (comma lists not split). */
+  capAdd: string[];
+  capDrop: string[];
   cgroupParent?: string;
   network?: string;
   labels: string[];
@@ -275,6 +278,8 @@ export function parseRunCommand(argv: readonly string[]): RunCommand {
     rm: false,
     privileged: false,
     securityOpts: [],
+    capAdd: [],
+    capDrop: [],
     labels: [],
   };
   const take = (name: string, value: string): void => {
@@ -284,6 +289,12 @@ export function parseRunCommand(argv: readonly string[]): RunCommand {
         break;
       case '--security-opt':
         r.securityOpts.push(value);
+        break;
+      case '--cap-add':
+        r.capAdd.push(value);
+        break;
+      case '--cap-drop':
+        r.capDrop.push(value);
         break;
       case '--cgroup-parent':
         r.cgroupParent = value;

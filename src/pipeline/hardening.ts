@@ -3,7 +3,7 @@
 // the image and profile digests, and — from `clawfence profile` — the footprint, the generalised
 // syscalls, the audit findings and the coverage notes. Used by `clawfence probe` and `profile`.
 
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../util/digest.js';
 import { release } from 'node:os';
 import { buildBattery } from '../battery/build.js';
 import { containerCaps } from '../battery/caps.js';
@@ -33,10 +33,6 @@ export interface HardeningOptions {
   coverage?: string[];
   title?: string;
   progress?: (line: string) => void;
-}
-
-function sha256(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
 export async function hardeningReport(o: HardeningOptions): Promise<HardeningReport> {
@@ -76,7 +72,7 @@ export async function hardeningReport(o: HardeningOptions): Promise<HardeningRep
     generatedAt: new Date().toISOString(),
     image: cmd.image,
     ...(digest.code === 0 && digest.stdout.trim() !== '' ? { imageDigest: digest.stdout.trim() } : {}),
-    ...(o.profile === undefined ? {} : { profilePath: o.profile.path, profileDigest: sha256(o.profile.text) }),
+    ...(o.profile === undefined ? {} : { profilePath: o.profile.path, profileDigest: sha256Digest(o.profile.text) }),
     engine: cmd.engine,
     engineVersion,
     runtime,
@@ -89,7 +85,7 @@ export async function hardeningReport(o: HardeningOptions): Promise<HardeningRep
     title: o.title ?? cmd.image,
     provenance,
     matrix,
-    caps: containerCaps(cmd.runOpts),
+    caps: containerCaps(cmd),
     ...(o.profile === undefined ? {} : { profile: o.profile.profile }),
     ...(o.generalised === undefined ? {} : { generalised: o.generalised }),
     ...(o.footprint === undefined ? {} : { footprint: o.footprint }),

@@ -2,11 +2,9 @@
 // syscall maps, no scripts, no external URLs. Every string from the model is escaped. Numbers
 // carry data-attributes (data-count, data-verdict-count) so a test can compare them to the JSON.
 
-import type { Verdict } from '../battery/model.js';
+import { VERDICTS, type Verdict } from '../battery/model.js';
 import type { HardeningReport, MapCell, MapState, SyscallMap } from './model.js';
 import { MAP_STATES, allowedCount } from './syscall-map.js';
-
-const VERDICTS: readonly Verdict[] = ['reached', 'kernel', 'seccomp', 'inconclusive'];
 
 /** Text and attribute values: & < > " ' all become entities. */
 export function escapeHtml(s: string): string {

@@ -3,9 +3,8 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { ProbeCell, Verdict } from '../battery/model.js';
-import { errnoName } from '../syscalls/errno.js';
-import { MARKER_ERRNO } from '../battery/marker.js';
+import { VERDICTS, type ProbeCell, type Verdict } from '../battery/model.js';
+import { answerName } from '../battery/verdict.js';
 import type { HardeningReport } from './model.js';
 import { allowedCount } from './syscall-map.js';
 
@@ -35,17 +34,15 @@ function shortCell(cell: ProbeCell): string {
   const r = cell.raw;
   const answer =
     r.kind === 'returned'
-      ? r.errno === 0
-        ? 'OK'
-        : errnoName(r.errno)
+      ? answerName(r.errno)
       : r.kind === 'signalled'
         ? r.signal === 31
           ? 'SIGSYS'
           : `signal ${r.signal}`
         : r.kind === 'prerequisite'
-          ? `${r.call} ${errnoName(r.errno)}`
+          ? `${r.call} ${answerName(r.errno)}`
           : 'harness';
-  return `${cell.verdict} ${(r.kind === 'returned' || r.kind === 'prerequisite') && r.errno === MARKER_ERRNO ? 'marker' : answer}`;
+  return `${cell.verdict} ${answer}`;
 }
 
 export function renderReportTerminal(report: HardeningReport, opts: TerminalOptions): string {
@@ -67,8 +64,7 @@ export function renderReportTerminal(report: HardeningReport, opts: TerminalOpti
         ...row.cells.map((cell) => paintVerdict(c, cell.verdict, shortCell(cell))),
       ]);
     }
-    const verdicts: Verdict[] = ['reached', 'kernel', 'seccomp', 'inconclusive'];
-    t.push(['counts', '', ...m.columns.map((col) => verdicts.map((v) => `${v} ${m.counts[col.id]?.[v] ?? 0}`).join('\n'))]);
+    t.push(['counts', '', ...m.columns.map((col) => VERDICTS.map((v) => `${v} ${m.counts[col.id]?.[v] ?? 0}`).join('\n'))]);
     out.push('', t.toString());
     out.push(...m.columns.map((col) => `  ${col.id}: ${col.title} — ${col.source}`));
   }

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { buildBattery } from '../../src/battery/build.js';
-import { containerCaps } from '../../src/battery/caps.js';
+import { containerCaps as capsOf } from '../../src/battery/caps.js';
 import { MARKER_ERRNO, markerProfile } from '../../src/battery/marker.js';
 import type { ProbeSpec, Verdict } from '../../src/battery/model.js';
 import { PROBES } from '../../src/battery/probes.js';
@@ -30,6 +30,8 @@ import { runCli } from '../support/cli.js';
 import { BASE_IMAGE, engineEnv, requireLiveHost, tmp } from '../support/live.js';
 
 // Probes whose answer this kernel gates on a capability (measured: EPERM without it, a harmless error with it).
+const containerCaps = (opts: string[]): string[] => capsOf(parseRunCommand(['docker', 'run', ...opts, BASE_IMAGE]));
+
 const CAPPED = [
   'clone-newns',
   'mount',

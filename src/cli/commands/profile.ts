@@ -88,11 +88,12 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
   const tier = unrecordedOf(o);
   const c = colors(wantColor(o.color));
   const started = Date.now();
+  const env = await findEngineEnv({ commands: workloads.map((w) => w.argv) });
   const r = await profileWorkloads({
     workloads,
     output: o.output,
     force: o.force === true,
-    env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }),
+    env,
     clawfenceVersion: VERSION,
     progress: (l) => process.stderr.write(`${c.dim('clawfence:')} ${l}\n`),
     ...(o.footprint === undefined ? {} : { footprintOutput: o.footprint }),
@@ -132,11 +133,11 @@ export async function runProfile(argv: string[], o: ProfileCliOptions): Promise<
     // The battery in the first workload's image and options, under the profile just verified.
     const files = reportFiles(o.output, o.html);
     const recorded = new Set(r.footprints.flatMap((fp) => Object.values(fp.syscalls).flatMap((m) => Object.keys(m ?? {}))));
-    const caps = containerCaps(parseRunCommand(workloads[0]?.argv ?? []).runOpts);
+    const caps = containerCaps(parseRunCommand(workloads[0]?.argv ?? []));
     const audit = auditProfile(r.profile, { native: r.stats.native, reference: loadDockerDefault(), caps });
     const report = await hardeningReport({
       argv: workloads[0]?.argv ?? [],
-      env: await findEngineEnv({ commands: workloads.map((w) => w.argv) }),
+      env,
       clawfenceVersion: VERSION,
       profile: { profile: r.profile, path: o.output, text: printDockerProfile(r.profile) },
       recorded,
